@@ -1,0 +1,31 @@
+/**
+ * Every default strain applies lives here, so a reader can see in one place
+ * what a profile or command means when it leaves something out.
+ */
+export const defaults = {
+  db: 'data/strain.db',
+  model: 'closed' as const,
+  http: {
+    timeout: '10s',
+    method: 'GET' as const,
+    path: '/',
+    /** Open model: arrivals beyond this many iterations in flight are counted as dropped. */
+    maxInFlight: 1000,
+    /** How long in-flight requests may finish after the last stage before they are cut off. */
+    gracefulStop: '5s',
+    preflightTimeoutMs: 3000,
+  },
+  kinds: {
+    load: { rampUp: '0s', rampDown: '0s' },
+    soak: { rampUpFraction: 0.1, rampUpMax: '5m', rampDown: '0s' },
+    stress: { stepDuration: '30s' },
+    spike: { baselineDuration: '30s', spikeDuration: '10s', recoveryDuration: '60s' },
+  },
+  thresholds: { delayAbortEval: '5s' },
+  recorder: {
+    intervalMs: 1000,
+    /** Latency is recorded in microseconds; values above an hour are clamped. */
+    maxLatencyUs: 3_600_000_000,
+  },
+  progress: { everyMs: 5000 },
+} as const;

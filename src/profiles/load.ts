@@ -1,0 +1,49 @@
+import { ProfileError, UsageError } from '../errors';
+import { parseDuration } from '../util/duration';
+import { readProfileFile } from './read';
+import { capStages, resolveProfile } from './resolve';
+import type { ResolvedProfile, UserProfile } from './types';
+import { schemaProblems } from './validate';
+
+/** Command-line values that replace what the profile says. */
+export interface ProfileOverrides {
+  target?: string;
+  duration?: string;
+  vus?: number;
+  rate?: number;
+}
+
+/** Applies overrides to the raw document so the schema validates the combination. */
+function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const doc = structuredClone(raw) as Record<string, unknown>;
+  const load = { ...((doc.load as Record<string, unknown>) ?? {}) };
+  const kind = doc.kind;
+  if (o.target !== undefined) doc.target = o.target;
+  if ((o.vus !== undefined || o.rate !== undefined) && kind !== 'load' && kind !== 'soak') {
+    throw new UsageError(`--vus and --rate apply to kinds load and soak; this profile is kind ${String(kind)} (edit its load section)`);
+  }
+  if (o.vus !== undefined) Object.assign(load, { model: 'closed', vus: o.vus, rate: undefined, maxInFlight: undefined });
+  if (o.rate !== undefined) Object.assign(load, { model: 'open', rate: o.rate, vus: undefined });
+  if (o.duration !== undefined && (kind === 'load' || kind === 'soak')) load.duration = o.duration;
+  for (const key of Object.keys(load)) if (load[key] === undefined) delete load[key];
+  doc.load = load;
+  return doc;
+}
+
+/** Reads, validates and resolves a profile; throws ProfileError listing every problem. */
+export function loadProfile(file: string, overrides: ProfileOverrides = {}): ResolvedProfile {
+  const raw = applyOverrides(readProfileFile(file), overrides);
+  const problems = schemaProblems(raw);
+  if (problems.length > 0) throw new ProfileError(file, problems);
+  const { profile, problems: semantic } = resolveProfile(raw as UserProfile);
+  if (!profile) throw new ProfileError(file, semantic);
+  const kind = profile.kind;
+  if (overrides.duration !== undefined && kind !== 'load' && kind !== 'soak') {
+    const capMs = parseDuration(overrides.duration);
+    if (capMs === undefined) throw new UsageError(`--duration: "${overrides.duration}" is not a duration (use e.g. 30s, 2m)`);
+    profile.stages = capStages(profile.stages, capMs);
+    profile.totalDurationMs = profile.stages.reduce((sum, s) => sum + s.durationMs, 0);
+  }
+  return profile;
+}

@@ -1,0 +1,191 @@
+import { DURATION_PATTERN } from '../util/duration';
+
+/**
+ * The one JSON Schema for profile files. It validates profiles at load time and is
+ * written to profiles/strain-profile.schema.json for editor completion (a test keeps
+ * the two identical). Kind- and model-specific keys are expressed with if/then so that
+ * a key that does not belong to the chosen kind is rejected by name.
+ */
+
+export const KINDS = ['load', 'stress', 'spike', 'soak'] as const;
+export const MODELS = ['closed', 'open'] as const;
+export const THRESHOLD_METRICS = [
+  'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
+  'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'throughput',
+] as const;
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const THINK_PATTERN = `^(${DURATION_PATTERN.slice(1, -1)})(\\.\\.(${DURATION_PATTERN.slice(1, -1)}))?$`;
+const condition = (units: string) => `^\\s*(<=|>=|<|>)\\s*[0-9]+(\\.[0-9]+)?\\s*${units}\\s*$`;
+const LATENCY_CONDITION = condition('(us|ms|s)');
+const ERROR_RATE_CONDITION = condition('%?');
+const THROUGHPUT_CONDITION = condition('(/s)?');
+
+function thresholdDef(metric: (typeof THRESHOLD_METRICS)[number]): string {
+  return metric.startsWith('latency.') ? 'latencyThreshold' : metric === 'errors.rate' ? 'errorRateThreshold' : 'throughputThreshold';
+}
+
+/** A threshold is a condition string, or an object with the condition and abort options. */
+function threshold(pattern: string) {
+  return {
+    type: ['string', 'object'],
+    pattern,
+    additionalProperties: false,
+    required: ['condition'],
+    properties: {
+      condition: { type: 'string', pattern },
+      abortOnFail: { type: 'boolean', description: 'Stop the run as soon as this threshold fails.' },
+      delayAbortEval: { $ref: '#/$defs/duration', description: 'Do not abort before this much of the run has passed.' },
+    },
+  };
+}
+
+/** Keys of `load` that every kind accepts. */
+const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop'];
+/** Keys of `load` each kind accepts on top of the common ones. */
+export const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; required: string[] }> = {
+  load: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
+  soak: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
+  stress: { keys: ['start', 'step', 'stepDuration', 'max'], required: ['step', 'max'] },
+  spike: {
+    keys: ['baseline', 'peak', 'baselineDuration', 'spikeDuration', 'recoveryDuration'],
+    required: ['baseline', 'peak'],
+  },
+};
+/** Keys that only make sense for one model. */
+const OPEN_ONLY = ['rate', 'maxInFlight'];
+const CLOSED_ONLY = ['vus'];
+
+export function allowedLoadKeys(kind: (typeof KINDS)[number], model: (typeof MODELS)[number]): string[] {
+  const excluded = model === 'open' ? CLOSED_ONLY : OPEN_ONLY;
+  return [...COMMON_LOAD_KEYS, ...KIND_LOAD_KEYS[kind].keys].filter((key) => !excluded.includes(key));
+}
+
+const openModel = { properties: { model: { const: 'open' } }, required: ['model'] };
+const closedModel = { properties: { model: { const: 'closed' } } };
+
+/** Each kind takes its own keys; load and soak also need the level for the model. */
+function kindRules(kind: (typeof KINDS)[number]) {
+  const ifKind = (extra: object = {}) => ({
+    properties: { kind: { const: kind }, load: { type: 'object', ...extra } },
+    required: ['kind', 'load'],
+  });
+  const needs = (keys: string[]) => ({ properties: { load: { type: 'object', required: keys } } });
+  const rules: object[] = [
+    {
+      if: ifKind(),
+      then: {
+        properties: {
+          load: { type: 'object', propertyNames: { enum: [...COMMON_LOAD_KEYS, ...KIND_LOAD_KEYS[kind].keys] } },
+        },
+      },
+    },
+  ];
+  if (KIND_LOAD_KEYS[kind].required.length > 0) rules.push({ if: ifKind(), then: needs(KIND_LOAD_KEYS[kind].required) });
+  if (kind === 'load' || kind === 'soak') {
+    rules.push({ if: ifKind(openModel), then: needs(['rate']) }, { if: ifKind(closedModel), then: needs(['vus']) });
+  }
+  return rules;
+}
+
+/** Keys that belong to the other model are rejected whatever the kind. */
+function modelRule(model: (typeof MODELS)[number]) {
+  const excluded = model === 'open' ? CLOSED_ONLY : OPEN_ONLY;
+  return {
+    if: { properties: { load: { type: 'object', ...(model === 'open' ? openModel : closedModel) } }, required: ['load'] },
+    then: { properties: { load: { type: 'object', propertyNames: { not: { enum: excluded } } } } },
+  };
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const profileSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://strain.dev/schema/profile.json',
+  title: 'strain profile',
+  description: 'A load, stress, spike or soak test profile for strain.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind', 'target', 'load', 'scenario'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1, description: 'Name shown in runs, reports and trends.' },
+    description: { type: 'string' },
+    kind: { enum: [...KINDS], description: 'load: ramp and hold; stress: step up until it breaks; spike: baseline, sudden peak, recovery; soak: hold for hours.' },
+    target: { $ref: '#/$defs/url', description: 'Base URL of the service under test.' },
+    load: { $ref: '#/$defs/load' },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeout: { $ref: '#/$defs/duration', description: 'Per-request timeout (headers and body inactivity).' },
+        headers: { ...stringMap, description: 'Headers sent with every request.' },
+      },
+    },
+    scenario: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+    thresholds: {
+      type: 'object',
+      description: 'SLOs; a failing threshold fails the run (exit 1).',
+      propertyNames: { enum: [...THRESHOLD_METRICS] },
+      properties: Object.fromEntries(THRESHOLD_METRICS.map((metric) => [metric, { $ref: `#/$defs/${thresholdDef(metric)}` }])),
+    },
+  },
+  allOf: [...KINDS.flatMap(kindRules), ...MODELS.map(modelRule)],
+  $defs: {
+    duration: { type: 'string', pattern: DURATION_PATTERN },
+    positiveInteger: { type: 'integer', minimum: 1 },
+    positiveNumber: { type: 'number', exclusiveMinimum: 0 },
+    nonNegativeNumber: { type: 'number', minimum: 0 },
+    url: { type: 'string', pattern: '^https?://[^/\\s]+' },
+    think: { type: 'string', pattern: THINK_PATTERN },
+    latencyThreshold: threshold(LATENCY_CONDITION),
+    errorRateThreshold: threshold(ERROR_RATE_CONDITION),
+    throughputThreshold: threshold(THROUGHPUT_CONDITION),
+    load: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        model: { enum: [...MODELS], description: 'closed: virtual users loop the scenario; open: iterations arrive at a rate per second.' },
+        vus: { $ref: '#/$defs/positiveInteger', description: 'Virtual users (closed model).' },
+        rate: { $ref: '#/$defs/positiveNumber', description: 'Iterations started per second (open model).' },
+        rampUp: { $ref: '#/$defs/duration' },
+        duration: { $ref: '#/$defs/duration', description: 'How long the level is held after the ramp-up.' },
+        rampDown: { $ref: '#/$defs/duration' },
+        start: { $ref: '#/$defs/positiveNumber', description: 'Stress: first step level (default: step).' },
+        step: { $ref: '#/$defs/positiveNumber', description: 'Stress: level added each step.' },
+        stepDuration: { $ref: '#/$defs/duration' },
+        max: { $ref: '#/$defs/positiveNumber', description: 'Stress: highest level tried.' },
+        baseline: { $ref: '#/$defs/nonNegativeNumber', description: 'Spike: level before and after the spike.' },
+        peak: { $ref: '#/$defs/positiveNumber', description: 'Spike: level during the spike.' },
+        baselineDuration: { $ref: '#/$defs/duration' },
+        spikeDuration: { $ref: '#/$defs/duration' },
+        recoveryDuration: { $ref: '#/$defs/duration' },
+        maxInFlight: { $ref: '#/$defs/positiveInteger', description: 'Open model: iterations in flight before new arrivals are dropped.' },
+        connections: { $ref: '#/$defs/positiveInteger', description: 'Keep-alive connections to the target (default: VUs, or maxInFlight).' },
+        gracefulStop: { $ref: '#/$defs/duration', description: 'Time in-flight requests get to finish at the end.' },
+      },
+    },
+    request: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        method: { enum: [...HTTP_METHODS] },
+        path: { type: 'string', pattern: '^/' },
+        headers: stringMap,
+        body: { type: 'string' },
+        json: {},
+        timeout: { $ref: '#/$defs/duration' },
+      },
+    },
+    step: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['request'],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        request: { $ref: '#/$defs/request' },
+        think: { $ref: '#/$defs/think', description: 'Pause after the step: 500ms, or a uniform range 200ms..1s.' },
+      },
+    },
+  },
+};

@@ -1,0 +1,112 @@
+/** The profile as the user writes it (after YAML/JSON parsing and schema validation). */
+export type Kind = 'load' | 'stress' | 'spike' | 'soak';
+export type LoadModel = 'open' | 'closed';
+
+export interface UserLoad {
+  model?: LoadModel;
+  vus?: number;
+  rate?: number;
+  rampUp?: string;
+  duration?: string;
+  rampDown?: string;
+  start?: number;
+  step?: number;
+  stepDuration?: string;
+  max?: number;
+  baseline?: number;
+  peak?: number;
+  baselineDuration?: string;
+  spikeDuration?: string;
+  recoveryDuration?: string;
+  maxInFlight?: number;
+  connections?: number;
+  gracefulStop?: string;
+}
+
+export interface UserRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  json?: unknown;
+  timeout?: string;
+}
+
+export interface UserStep {
+  name?: string;
+  request: UserRequest;
+  think?: string;
+}
+
+export interface UserThresholdObject {
+  condition: string;
+  abortOnFail?: boolean;
+  delayAbortEval?: string;
+}
+
+export interface UserProfile {
+  name: string;
+  description?: string;
+  kind: Kind;
+  target: string;
+  load: UserLoad;
+  http?: { timeout?: string; headers?: Record<string, string> };
+  scenario: UserStep[];
+  thresholds?: Record<string, string | UserThresholdObject>;
+}
+
+/** Think time between steps, already parsed. */
+export type ThinkTime =
+  | { kind: 'none' }
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number };
+
+/** A linear segment of the load plan: the level goes from `from` to `to` over the stage. */
+export interface Stage {
+  name: string;
+  durationMs: number;
+  from: number;
+  to: number;
+}
+
+export interface ResolvedStep {
+  name: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  timeoutMs: number;
+  think: ThinkTime;
+}
+
+export type ThresholdMetric =
+  | 'latency.min' | 'latency.mean' | 'latency.p50' | 'latency.p90' | 'latency.p95'
+  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'throughput';
+export type Comparator = '<' | '<=' | '>' | '>=';
+
+export interface Threshold {
+  name: ThresholdMetric;
+  /** The condition as written, for reports. */
+  condition: string;
+  op: Comparator;
+  /** In the metric's base unit: ms for latency, 0..1 for error rate, per second for throughput. */
+  value: number;
+  abortOnFail: boolean;
+  delayAbortEvalMs: number;
+}
+
+/** What the engine and everything after it see: no defaults left to apply. */
+export interface ResolvedProfile {
+  name: string;
+  description: string;
+  kind: Kind;
+  target: string;
+  model: LoadModel;
+  stages: Stage[];
+  totalDurationMs: number;
+  maxInFlight: number;
+  connections: number;
+  gracefulStopMs: number;
+  scenario: ResolvedStep[];
+  thresholds: Threshold[];
+}
