@@ -1,0 +1,50 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors';
+import { parseDuration } from '../util/duration';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** util.parseArgs in strict mode, with errors that name the command and its options. */
+export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    const known = Object.keys(options).map((o) => `--${o}`).join(', ');
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`strain ${command}: ${message}${known ? `; options: ${known}` : ''}`);
+  }
+}
+
+export function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: must be a positive integer (got "${value}")`);
+  return n;
+}
+
+export function nonNegativeNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name}: must be a number of 0 or more (got "${value}")`);
+  return n;
+}
+
+export function positiveNumber(value: string | undefined, name: string): number | undefined {
+  const n = nonNegativeNumber(value, name);
+  if (n === 0) throw new UsageError(`--${name}: must be above 0`);
+  return n;
+}
+
+export function durationMs(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`--${name}: "${value}" is not a duration (use e.g. 500ms, 30s, 2m, 8h)`);
+  return ms;
+}
+
+export function port(value: string | undefined, name = 'port'): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name}: must be a TCP port 0-65535 (got "${value}")`);
+  return n;
+}

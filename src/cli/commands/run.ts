@@ -1,0 +1,74 @@
+import { defaults } from '../../defaults';
+import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
+import { loadProfile } from '../../profiles/load';
+import { executeRun } from '../../runner/execute';
+import type { RunSummary } from '../../runner/summary';
+import { openDb } from '../../store/db';
+import { RunStore } from '../../store/runs';
+import { parseCommandArgs, positiveInt, positiveNumber } from '../args';
+import { formatSummary } from '../format';
+import { line, type CliIo } from '../io';
+import { ProgressPrinter } from '../progress';
+
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--no-tui] [--json]';
+
+export function exitCodeFor(summary: RunSummary): ExitCodeValue {
+  return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
+}
+
+/** Ctrl-C or SIGTERM stops the run gracefully; a second one gives up at once. */
+function abortOnSignals(controller: AbortController, io: CliIo): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    line(io.stderr, `\n${signal}: stopping the run (press again to quit at once)`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
+  const { values, positionals } = parseCommandArgs('run', argv, {
+    target: { type: 'string' },
+    duration: { type: 'string' },
+    vus: { type: 'string' },
+    rate: { type: 'string' },
+    db: { type: 'string' },
+    'no-tui': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError(`usage: ${runUsage}`);
+  const profilePath = positionals[0];
+  const profile = loadProfile(profilePath, {
+    target: values.target,
+    duration: values.duration,
+    vus: positiveInt(values.vus, 'vus'),
+    rate: positiveNumber(values.rate, 'rate'),
+  });
+  const db = openDb(values.db ?? defaults.db);
+  const store = new RunStore(db);
+  const controller = new AbortController();
+  const releaseSignals = abortOnSignals(controller, io);
+  try {
+    const summary = await executeRun({
+      profile,
+      profilePath,
+      store,
+      signal: controller.signal,
+      onStart: (runId, engine) => {
+        line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${profile.target} for ${Math.round(profile.totalDurationMs / 1000)}s`);
+        engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
+      },
+    });
+    if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));
+    else line(io.stdout, formatSummary(summary));
+    return exitCodeFor(summary);
+  } finally {
+    releaseSignals();
+    db.close();
+  }
+}

@@ -1,0 +1,33 @@
+import type { RunSummary } from '../runner/summary';
+
+export const num = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function ms(x: number): string {
+  if (x >= 1000) return `${num(x / 1000, 2)}s`;
+  if (x >= 100) return `${num(x, 0)}ms`;
+  if (x >= 10) return `${num(x, 1)}ms`;
+  return `${num(x, 2)}ms`;
+}
+
+export const pct = (fraction: number) => `${num(fraction * 100, 2)}%`;
+
+/** The human summary printed at the end of a run. */
+export function formatSummary(s: RunSummary): string {
+  const l = s.latencyMs;
+  const lines = [
+    `run ${s.runId} ${s.status.toUpperCase()}: ${s.profile} (${s.kind}, ${s.model} model) against ${s.target}`,
+    `  duration ${num(s.durationS, 1)}s   requests ${num(s.requests)} (${num(s.throughput, 1)}/s)   errors ${num(s.errors)} (${pct(s.errorRate)})` +
+      (s.model === 'open' ? `   dropped ${num(s.dropped)} of ${num(s.offered)}` : ''),
+    `  latency  min ${ms(l.min)}  p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}`,
+  ];
+  const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
+  if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
+  if (s.thresholds.length > 0) {
+    lines.push('  thresholds');
+    for (const t of s.thresholds) lines.push(`    ${t.passed ? 'pass' : 'FAIL'}  ${t.name} ${t.condition}  (actual ${num(t.actual, t.unit === 'ms' ? 2 : 2)}${t.unit})`);
+  }
+  if (s.interrupted > 0) lines.push(`  ${s.interrupted} iterations were still running at the end and were cut off`);
+  if (s.status !== 'passed' && s.stopReason !== 'completed') lines.push(`  stopped: ${s.stopReason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+import { runIteration } from './iteration';
+import type { Executor, ExecutorContext } from './executor';
+
+/** After a refused connection a VU waits this long, so a dead target is not a busy loop. */
+const BACKOFF_AFTER_REFUSED_MS = 100;
+const ADJUST_EVERY_MS = 100;
+
+/**
+ * Closed model: N virtual users, each looping the scenario. The number of VUs follows the
+ * plan; VUs above the planned count retire at the end of their current iteration.
+ */
+export class ClosedExecutor implements Executor {
+  private readonly running: boolean[] = [];
+  private runningCount = 0;
+  private targetVus = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: ExecutorContext) {}
+
+  start(): void {
+    this.adjust();
+    this.timer = setInterval(() => this.adjust(), ADJUST_EVERY_MS);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  inFlight(): number {
+    return this.runningCount;
+  }
+
+  describeLevel(): string {
+    return `${this.runningCount} VUs`;
+  }
+
+  private adjust(): void {
+    if (this.stopped) return;
+    this.targetVus = Math.round(this.ctx.plan(this.ctx.clock() - this.ctx.t0).level);
+    for (let id = 0; id < this.targetVus; id++) if (!this.running[id]) this.spawn(id);
+  }
+
+  private spawn(id: number): void {
+    this.running[id] = true;
+    this.runningCount++;
+    const loop = (): void => {
+      if (this.stopped || id >= this.targetVus) {
+        this.running[id] = false;
+        this.runningCount--;
+        return;
+      }
+      this.ctx.recorder.iterationStarted();
+      runIteration(this.ctx.iteration, this.ctx.clock(), (refused) => {
+        if (refused && !this.stopped) setTimeout(loop, BACKOFF_AFTER_REFUSED_MS);
+        else loop();
+      });
+    };
+    loop();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Recorder } from '../recorder/recorder';
+import type { IterationContext } from './iteration';
+import type { PlanPoint } from './plan';
+import type { Stage } from '../profiles/types';
+
+/** What every load model gets from the engine. */
+export interface ExecutorContext {
+  iteration: IterationContext;
+  recorder: Recorder;
+  stages: readonly Stage[];
+  plan: (elapsedMs: number) => PlanPoint;
+  clock: () => number;
+  /** clock() value at the run start. */
+  t0: number;
+  maxInFlight: number;
+}
+
+/** A load model: starts iterations according to the plan until stopped. */
+export interface Executor {
+  start(): void;
+  /** Stop starting iterations; those in progress finish on their own. */
+  stop(): void;
+  /** Iterations in progress (closed model: VUs inside an iteration). */
+  inFlight(): number;
+  /** Current level in the model's unit, for progress lines. */
+  describeLevel(): string;
+}

@@ -1,0 +1,68 @@
+import { ArrivalSchedule } from './arrivals';
+import { runIteration } from './iteration';
+import type { Executor, ExecutorContext } from './executor';
+
+/**
+ * Open model: iterations start on a schedule of intended start times, independent of
+ * how fast the target answers. Latency counts from the intended start (no coordinated
+ * omission). An arrival that finds maxInFlight iterations running is counted as dropped.
+ */
+export class OpenExecutor implements Executor {
+  private readonly schedule: ArrivalSchedule;
+  private nextAt: number | undefined;
+  private running = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly finished = (): void => {
+    this.running--;
+  };
+
+  constructor(private readonly ctx: ExecutorContext) {
+    this.schedule = new ArrivalSchedule(ctx.stages);
+  }
+
+  start(): void {
+    this.nextAt = this.schedule.next();
+    this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+  }
+
+  inFlight(): number {
+    return this.running;
+  }
+
+  describeLevel(): string {
+    const level = this.ctx.plan(this.ctx.clock() - this.ctx.t0).level;
+    return `${Math.round(level)}/s`;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.stopped) return;
+    const { clock, t0, recorder, maxInFlight } = this.ctx;
+    const now = clock();
+    while (this.nextAt !== undefined && t0 + this.nextAt <= now) {
+      recorder.arrivalOffered();
+      if (this.running >= maxInFlight) {
+        recorder.arrivalDropped();
+      } else {
+        this.running++;
+        recorder.iterationStarted();
+        runIteration(this.ctx.iteration, t0 + this.nextAt, this.finished);
+      }
+      this.nextAt = this.schedule.next();
+    }
+    if (this.nextAt === undefined) return;
+    const wait = t0 + this.nextAt - clock();
+    // setTimeout cannot wait less than a millisecond; closer arrivals are polled.
+    if (wait < 1) this.immediate = setImmediate(this.tick);
+    else this.timer = setTimeout(this.tick, wait);
+  };
+}

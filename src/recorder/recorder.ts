@@ -1,0 +1,161 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { defaults } from '../defaults';
+import { OUTCOME_COUNT, isError, type OutcomeClass } from '../engine/outcome';
+import type { PlanPoint } from '../engine/plan';
+import { newLatencyHistogram, type Histogram } from './histogram';
+import { RunTotals } from './totals';
+import type { IntervalSink, IntervalSnapshot } from './types';
+
+export interface RecorderOptions {
+  /** Monotonic clock in ms (performance.now in production, fake in tests). */
+  clock: () => number;
+  /** Wall-clock epoch ms matching clock() === startClock. */
+  startedAt: number;
+  startClock: number;
+  intervalMs?: number;
+  plan: (elapsedMs: number) => PlanPoint;
+  /** Whether service latency differs from corrected latency (the open model). */
+  separateServiceLatency: boolean;
+  inFlight: () => number;
+  sinks: IntervalSink[];
+}
+
+/**
+ * Folds per-request outcomes into the current interval and hands each closed interval
+ * to the sinks. Nothing per request is kept, so memory does not grow with run length.
+ */
+export class Recorder {
+  readonly totals = new RunTotals();
+  private readonly intervalMs: number;
+  private readonly counts = new Array<number>(OUTCOME_COUNT).fill(0);
+  private readonly latency: Histogram = newLatencyHistogram();
+  private readonly serviceLatency: Histogram;
+  private readonly lag: IntervalHistogram;
+  private index = 0;
+  private intervalEnd: number;
+  private offered = 0;
+  private started = 0;
+  private dropped = 0;
+  private bytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+
+  constructor(private readonly o: RecorderOptions) {
+    this.intervalMs = o.intervalMs ?? defaults.recorder.intervalMs;
+    this.intervalEnd = o.startClock + this.intervalMs;
+    this.serviceLatency = o.separateServiceLatency ? newLatencyHistogram() : this.latency;
+    this.lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  }
+
+  addSink(sink: IntervalSink): void {
+    this.o.sinks.push(sink);
+  }
+
+  /** Closes every sink once, after finish(); the store sink's last flush happens here. */
+  async closeSinks(): Promise<void> {
+    for (const sink of this.o.sinks) await sink.close?.();
+  }
+
+  /** Starts the timer that closes intervals even when no request completes. */
+  start(): void {
+    this.lag.enable();
+    this.timer = setInterval(() => this.tick(), Math.min(250, this.intervalMs));
+    this.timer.unref();
+  }
+
+  tick(): void {
+    const now = this.o.clock();
+    if (now >= this.intervalEnd) this.rotate(now);
+  }
+
+  /** A response (or transport failure) finished; latencies in µs, or -1 when there was no response. */
+  response(cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void {
+    const now = this.o.clock();
+    if (now >= this.intervalEnd) this.rotate(now);
+    this.counts[cls]++;
+    this.bytes += bytes;
+    if (latencyUs >= 0) {
+      const max = defaults.recorder.maxLatencyUs;
+      this.latency.recordValue(latencyUs < 1 ? 1 : latencyUs > max ? max : latencyUs);
+      if (this.serviceLatency !== this.latency) {
+        this.serviceLatency.recordValue(serviceLatencyUs < 1 ? 1 : serviceLatencyUs > max ? max : serviceLatencyUs);
+      }
+    }
+  }
+
+  arrivalOffered(): void {
+    this.offered++;
+  }
+  iterationStarted(): void {
+    this.started++;
+  }
+  arrivalDropped(): void {
+    this.dropped++;
+  }
+
+  /** Closes the last (possibly partial) interval and stops the timer. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearInterval(this.timer);
+    const now = this.o.clock();
+    if (now >= this.intervalEnd) this.rotate(now);
+    const partialMs = now - (this.intervalEnd - this.intervalMs);
+    if (partialMs > 1 || this.hasData()) this.emit(Math.max(partialMs, 1));
+    this.lag.disable();
+  }
+
+  private hasData(): boolean {
+    return this.counts.some((c) => c > 0) || this.offered > 0 || this.dropped > 0;
+  }
+
+  private rotate(now: number): void {
+    while (now >= this.intervalEnd) {
+      this.emit(this.intervalMs);
+      this.intervalEnd += this.intervalMs;
+    }
+  }
+
+  private emit(durationMs: number): void {
+    const start = this.intervalEnd - this.intervalMs;
+    const plan = this.o.plan(start - this.o.startClock + durationMs / 2);
+    let requests = 0;
+    let errors = 0;
+    for (let c = 0; c < OUTCOME_COUNT; c++) {
+      requests += this.counts[c];
+      if (isError(c)) errors += this.counts[c];
+    }
+    const snapshot: IntervalSnapshot = {
+      index: this.index,
+      startedAt: this.o.startedAt + (start - this.o.startClock),
+      durationMs,
+      stage: plan.stage,
+      level: plan.level,
+      counts: this.counts.slice(),
+      requests,
+      errors,
+      offered: this.offered,
+      started: this.started,
+      dropped: this.dropped,
+      bytes: this.bytes,
+      latency: this.latency,
+      serviceLatency: this.serviceLatency,
+      generatorLagMs: lagBeyondResolutionMs(this.lag.max),
+      inFlight: this.o.inFlight(),
+    };
+    this.totals.add(snapshot);
+    for (const sink of this.o.sinks) sink.onInterval(snapshot);
+    this.index++;
+    this.counts.fill(0);
+    this.offered = this.started = this.dropped = this.bytes = 0;
+    this.latency.reset();
+    if (this.serviceLatency !== this.latency) this.serviceLatency.reset();
+    this.lag.reset();
+  }
+}
+
+const LAG_RESOLUTION_MS = 10;
+/** The delay histogram measures whole timer periods (ns); the lag is what exceeds the period. */
+function lagBeyondResolutionMs(maxNs: number): number {
+  return Math.max(0, Math.round(maxNs / 1e4) / 100 - LAG_RESOLUTION_MS);
+}

@@ -1,0 +1,36 @@
+import { OUTCOME_COUNT, isError } from '../engine/outcome';
+import { newLatencyHistogram, type Histogram } from './histogram';
+import type { IntervalSnapshot } from './types';
+
+/** Whole-run aggregates built by adding interval histograms: exact, never averaged percentiles. */
+export class RunTotals {
+  readonly counts = new Array<number>(OUTCOME_COUNT).fill(0);
+  readonly latency: Histogram = newLatencyHistogram(64);
+  readonly serviceLatency: Histogram = newLatencyHistogram(64);
+  requests = 0;
+  errors = 0;
+  offered = 0;
+  started = 0;
+  dropped = 0;
+  bytes = 0;
+  durationMs = 0;
+  intervals = 0;
+  maxGeneratorLagMs = 0;
+
+  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs'>): void {
+    for (let c = 0; c < OUTCOME_COUNT; c++) {
+      this.counts[c] += i.counts[c];
+      this.requests += i.counts[c];
+      if (isError(c)) this.errors += i.counts[c];
+    }
+    this.offered += i.offered;
+    this.started += i.started;
+    this.dropped += i.dropped;
+    this.bytes += i.bytes;
+    this.durationMs += i.durationMs;
+    this.intervals++;
+    this.maxGeneratorLagMs = Math.max(this.maxGeneratorLagMs, i.generatorLagMs);
+    this.latency.add(i.latency);
+    this.serviceLatency.add(i.serviceLatency);
+  }
+}

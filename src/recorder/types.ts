@@ -1,0 +1,35 @@
+import type { Histogram } from './histogram';
+
+/** One closed interval (normally one second) of a run, as every sink sees it. */
+export interface IntervalSnapshot {
+  /** 0-based interval number since the run started. */
+  index: number;
+  /** Wall-clock start of the interval, ms since the epoch. */
+  startedAt: number;
+  durationMs: number;
+  stage: number;
+  /** Planned level (VUs or arrivals/s) at the middle of the interval. */
+  level: number;
+  /** Requests that completed in the interval, by outcome class (see engine/outcome). */
+  counts: readonly number[];
+  requests: number;
+  errors: number;
+  /** Open model: arrivals scheduled / started / dropped because the in-flight limit was hit. */
+  offered: number;
+  started: number;
+  dropped: number;
+  bytes: number;
+  /** Latency from intended start (corrected); valid only during the sink call. */
+  latency: Histogram;
+  /** Latency from the actual send; equals `latency` in the closed model. */
+  serviceLatency: Histogram;
+  /** Worst event-loop delay of the generator in the interval. */
+  generatorLagMs: number;
+  inFlight: number;
+}
+
+/** Every output is a sink: it receives closed intervals and is closed once at the end. */
+export interface IntervalSink {
+  onInterval(interval: IntervalSnapshot): void;
+  close?(): void | Promise<void>;
+}

@@ -1,0 +1,78 @@
+import { defaults } from '../defaults';
+import { Engine, type StageEvent } from '../engine/engine';
+import type { ResolvedProfile } from '../profiles/types';
+import type { IntervalSink } from '../recorder/types';
+import type { RunStore } from '../store/runs';
+import { StoreSink } from '../store/sink';
+import { evaluateThresholds } from '../thresholds/evaluate';
+import { ThresholdWatch } from '../thresholds/watch';
+import { checkReachable } from './preflight';
+import { buildSummary, thresholdInputs, type RunSummary, type SummaryStatus } from './summary';
+
+export interface RunRequest {
+  profile: ResolvedProfile;
+  profilePath?: string;
+  store: RunStore;
+  /** Aborting stops the run gracefully; the partial run is stored as aborted. */
+  signal?: AbortSignal;
+  /** Extra outputs (progress lines, dashboard). */
+  sinks?: IntervalSink[];
+  scheduleName?: string;
+  /** Called once the run exists and the engine is about to start. */
+  onStart?: (runId: number, engine: Engine) => void;
+}
+
+/**
+ * Runs one profile end to end: preflight, run row, engine with its sinks, thresholds,
+ * summary. Shared by `strain run`, the demo and the scheduler; never exits the process.
+ */
+export async function executeRun(req: RunRequest): Promise<RunSummary> {
+  const { profile, store } = req;
+  await checkReachable(profile.target, defaults.http.preflightTimeoutMs);
+
+  const startedAt = Date.now();
+  const runId = store.createRun({
+    profileName: profile.name,
+    profilePath: req.profilePath,
+    kind: profile.kind,
+    model: profile.model,
+    target: profile.target,
+    startedAt,
+    plan: profile,
+    scheduleName: req.scheduleName,
+  });
+
+  let engine: Engine | undefined;
+  const storeSink = new StoreSink(store, runId);
+  const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
+  engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])] });
+  engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
+
+  engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
+  const onAbort = () => engine?.stop('aborted', String(req.signal?.reason ?? 'interrupted'));
+  if (req.signal?.aborted) onAbort();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  req.onStart?.(runId, engine);
+
+  const result = await engine.run().finally(() => req.signal?.removeEventListener('abort', onAbort));
+  await engine.recorder.closeSinks();
+
+  const totals = engine.recorder.totals;
+  const thresholds = evaluateThresholds(profile.thresholds, thresholdInputs(totals));
+  const status: SummaryStatus =
+    result.reason === 'aborted' ? 'aborted' : result.reason === 'threshold' || thresholds.some((t) => !t.passed) ? 'failed' : 'passed';
+  const summary = buildSummary({
+    runId,
+    profile,
+    totals,
+    status,
+    stopReason: result.detail || result.reason,
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    interrupted: result.interrupted,
+    thresholds,
+  });
+  store.finishRun(runId, status, result.endedAt, summary);
+  store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);
+  return summary;
+}

@@ -1,0 +1,99 @@
+import { OUTCOME_NAMES } from '../engine/outcome';
+import type { ResolvedProfile } from '../profiles/types';
+import { latencyStatsMs, type LatencyStatsMs } from '../recorder/histogram';
+import type { RunTotals } from '../recorder/totals';
+import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';
+
+export type SummaryStatus = 'passed' | 'failed' | 'aborted';
+
+/** The run summary: the JSON printed by --json and stored with the run (keys in README). */
+export interface RunSummary {
+  runId: number;
+  profile: string;
+  kind: string;
+  model: string;
+  target: string;
+  status: SummaryStatus;
+  stopReason: string;
+  startedAt: string;
+  endedAt: string;
+  durationS: number;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  throughput: number;
+  offered: number;
+  dropped: number;
+  interrupted: number;
+  latencyMs: LatencyStatsMs;
+  /** Open model: latency from the actual send, without queueing behind the schedule. */
+  serviceLatencyMs?: LatencyStatsMs;
+  errorsByClass: Record<string, number>;
+  statusClasses: Record<string, number>;
+  thresholds: ThresholdResult[];
+  findings: unknown[];
+  resources: { samples: number };
+  generator: { maxLagMs: number };
+}
+
+/** The inputs thresholds are judged on, from whole-run (or so-far) totals. */
+export function thresholdInputs(totals: RunTotals): ThresholdInputs {
+  const seconds = totals.durationMs / 1000;
+  return {
+    latencyMs: latencyStatsMs(totals.latency),
+    errorRate: totals.requests > 0 ? totals.errors / totals.requests : 0,
+    throughput: seconds > 0 ? totals.requests / seconds : 0,
+  };
+}
+
+export interface SummaryInput {
+  runId: number;
+  profile: ResolvedProfile;
+  totals: RunTotals;
+  status: SummaryStatus;
+  stopReason: string;
+  startedAt: number;
+  endedAt: number;
+  interrupted: number;
+  thresholds: ThresholdResult[];
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function buildSummary(s: SummaryInput): RunSummary {
+  const inputs = thresholdInputs(s.totals);
+  const errorsByClass: Record<string, number> = {};
+  const statusClasses: Record<string, number> = {};
+  OUTCOME_NAMES.forEach((name, cls) => {
+    const count = s.totals.counts[cls];
+    if (cls >= 2) errorsByClass[name] = count;
+    if (cls <= 3) statusClasses[name] = count;
+  });
+  return {
+    runId: s.runId,
+    profile: s.profile.name,
+    kind: s.profile.kind,
+    model: s.profile.model,
+    target: s.profile.target,
+    status: s.status,
+    stopReason: s.stopReason,
+    startedAt: new Date(s.startedAt).toISOString(),
+    endedAt: new Date(s.endedAt).toISOString(),
+    durationS: round((s.endedAt - s.startedAt) / 1000),
+    requests: s.totals.requests,
+    errors: s.totals.errors,
+    errorRate: round(inputs.errorRate, 6),
+    throughput: round(inputs.throughput, 2),
+    offered: s.totals.offered,
+    dropped: s.totals.dropped,
+    interrupted: s.interrupted,
+    latencyMs: inputs.latencyMs,
+    ...(s.profile.model === 'open' ? { serviceLatencyMs: latencyStatsMs(s.totals.serviceLatency) } : {}),
+    errorsByClass,
+    statusClasses,
+    thresholds: s.thresholds,
+    findings: [],
+    resources: { samples: 0 },
+    generator: { maxLagMs: s.totals.maxGeneratorLagMs },
+  };
+}

@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CannotRunError } from '../errors';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) a strain database: WAL so a run and the monitor can write
+ * at once, a busy timeout so they wait for each other instead of failing, and the schema
+ * migrated to the newest version.
+ */
+export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
+  let db: Db;
+  try {
+    if (!options.readonly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CannotRunError('STRAIN_STORE_UNAVAILABLE', `cannot open database ${file}: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`);
+  }
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db): void {
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

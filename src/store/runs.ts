@@ -1,0 +1,147 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db';
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted';
+
+export interface RunRow {
+  id: number;
+  profile_name: string;
+  profile_path: string | null;
+  kind: string;
+  model: string;
+  target: string;
+  status: RunStatus;
+  started_at: number;
+  ended_at: number | null;
+  plan_json: string;
+  summary_json: string | null;
+  schedule_name: string | null;
+  pid: number | null;
+}
+
+export interface IntervalRow {
+  run_id: number;
+  t: number;
+  started_at: number;
+  duration_ms: number;
+  stage: number;
+  level: number;
+  requests: number;
+  errors: number;
+  c2xx: number; c3xx: number; c4xx: number; c5xx: number;
+  timeouts: number; refused: number; resets: number; other: number;
+  offered: number;
+  started: number;
+  dropped: number;
+  bytes: number;
+  in_flight: number;
+  p50_ms: number; p90_ms: number; p95_ms: number; p99_ms: number; max_ms: number; mean_ms: number;
+  generator_lag_ms: number;
+  hist: string | null;
+  service_hist: string | null;
+}
+
+export interface EventRow {
+  id: number;
+  run_id: number | null;
+  at: number;
+  kind: string;
+  message: string;
+  data_json: string | null;
+}
+
+export interface NewRun {
+  profileName: string;
+  profilePath?: string;
+  kind: string;
+  model: string;
+  target: string;
+  startedAt: number;
+  plan: unknown;
+  scheduleName?: string;
+}
+
+const INTERVAL_COLUMNS = [
+  'run_id', 't', 'started_at', 'duration_ms', 'stage', 'level', 'requests', 'errors',
+  'c2xx', 'c3xx', 'c4xx', 'c5xx', 'timeouts', 'refused', 'resets', 'other',
+  'offered', 'started', 'dropped', 'bytes', 'in_flight',
+  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'hist', 'service_hist',
+] as const;
+
+/** Runs, their per-second intervals and events. Statements are prepared once. */
+export class RunStore {
+  private readonly insertRun: Statement;
+  private readonly insertInterval: Statement;
+  private readonly insertEvent: Statement;
+  private readonly updateRunEnd: Statement;
+  private readonly selectRuns: Statement;
+  private readonly selectRun: Statement;
+  private readonly selectLatest: Statement;
+  private readonly selectIntervals: Statement;
+  private readonly selectEvents: Statement;
+
+  constructor(readonly db: Db) {
+    this.insertRun = db.prepare(
+      `INSERT INTO runs (profile_name, profile_path, kind, model, target, status, started_at, plan_json, schedule_name, pid)
+       VALUES (@profileName, @profilePath, @kind, @model, @target, 'running', @startedAt, @planJson, @scheduleName, @pid)`,
+    );
+    this.insertInterval = db.prepare(
+      `INSERT OR REPLACE INTO intervals (${INTERVAL_COLUMNS.join(', ')}) VALUES (${INTERVAL_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    );
+    this.insertEvent = db.prepare('INSERT INTO events (run_id, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?)');
+    this.updateRunEnd = db.prepare('UPDATE runs SET status = ?, ended_at = ?, summary_json = ? WHERE id = ?');
+    this.selectRuns = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?');
+    this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
+    this.selectLatest = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1');
+    this.selectIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? ORDER BY t');
+    this.selectEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY at, id');
+  }
+
+  createRun(run: NewRun): number {
+    const info = this.insertRun.run({
+      profileName: run.profileName,
+      profilePath: run.profilePath ?? null,
+      kind: run.kind,
+      model: run.model,
+      target: run.target,
+      startedAt: run.startedAt,
+      planJson: JSON.stringify(run.plan),
+      scheduleName: run.scheduleName ?? null,
+      pid: process.pid,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** All rows in one transaction: a flush either lands whole or not at all. */
+  addIntervals(rows: readonly IntervalRow[]): void {
+    this.db.transaction((batch: readonly IntervalRow[]) => {
+      for (const row of batch) this.insertInterval.run(row);
+    })(rows);
+  }
+
+  addEvent(runId: number | null, at: number, kind: string, message: string, data?: unknown): void {
+    this.insertEvent.run(runId, at, kind, message, data === undefined ? null : JSON.stringify(data));
+  }
+
+  finishRun(runId: number, status: RunStatus, endedAt: number, summary: unknown): void {
+    this.updateRunEnd.run(status, endedAt, JSON.stringify(summary), runId);
+  }
+
+  listRuns(limit = 50): RunRow[] {
+    return this.selectRuns.all(limit) as RunRow[];
+  }
+
+  /** A run by id, or the newest for "latest". */
+  getRun(ref: string | number): RunRow | undefined {
+    if (ref === 'latest') return this.selectLatest.get() as RunRow | undefined;
+    return this.selectRun.get(Number(ref)) as RunRow | undefined;
+  }
+
+  intervals(runId: number): IntervalRow[] {
+    return this.selectIntervals.all(runId) as IntervalRow[];
+  }
+
+  events(runId: number): EventRow[] {
+    return this.selectEvents.all(runId) as EventRow[];
+  }
+}

@@ -1,0 +1,63 @@
+import { encodeHistogram, latencyStatsMs } from '../recorder/histogram';
+import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
+import type { IntervalRow, RunStore } from './runs';
+
+/** Turns a closed interval into its stored row; histograms are encoded, never averaged. */
+export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
+  const s = latencyStatsMs(i.latency);
+  const separate = i.serviceLatency !== i.latency;
+  return {
+    run_id: runId,
+    t: i.index,
+    started_at: Math.round(i.startedAt),
+    duration_ms: i.durationMs,
+    stage: i.stage,
+    level: i.level,
+    requests: i.requests,
+    errors: i.errors,
+    c2xx: i.counts[0], c3xx: i.counts[1], c4xx: i.counts[2], c5xx: i.counts[3],
+    timeouts: i.counts[4], refused: i.counts[5], resets: i.counts[6], other: i.counts[7],
+    offered: i.offered,
+    started: i.started,
+    dropped: i.dropped,
+    bytes: i.bytes,
+    in_flight: i.inFlight,
+    p50_ms: s.p50, p90_ms: s.p90, p95_ms: s.p95, p99_ms: s.p99, max_ms: s.max, mean_ms: s.mean,
+    generator_lag_ms: i.generatorLagMs,
+    hist: i.latency.totalCount > 0 ? encodeHistogram(i.latency) : null,
+    service_hist: separate && i.serviceLatency.totalCount > 0 ? encodeHistogram(i.serviceLatency) : null,
+  };
+}
+
+/**
+ * Writes intervals to the store, one transaction per flush. A flush that fails (database
+ * locked for longer than busy_timeout) keeps its rows and retries with the next one, so
+ * nothing measured is lost to a briefly busy database.
+ */
+export class StoreSink implements IntervalSink {
+  private pending: IntervalRow[] = [];
+  lastError: Error | undefined;
+
+  constructor(private readonly store: RunStore, private readonly runId: number) {}
+
+  onInterval(interval: IntervalSnapshot): void {
+    this.pending.push(toIntervalRow(this.runId, interval));
+    this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    try {
+      this.store.addIntervals(this.pending);
+      this.pending = [];
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = err as Error;
+    }
+  }
+
+  close(): void {
+    this.flush();
+    if (this.pending.length > 0 && this.lastError) throw this.lastError;
+  }
+}
