@@ -95,12 +95,16 @@ function describeKey(error: ErrorObject, data: unknown): [string, string] {
     return [path, `unknown metric${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(', ')}`];
   }
   const { kind, model } = loadContext(data);
+  const validKind = (KINDS as readonly string[]).includes(kind) && (MODELS as readonly string[]).includes(model);
+  const allowed = validKind ? allowedLoadKeys(kind as (typeof KINDS)[number], model as (typeof MODELS)[number]) : [];
+  if (!(key in profileSchema.$defs.load.properties)) {
+    const hint = closest(key, allowed.length > 0 ? allowed : Object.keys(profileSchema.$defs.load.properties));
+    return [path, `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(', ')}`];
+  }
   if (key === 'vus' && model === 'open') return [path, 'is for model closed; the open model takes load.rate (arrivals per second)'];
   if ((key === 'rate' || key === 'maxInFlight') && model === 'closed') {
     return [path, 'is for model open; set load.model: open, or use load.vus for virtual users'];
   }
-  const validKind = (KINDS as readonly string[]).includes(kind) && (MODELS as readonly string[]).includes(model);
-  const allowed = validKind ? allowedLoadKeys(kind as (typeof KINDS)[number], model as (typeof MODELS)[number]) : [];
   return [path, `is not used by kind ${kind}; allowed: ${allowed.join(', ')}`];
 }
 

@@ -157,5 +157,5 @@ export class Recorder {
 const LAG_RESOLUTION_MS = 10;
 /** The delay histogram measures whole timer periods (ns); the lag is what exceeds the period. */
 function lagBeyondResolutionMs(maxNs: number): number {
-  return Math.max(0, Math.round(maxNs / 1e4) / 100 - LAG_RESOLUTION_MS);
+  return Math.max(0, Math.round((maxNs / 1e6 - LAG_RESOLUTION_MS) * 100) / 100);
 }
