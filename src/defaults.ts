@@ -28,4 +28,12 @@ export const defaults = {
     maxLatencyUs: 3_600_000_000,
   },
   progress: { everyMs: 5000 },
+  monitor: {
+    interval: '1s',
+    listen: '127.0.0.1:9930',
+    pidfile: 'data/monitor.pid',
+    log: 'data/monitor.log',
+    startTimeoutMs: 10_000,
+    stopTimeoutMs: 10_000,
+  },
 } as const;

@@ -23,6 +23,10 @@ export function formatSummary(s: RunSummary): string {
   ];
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
+  const r = s.resources;
+  if (r.samples > 0) {
+    lines.push(`  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`);
+  }
   if (s.thresholds.length > 0) {
     lines.push('  thresholds');
     for (const t of s.thresholds) lines.push(`    ${t.passed ? 'pass' : 'FAIL'}  ${t.name} ${t.condition}  (actual ${num(t.actual, t.unit === 'ms' ? 2 : 2)}${t.unit})`);

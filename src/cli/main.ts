@@ -1,6 +1,7 @@
 import { ExitCode, StrainError, UsageError, type ExitCodeValue } from '../errors';
 import { closest } from '../util/suggest';
 import { demoCommand } from './commands/demo';
+import { monitorCommand, monitorUsage } from './commands/monitor';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { targetCommand } from './commands/target';
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   run: { run: runCommand, usage: runUsage, about: 'run a profile (plain progress lines; --json prints the summary)' },
   validate: { run: validateCommand, usage: 'strain validate PROFILE...', about: 'check profiles; lists every problem with its path' },
   runs: { run: runsCommand, usage: 'strain runs [--json] [--limit N] [--db FILE]', about: 'list stored runs, newest first' },
+  monitor: { run: monitorCommand, usage: monitorUsage, about: 'sample a target process and the host into the store; serve them over HTTP' },
   target: {
     run: targetCommand,
     usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R]',

@@ -2,7 +2,7 @@ import { ProfileError, UsageError } from '../errors';
 import { parseDuration } from '../util/duration';
 import { readProfileFile } from './read';
 import { capStages, resolveProfile } from './resolve';
-import type { ResolvedProfile, UserProfile } from './types';
+import type { ResolvedProfile, UserMonitor, UserProfile } from './types';
 import { schemaProblems } from './validate';
 
 /** Command-line values that replace what the profile says. */
@@ -11,6 +11,8 @@ export interface ProfileOverrides {
   duration?: string;
   vus?: number;
   rate?: number;
+  /** --monitor SPEC (already parsed), or false for --no-monitor. */
+  monitor?: UserMonitor | false;
 }
 
 /** Applies overrides to the raw document so the schema validates the combination. */
@@ -20,6 +22,9 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   const load = { ...((doc.load as Record<string, unknown>) ?? {}) };
   const kind = doc.kind;
   if (o.target !== undefined) doc.target = o.target;
+  if (o.monitor === false) delete doc.monitor;
+  else if (o.monitor !== undefined) doc.monitor = { ...((doc.monitor as object) ?? {}), pid: undefined, port: undefined, match: undefined, url: undefined, ...o.monitor };
+  if (doc.monitor) doc.monitor = Object.fromEntries(Object.entries(doc.monitor).filter(([, v]) => v !== undefined));
   if ((o.vus !== undefined || o.rate !== undefined) && kind !== 'load' && kind !== 'soak') {
     throw new UsageError(`--vus and --rate apply to kinds load and soak; this profile is kind ${String(kind)} (edit its load section)`);
   }

@@ -2,6 +2,7 @@ import { defaults } from '../defaults';
 import { parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
 import { kindExpanders } from './kinds';
+import { monitorPlanFrom } from './monitor-spec';
 import type {
   ResolvedProfile, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
 } from './types';
@@ -18,6 +19,8 @@ export function resolveProfile(user: UserProfile): { profile?: ResolvedProfile; 
   const stages = kindExpanders[user.kind](user.load, level);
   const totalDurationMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
   if (totalDurationMs <= 0) problems.push('load: the stages add up to no time at all; give a duration above 0');
+  const monitor = user.monitor ? monitorPlanFrom(user.monitor) : undefined;
+  if (typeof monitor === 'string') problems.push(monitor);
   if (problems.length > 0) return { problems };
 
   const maxInFlight = user.load.maxInFlight ?? defaults.http.maxInFlight;
@@ -38,6 +41,7 @@ export function resolveProfile(user: UserProfile): { profile?: ResolvedProfile; 
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
       scenario,
       thresholds,
+      ...(monitor && typeof monitor !== 'string' ? { monitor } : {}),
     },
   };
 }

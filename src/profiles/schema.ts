@@ -123,6 +123,18 @@ export const profileSchema = {
       },
     },
     scenario: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+    monitor: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Sample the target process during the run: one of pid, port, match (command line regex), or url of a running strain monitor.',
+      properties: {
+        pid: { $ref: '#/$defs/positiveInteger' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        match: { type: 'string', minLength: 1 },
+        url: { $ref: '#/$defs/url' },
+        interval: { $ref: '#/$defs/duration' },
+      },
+    },
     thresholds: {
       type: 'object',
       description: 'SLOs; a failing threshold fails the run (exit 1).',

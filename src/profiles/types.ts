@@ -53,7 +53,21 @@ export interface UserProfile {
   http?: { timeout?: string; headers?: Record<string, string> };
   scenario: UserStep[];
   thresholds?: Record<string, string | UserThresholdObject>;
+  monitor?: UserMonitor;
 }
+
+export interface UserMonitor {
+  pid?: number;
+  port?: number;
+  match?: string;
+  url?: string;
+  interval?: string;
+}
+
+/** How a run gets the target's resource samples. */
+export type MonitorPlan =
+  | { kind: 'local'; selector: { kind: 'pid'; pid: number } | { kind: 'port'; port: number } | { kind: 'match'; pattern: string }; intervalMs: number }
+  | { kind: 'remote'; url: string; intervalMs: number };
 
 /** Think time between steps, already parsed. */
 export type ThinkTime =
@@ -109,4 +123,5 @@ export interface ResolvedProfile {
   gracefulStopMs: number;
   scenario: ResolvedStep[];
   thresholds: Threshold[];
+  monitor?: MonitorPlan;
 }

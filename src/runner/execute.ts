@@ -6,7 +6,10 @@ import type { RunStore } from '../store/runs';
 import { StoreSink } from '../store/sink';
 import { evaluateThresholds } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
+import { noResources } from '../analysis/resources';
+import type { MonitorEvent } from '../../monitor/types';
 import { checkReachable } from './preflight';
+import { startRunMonitor, type RunMonitor } from './resources';
 import { buildSummary, thresholdInputs, type RunSummary, type SummaryStatus } from './summary';
 
 export interface RunRequest {
@@ -20,6 +23,9 @@ export interface RunRequest {
   scheduleName?: string;
   /** Called once the run exists and the engine is about to start. */
   onStart?: (runId: number, engine: Engine) => void;
+  /** Monitor events (target restarted, missing) as they happen. */
+  onMonitorEvent?: (event: MonitorEvent) => void;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -42,6 +48,12 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     scheduleName: req.scheduleName,
   });
 
+  let monitor: RunMonitor | undefined;
+  if (profile.monitor) {
+    monitor = await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent);
+    store.setMonitor(runId, monitor.id);
+  }
+
   let engine: Engine | undefined;
   const storeSink = new StoreSink(store, runId);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
@@ -56,6 +68,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
 
   const result = await engine.run().finally(() => req.signal?.removeEventListener('abort', onAbort));
   await engine.recorder.closeSinks();
+  await monitor?.stop();
 
   const totals = engine.recorder.totals;
   const thresholds = evaluateThresholds(profile.thresholds, thresholdInputs(totals));
@@ -71,6 +84,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     endedAt: result.endedAt,
     interrupted: result.interrupted,
     thresholds,
+    resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);

@@ -2,6 +2,7 @@ import { OUTCOME_NAMES } from '../engine/outcome';
 import type { ResolvedProfile } from '../profiles/types';
 import { latencyStatsMs, type LatencyStatsMs } from '../recorder/histogram';
 import type { RunTotals } from '../recorder/totals';
+import type { ResourceSummary } from '../analysis/resources';
 import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';
 
 export type SummaryStatus = 'passed' | 'failed' | 'aborted';
@@ -32,7 +33,7 @@ export interface RunSummary {
   statusClasses: Record<string, number>;
   thresholds: ThresholdResult[];
   findings: unknown[];
-  resources: { samples: number };
+  resources: ResourceSummary;
   generator: { maxLagMs: number };
 }
 
@@ -56,6 +57,7 @@ export interface SummaryInput {
   endedAt: number;
   interrupted: number;
   thresholds: ThresholdResult[];
+  resources: ResourceSummary;
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -93,7 +95,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     statusClasses,
     thresholds: s.thresholds,
     findings: [],
-    resources: { samples: 0 },
+    resources: s.resources,
     generator: { maxLagMs: s.totals.maxGeneratorLagMs },
   };
 }

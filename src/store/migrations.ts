@@ -3,6 +3,7 @@
  * Append only; never edit a migration that has shipped.
  */
 export const migrations: string[] = [
+  // 1: runs, per-second intervals, events
   `
   CREATE TABLE runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,3 +57,38 @@ export const migrations: string[] = [
   CREATE INDEX events_by_time ON events (at);
   `,
 ];
+
+/** 2: the monitor's samples, tied to a monitor session; runs and events point at the session. */
+migrations.push(`
+  CREATE TABLE monitors (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    selector TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    interval_ms INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    host_json TEXT
+  );
+  CREATE TABLE resource_samples (
+    monitor_id INTEGER NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    cpu_pct REAL NOT NULL, cpu_user_pct REAL NOT NULL, cpu_system_pct REAL NOT NULL,
+    rss_bytes INTEGER NOT NULL, vsize_bytes INTEGER NOT NULL, threads INTEGER NOT NULL, fds INTEGER,
+    read_bytes INTEGER, write_bytes INTEGER, read_bps REAL, write_bps REAL,
+    ctx_voluntary INTEGER NOT NULL, ctx_involuntary INTEGER NOT NULL
+  );
+  CREATE INDEX resource_samples_by_time ON resource_samples (monitor_id, at);
+  CREATE TABLE host_samples (
+    monitor_id INTEGER NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    cpu_pct REAL NOT NULL, mem_used_bytes INTEGER NOT NULL, mem_available_bytes INTEGER NOT NULL,
+    load1 REAL NOT NULL, load5 REAL NOT NULL, load15 REAL NOT NULL,
+    disk_read_bps REAL NOT NULL, disk_write_bps REAL NOT NULL, net_rx_bps REAL NOT NULL, net_tx_bps REAL NOT NULL
+  );
+  CREATE INDEX host_samples_by_time ON host_samples (monitor_id, at);
+  ALTER TABLE runs ADD COLUMN monitor_id INTEGER REFERENCES monitors (id);
+  ALTER TABLE events ADD COLUMN monitor_id INTEGER REFERENCES monitors (id);
+`);

@@ -17,6 +17,7 @@ export interface RunRow {
   summary_json: string | null;
   schedule_name: string | null;
   pid: number | null;
+  monitor_id: number | null;
 }
 
 export interface IntervalRow {
@@ -79,6 +80,7 @@ export class RunStore {
   private readonly selectLatest: Statement;
   private readonly selectIntervals: Statement;
   private readonly selectEvents: Statement;
+  private readonly updateMonitor: Statement;
 
   constructor(readonly db: Db) {
     this.insertRun = db.prepare(
@@ -95,6 +97,7 @@ export class RunStore {
     this.selectLatest = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT 1');
     this.selectIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? ORDER BY t');
     this.selectEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY at, id');
+    this.updateMonitor = db.prepare('UPDATE runs SET monitor_id = ? WHERE id = ?');
   }
 
   createRun(run: NewRun): number {
@@ -121,6 +124,10 @@ export class RunStore {
 
   addEvent(runId: number | null, at: number, kind: string, message: string, data?: unknown): void {
     this.insertEvent.run(runId, at, kind, message, data === undefined ? null : JSON.stringify(data));
+  }
+
+  setMonitor(runId: number, monitorId: number): void {
+    this.updateMonitor.run(monitorId, runId);
   }
 
   finishRun(runId: number, status: RunStatus, endedAt: number, summary: unknown): void {

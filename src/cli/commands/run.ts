@@ -1,6 +1,7 @@
 import { defaults } from '../../defaults';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { loadProfile } from '../../profiles/load';
+import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
 import type { RunSummary } from '../../runner/summary';
 import { openDb } from '../../store/db';
@@ -10,7 +11,7 @@ import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--no-tui] [--json]';
 
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
@@ -40,7 +41,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     db: { type: 'string' },
     'no-tui': { type: 'boolean' },
     json: { type: 'boolean' },
+    monitor: { type: 'string' },
+    'no-monitor': { type: 'boolean' },
   });
+  if (values.monitor !== undefined && values['no-monitor']) throw new UsageError('--monitor and --no-monitor: give one or the other');
+  const monitorSpec = values.monitor === undefined ? undefined : parseMonitorSpec(values.monitor);
+  if (values.monitor !== undefined && !monitorSpec) {
+    throw new UsageError(`--monitor: "${values.monitor}" is not port:P, pid:N, match:REGEX or the http:// URL of a running monitor`);
+  }
   if (positionals.length !== 1) throw new UsageError(`usage: ${runUsage}`);
   const profilePath = positionals[0];
   const profile = loadProfile(profilePath, {
@@ -48,6 +56,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     duration: values.duration,
     vus: positiveInt(values.vus, 'vus'),
     rate: positiveNumber(values.rate, 'rate'),
+    monitor: values['no-monitor'] ? false : monitorSpec,
   });
   const db = openDb(values.db ?? defaults.db);
   const store = new RunStore(db);
@@ -59,6 +68,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       profilePath,
       store,
       signal: controller.signal,
+      env: io.env,
+      onMonitorEvent: (e) => {
+        if (e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, `monitor: ${e.message}`);
+      },
       onStart: (runId, engine) => {
         line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${profile.target} for ${Math.round(profile.totalDurationMs / 1000)}s`);
         engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));

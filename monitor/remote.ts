@@ -1,0 +1,63 @@
+import type { MonitorStore } from '../src/store/monitor';
+import type { HostSample, MonitorEvent, ResourceSample } from './types';
+
+interface SamplesResponse {
+  monitorId: number;
+  target: ResourceSample[];
+  host: HostSample[];
+  events: MonitorEvent[];
+}
+
+/**
+ * Attaches a run to a monitor running elsewhere (next to the target): polls its
+ * /samples API and copies what it returns into the run's own store under a session
+ * whose origin is that URL, so everything downstream reads samples one way.
+ */
+export class RemoteMonitor {
+  readonly id: number;
+  private since: number;
+  private timer: NodeJS.Timeout | undefined;
+  lastError: string | undefined;
+  samplesCopied = 0;
+
+  constructor(private readonly url: string, private readonly store: MonitorStore, private readonly token: string | undefined, intervalMs: number, startedAt: number) {
+    this.since = startedAt;
+    this.id = store.createMonitor({ startedAt, selector: `remote ${url}`, intervalMs, origin: url });
+  }
+
+  /** Checks the monitor answers before the run starts. */
+  async check(): Promise<void> {
+    const res = await fetch(`${this.url}/health`, { headers: this.headers(), signal: AbortSignal.timeout(3000) });
+    if (res.status === 401) throw new Error(`monitor ${this.url} refused the token (401); set STRAIN_MONITOR_TOKEN`);
+    if (!res.ok) throw new Error(`monitor ${this.url}/health answered ${res.status}`);
+  }
+
+  start(everyMs = 2000): void {
+    this.timer = setInterval(() => void this.poll(), everyMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.poll();
+  }
+
+  private headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  async poll(): Promise<void> {
+    try {
+      const res = await fetch(`${this.url}/samples?since=${this.since}`, { headers: this.headers(), signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`answered ${res.status}`);
+      const body = (await res.json()) as SamplesResponse;
+      if (body.target.length + body.host.length + body.events.length === 0) return;
+      const latest = Math.max(...body.target.map((s) => s.at), ...body.host.map((s) => s.at), ...body.events.map((e) => e.at));
+      this.store.addBatch(this.id, body.target, body.host, body.events);
+      this.samplesCopied += body.target.length;
+      this.since = latest + 1;
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = `monitor ${this.url}: ${(err as Error).message}`;
+    }
+  }
+}

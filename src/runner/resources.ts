@@ -1,0 +1,39 @@
+import { Monitor } from '../../monitor/monitor';
+import { RemoteMonitor } from '../../monitor/remote';
+import type { MonitorEvent } from '../../monitor/types';
+import { summarizeResources, type ResourceSummary } from '../analysis/resources';
+import { CannotRunError } from '../errors';
+import type { MonitorPlan } from '../profiles/types';
+import type { Db } from '../store/db';
+import { MonitorStore } from '../store/monitor';
+
+/** The run's view of its monitor, local or remote: started before the load, stopped after. */
+export interface RunMonitor {
+  id: number;
+  stop(): Promise<void>;
+  summarize(since: number, until: number): ResourceSummary;
+}
+
+export async function startRunMonitor(plan: MonitorPlan, db: Db, env: NodeJS.ProcessEnv, onEvent?: (e: MonitorEvent) => void): Promise<RunMonitor> {
+  const store = new MonitorStore(db);
+  const summarize = (id: number) => (since: number, until: number) =>
+    summarizeResources(id, store.resourceSamples(id, since, until), store.events(id, since, until), store.resourceSamples(id, since, until, 'monitor'));
+  if (plan.kind === 'remote') {
+    const remote = new RemoteMonitor(plan.url, store, env.STRAIN_MONITOR_TOKEN, plan.intervalMs, Date.now());
+    await remote.check().catch((err: Error) => {
+      throw new CannotRunError('STRAIN_MONITOR_UNREACHABLE', `cannot attach to monitor ${plan.url}: ${err.message}`);
+    });
+    remote.start();
+    return { id: remote.id, stop: () => remote.stop(), summarize: summarize(remote.id) };
+  }
+  const monitor = new Monitor({ selector: plan.selector, intervalMs: plan.intervalMs, store, onEvent });
+  monitor.start();
+  return {
+    id: monitor.id,
+    stop: async () => {
+      monitor.tick(); // one last sample at the end of the window
+      monitor.stop();
+    },
+    summarize: summarize(monitor.id),
+  };
+}
