@@ -31,6 +31,10 @@ export function formatSummary(s: RunSummary): string {
     lines.push('  thresholds');
     for (const t of s.thresholds) lines.push(`    ${t.passed ? 'pass' : 'FAIL'}  ${t.name} ${t.condition}  (actual ${num(t.actual, t.unit === 'ms' ? 2 : 2)}${t.unit})`);
   }
+  if (s.findings.length > 0) {
+    lines.push('  findings');
+    for (const f of s.findings) lines.push(`    ${f.kind} [${f.verdict}]: ${f.summary}`);
+  }
   if (s.interrupted > 0) lines.push(`  ${s.interrupted} iterations were still running at the end and were cut off`);
   if (s.status !== 'passed' && s.stopReason !== 'completed') lines.push(`  stopped: ${s.stopReason}`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { ExitCode, StrainError, UsageError, type ExitCodeValue } from '../errors';
 import { closest } from '../util/suggest';
+import { analyzeCommand } from './commands/analyze';
 import { demoCommand } from './commands/demo';
 import { monitorCommand, monitorUsage } from './commands/monitor';
 import { runCommand, runUsage } from './commands/run';
@@ -15,6 +16,7 @@ const commands: Record<string, Command> = {
   validate: { run: validateCommand, usage: 'strain validate PROFILE...', about: 'check profiles; lists every problem with its path' },
   runs: { run: runsCommand, usage: 'strain runs [--json] [--limit N] [--db FILE]', about: 'list stored runs, newest first' },
   monitor: { run: monitorCommand, usage: monitorUsage, about: 'sample a target process and the host into the store; serve them over HTTP' },
+  analyze: { run: analyzeCommand, usage: 'strain analyze RUN [--json] [--db FILE]', about: 'recompute and show a run\'s findings (leak, breaking point, recovery, correlation)' },
   target: {
     run: targetCommand,
     usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R]',

@@ -55,6 +55,7 @@ export class OpenExecutor implements Executor {
       } else {
         this.running++;
         recorder.iterationStarted();
+        recorder.scheduleLate(now - (t0 + this.nextAt));
         runIteration(this.ctx.iteration, t0 + this.nextAt, this.finished);
       }
       this.nextAt = this.schedule.next();

@@ -37,6 +37,8 @@ export class Recorder {
   private started = 0;
   private dropped = 0;
   private bytes = 0;
+  private scheduleLag = 0;
+  private cpuAt = process.cpuUsage();
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
 
@@ -92,6 +94,10 @@ export class Recorder {
   arrivalDropped(): void {
     this.dropped++;
   }
+  /** How late (ms) an iteration started against its intended start. */
+  scheduleLate(ms: number): void {
+    if (ms > this.scheduleLag) this.scheduleLag = ms;
+  }
 
   /** Closes the last (possibly partial) interval and stops the timer. */
   finish(): void {
@@ -107,6 +113,13 @@ export class Recorder {
 
   private hasData(): boolean {
     return this.counts.some((c) => c > 0) || this.offered > 0 || this.dropped > 0;
+  }
+
+  private cpuPercent(durationMs: number): number {
+    const now = process.cpuUsage();
+    const usedUs = now.user - this.cpuAt.user + now.system - this.cpuAt.system;
+    this.cpuAt = now;
+    return Math.round((usedUs / 1000 / durationMs) * 10000) / 100;
   }
 
   private rotate(now: number): void {
@@ -141,13 +154,15 @@ export class Recorder {
       latency: this.latency,
       serviceLatency: this.serviceLatency,
       generatorLagMs: lagBeyondResolutionMs(this.lag.max),
+      scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
+      generatorCpuPct: this.cpuPercent(durationMs),
       inFlight: this.o.inFlight(),
     };
     this.totals.add(snapshot);
     for (const sink of this.o.sinks) sink.onInterval(snapshot);
     this.index++;
     this.counts.fill(0);
-    this.offered = this.started = this.dropped = this.bytes = 0;
+    this.offered = this.started = this.dropped = this.bytes = this.scheduleLag = 0;
     this.latency.reset();
     if (this.serviceLatency !== this.latency) this.serviceLatency.reset();
     this.lag.reset();

@@ -25,6 +25,10 @@ export interface IntervalSnapshot {
   serviceLatency: Histogram;
   /** Worst event-loop delay of the generator in the interval. */
   generatorLagMs: number;
+  /** Open model: how late the latest-started iteration began against its intended time. */
+  scheduleLagMs: number;
+  /** CPU used by the generator process in the interval (100 = one core). */
+  generatorCpuPct: number;
   inFlight: number;
 }
 

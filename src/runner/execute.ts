@@ -1,6 +1,9 @@
 import { defaults } from '../defaults';
 import { Engine, type StageEvent } from '../engine/engine';
 import type { ResolvedProfile } from '../profiles/types';
+import type { RunTotals } from '../recorder/totals';
+import type { IntervalRow } from '../store/runs';
+import type { Finding } from '../analysis/types';
 import type { IntervalSink } from '../recorder/types';
 import type { RunStore } from '../store/runs';
 import { StoreSink } from '../store/sink';
@@ -8,9 +11,13 @@ import { evaluateThresholds } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
 import { noResources } from '../analysis/resources';
 import type { MonitorEvent } from '../../monitor/types';
+import { BreakWatch } from '../analysis/break-watch';
+import { analyzeRun } from '../analysis/analyze';
+import { FindingStore } from '../store/findings';
+import { analysisInput } from './analyze-run';
 import { checkReachable } from './preflight';
 import { startRunMonitor, type RunMonitor } from './resources';
-import { buildSummary, thresholdInputs, type RunSummary, type SummaryStatus } from './summary';
+import { buildSummary, thresholdInputs, thresholdInputsFromRows, type RunSummary, type SummaryStatus } from './summary';
 
 export interface RunRequest {
   profile: ResolvedProfile;
@@ -59,6 +66,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
   engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])] });
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
+  if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
 
   engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
   const onAbort = () => engine?.stop('aborted', String(req.signal?.reason ?? 'interrupted'));
@@ -71,7 +79,11 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   await monitor?.stop();
 
   const totals = engine.recorder.totals;
-  const thresholds = evaluateThresholds(profile.thresholds, thresholdInputs(totals));
+  const runRow = { ...store.getRun(runId)!, ended_at: result.endedAt };
+  const input = analysisInput(store.db, runRow);
+  const findings = analyzeRun(input);
+  new FindingStore(store.db).replace(runId, findings);
+  const thresholds = evaluateThresholds(profile.thresholds, thresholdBasis(profile, totals, input.intervals, findings));
   const status: SummaryStatus =
     result.reason === 'aborted' ? 'aborted' : result.reason === 'threshold' || thresholds.some((t) => !t.passed) ? 'failed' : 'passed';
   const summary = buildSummary({
@@ -85,8 +97,20 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     interrupted: result.interrupted,
     thresholds,
     resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
+    findings,
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);
   return summary;
+}
+
+/**
+ * What thresholds are judged on: the whole run, except that a stress run is judged on the
+ * steps below its breaking point (breaking is what a stress run is for, not a failure).
+ */
+function thresholdBasis(profile: ResolvedProfile, totals: RunTotals, rows: readonly IntervalRow[], findings: readonly Finding[]) {
+  const breaking = findings.find((f) => f.kind === 'breaking-point' && f.verdict === 'broken');
+  if (profile.kind !== 'stress' || !breaking) return thresholdInputs(totals);
+  const stage = profile.stages.findIndex((s) => s.to === breaking.breakingLevel);
+  return thresholdInputsFromRows(rows.filter((r) => r.stage < stage));
 }

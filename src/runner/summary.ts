@@ -3,6 +3,9 @@ import type { ResolvedProfile } from '../profiles/types';
 import { latencyStatsMs, type LatencyStatsMs } from '../recorder/histogram';
 import type { RunTotals } from '../recorder/totals';
 import type { ResourceSummary } from '../analysis/resources';
+import { mergeLatency } from '../analysis/intervals';
+import type { Finding } from '../analysis/types';
+import type { IntervalRow } from '../store/runs';
 import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';
 
 export type SummaryStatus = 'passed' | 'failed' | 'aborted';
@@ -32,7 +35,7 @@ export interface RunSummary {
   errorsByClass: Record<string, number>;
   statusClasses: Record<string, number>;
   thresholds: ThresholdResult[];
-  findings: unknown[];
+  findings: Finding[];
   resources: ResourceSummary;
   generator: { maxLagMs: number };
 }
@@ -47,6 +50,17 @@ export function thresholdInputs(totals: RunTotals): ThresholdInputs {
   };
 }
 
+/** The same inputs from stored intervals (a subset of a run, e.g. the steps before a break). */
+export function thresholdInputsFromRows(rows: readonly IntervalRow[]): ThresholdInputs {
+  const requests = rows.reduce((s, r) => s + r.requests, 0);
+  const seconds = rows.reduce((s, r) => s + r.duration_ms, 0) / 1000;
+  return {
+    latencyMs: latencyStatsMs(mergeLatency(rows)),
+    errorRate: requests > 0 ? rows.reduce((s, r) => s + r.errors, 0) / requests : 0,
+    throughput: seconds > 0 ? requests / seconds : 0,
+  };
+}
+
 export interface SummaryInput {
   runId: number;
   profile: ResolvedProfile;
@@ -58,6 +72,7 @@ export interface SummaryInput {
   interrupted: number;
   thresholds: ThresholdResult[];
   resources: ResourceSummary;
+  findings: Finding[];
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -94,7 +109,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     errorsByClass,
     statusClasses,
     thresholds: s.thresholds,
-    findings: [],
+    findings: s.findings,
     resources: s.resources,
     generator: { maxLagMs: s.totals.maxGeneratorLagMs },
   };

@@ -92,3 +92,19 @@ migrations.push(`
   ALTER TABLE runs ADD COLUMN monitor_id INTEGER REFERENCES monitors (id);
   ALTER TABLE events ADD COLUMN monitor_id INTEGER REFERENCES monitors (id);
 `);
+
+/** 3: findings per run (recomputed by `strain analyze`), and generator health per interval. */
+migrations.push(`
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    analyzed_at INTEGER NOT NULL
+  );
+  CREATE INDEX findings_by_run ON findings (run_id);
+  ALTER TABLE intervals ADD COLUMN schedule_lag_ms REAL NOT NULL DEFAULT 0;
+  ALTER TABLE intervals ADD COLUMN generator_cpu_pct REAL NOT NULL DEFAULT 0;
+`);

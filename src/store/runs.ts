@@ -38,6 +38,8 @@ export interface IntervalRow {
   in_flight: number;
   p50_ms: number; p90_ms: number; p95_ms: number; p99_ms: number; max_ms: number; mean_ms: number;
   generator_lag_ms: number;
+  schedule_lag_ms: number;
+  generator_cpu_pct: number;
   hist: string | null;
   service_hist: string | null;
 }
@@ -66,7 +68,7 @@ const INTERVAL_COLUMNS = [
   'run_id', 't', 'started_at', 'duration_ms', 'stage', 'level', 'requests', 'errors',
   'c2xx', 'c3xx', 'c4xx', 'c5xx', 'timeouts', 'refused', 'resets', 'other',
   'offered', 'started', 'dropped', 'bytes', 'in_flight',
-  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'hist', 'service_hist',
+  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'schedule_lag_ms', 'generator_cpu_pct', 'hist', 'service_hist',
 ] as const;
 
 /** Runs, their per-second intervals and events. Statements are prepared once. */

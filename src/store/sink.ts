@@ -24,6 +24,8 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
     in_flight: i.inFlight,
     p50_ms: s.p50, p90_ms: s.p90, p95_ms: s.p95, p99_ms: s.p99, max_ms: s.max, mean_ms: s.mean,
     generator_lag_ms: i.generatorLagMs,
+    schedule_lag_ms: i.scheduleLagMs,
+    generator_cpu_pct: i.generatorCpuPct,
     hist: i.latency.totalCount > 0 ? encodeHistogram(i.latency) : null,
     service_hist: separate && i.serviceLatency.totalCount > 0 ? encodeHistogram(i.serviceLatency) : null,
   };

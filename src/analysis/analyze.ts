@@ -1,0 +1,32 @@
+import { analyzeBreakingPoint } from './breaking';
+import { analyzeCorrelation } from './correlation';
+import { stageWindows } from './intervals';
+import { analyzeLeak } from './leak';
+import { analyzeRecovery } from './recovery';
+import { analyzeSaturation } from './saturation';
+import type { AnalysisInput, Finding } from './types';
+
+/** Every finding a run supports, by its kind and the data it has. Pure: rows in, verdicts out. */
+export function analyzeRun(input: AnalysisInput): Finding[] {
+  const { plan, intervals, target } = input;
+  const findings: Finding[] = [];
+  if (plan.kind === 'stress') findings.push(analyzeBreakingPoint(plan, intervals));
+  if (plan.kind === 'spike') findings.push(analyzeRecovery(plan, intervals));
+  if ((plan.kind === 'soak' || plan.kind === 'load') && target.length > 0) {
+    const windows = stageWindows(plan.stages, input.startedAt);
+    const holdIndex = plan.stages.findIndex((s) => s.name === 'hold');
+    const hold = windows[holdIndex >= 0 ? holdIndex : 0];
+    const plateau = { from: hold.from, to: Math.min(hold.to, input.endedAt) };
+    const inPlateau = intervals.filter((r) => r.started_at >= plateau.from && r.started_at < plateau.to);
+    const seconds = inPlateau.reduce((s, r) => s + r.duration_ms, 0) / 1000;
+    const rate = seconds > 0 ? inPlateau.reduce((s, r) => s + r.requests, 0) / seconds : 0;
+    findings.push(analyzeLeak(target, plateau, rate));
+  }
+  if (target.length > 0) {
+    const correlation = analyzeCorrelation(intervals, target);
+    if (correlation) findings.push(correlation);
+  }
+  const saturation = analyzeSaturation(intervals);
+  if (saturation) findings.push(saturation);
+  return findings;
+}

@@ -1,0 +1,47 @@
+import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
+import type { ResolvedProfile } from '../profiles/types';
+import { BreakDebounce, breakCriteria, judgeSecond, type BreakCriteria } from './breaking';
+
+/**
+ * Stress runs stop once the break is confirmed instead of running on to max: the same
+ * per-second judgement and debounce as the breaking-point analysis, applied live.
+ */
+export class BreakWatch implements IntervalSink {
+  private readonly criteria: BreakCriteria;
+  private readonly debounce: BreakDebounce;
+  private stage = -1;
+  private seenInStage = 0;
+  private fired = false;
+
+  constructor(private readonly plan: ResolvedProfile, private readonly onBreak: (detail: string) => void) {
+    this.criteria = breakCriteria(plan);
+    this.debounce = new BreakDebounce(this.criteria.debounceS);
+  }
+
+  onInterval(i: IntervalSnapshot): void {
+    if (this.fired) return;
+    if (i.stage !== this.stage) {
+      this.stage = i.stage;
+      this.seenInStage = 0;
+      this.debounce.reset();
+    }
+    this.seenInStage++;
+    if (this.seenInStage === 1) return; // the step's first second settles
+    const verdict = judgeSecond({
+      p99Ms: i.latency.totalCount > 0 ? i.latency.getValueAtPercentile(99) / 1000 : 0,
+      requests: i.requests,
+      errors: i.errors,
+      ok: i.counts[0] + i.counts[1],
+      offered: i.offered,
+      model: this.plan.model,
+      generatorLagMs: i.generatorLagMs,
+      scheduleLagMs: i.scheduleLagMs,
+    }, this.criteria);
+    const reason = this.debounce.add(verdict);
+    if (reason) {
+      this.fired = true;
+      const unit = this.plan.model === 'open' ? '/s' : ' VUs';
+      this.onBreak(`breaking point confirmed at ${this.plan.stages[i.stage].to}${unit} (${reason}); stress stopped`);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { decodeHistogram, newLatencyHistogram, type Histogram } from '../recorder/histogram';
+import type { Stage } from '../profiles/types';
+import type { IntervalRow } from '../store/runs';
+
+/** Adds the stored histograms of some intervals: exact whole-window percentiles. */
+export function mergeLatency(rows: readonly IntervalRow[]): Histogram {
+  const merged = newLatencyHistogram(64);
+  for (const r of rows) if (r.hist) merged.add(decodeHistogram(r.hist));
+  return merged;
+}
+
+export function p99Ms(rows: readonly IntervalRow[]): number {
+  const h = mergeLatency(rows);
+  return h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : 0;
+}
+
+export const okCount = (r: IntervalRow) => r.c2xx + r.c3xx;
+
+/** Rows grouped by stage index, in order. */
+export function rowsByStage(rows: readonly IntervalRow[], stageCount: number): IntervalRow[][] {
+  const out: IntervalRow[][] = Array.from({ length: stageCount }, () => []);
+  for (const r of rows) if (r.stage < stageCount) out[r.stage].push(r);
+  return out;
+}
+
+/** The part of a stage that is measured: its first fraction (at least one interval) settles. */
+export function settled(rows: readonly IntervalRow[], settleFraction = 0.2): IntervalRow[] {
+  const skip = Math.max(1, Math.floor(rows.length * settleFraction));
+  return rows.length > skip ? rows.slice(skip) : [];
+}
+
+/** Epoch-ms window of each stage of a run that started at startedAt. */
+export function stageWindows(stages: readonly Stage[], startedAt: number): { from: number; to: number }[] {
+  let t = startedAt;
+  return stages.map((s) => {
+    const w = { from: t, to: t + s.durationMs };
+    t += s.durationMs;
+    return w;
+  });
+}

@@ -1,0 +1,121 @@
+import type { ResourceSample } from '../../monitor/types';
+import { mannKendall, median, theilSen } from './stats';
+import type { Finding } from './types';
+
+export interface LeakOptions {
+  /** Fraction of the plateau skipped as warm-up. */
+  skipFraction: number;
+  /** Trend significance required. */
+  alpha: number;
+  /** Growth below this is not worth calling a leak, whatever the statistics say. */
+  minMBPerHour: number;
+  /** Or this fraction of the RSS per hour, whichever is larger. */
+  minFractionPerHour: number;
+  /** A leak keeps growing: the second half's slope must be at least this share of the first half's. */
+  halfRatio: number;
+  minSamples: number;
+}
+
+export const leakDefaults: LeakOptions = {
+  skipFraction: 0.2,
+  alpha: 0.01,
+  minMBPerHour: 5,
+  minFractionPerHour: 0.05,
+  halfRatio: 0.3,
+  minSamples: 30,
+};
+
+const MB = 1048576;
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const fmtP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${round(p, 3)}`);
+
+interface Point {
+  hours: number;
+  mb: number;
+}
+
+/** Lower envelope: the minimum of each window, so a GC sawtooth's peaks do not count as growth. */
+export function lowerEnvelope(samples: readonly { at: number; rssBytes: number }[], windowSize: number): Point[] {
+  const points: Point[] = [];
+  const t0 = samples[0]?.at ?? 0;
+  for (let i = 0; i + windowSize <= samples.length; i += windowSize) {
+    const window = samples.slice(i, i + windowSize);
+    let min = window[0];
+    for (const s of window) if (s.rssBytes < min.rssBytes) min = s;
+    const center = (window[0].at + window[window.length - 1].at) / 2;
+    points.push({ hours: (center - t0) / 3_600_000, mb: min.rssBytes / MB });
+  }
+  return points;
+}
+
+function slopeOf(points: readonly Point[]): number {
+  return points.length >= 2 ? theilSen(points.map((p) => p.hours), points.map((p) => p.mb)).slope : 0;
+}
+
+/**
+ * Memory-leak verdict on the steady plateau: Mann-Kendall on the lower envelope of RSS,
+ * Theil-Sen slope with a 95% bound above a practical rate, and a half-split guard so that
+ * a warm-up (a cache filling, a heap settling) is "inconclusive", not a leak.
+ */
+export function analyzeLeak(
+  target: readonly ResourceSample[],
+  plateau: { from: number; to: number },
+  requestsPerSecond: number,
+  o: LeakOptions = leakDefaults,
+): Finding {
+  const start = plateau.from + (plateau.to - plateau.from) * o.skipFraction;
+  const samples = target.filter((s) => s.at >= start && s.at <= plateau.to);
+  const base = { kind: 'leak' as const, samples: samples.length, windowS: Math.round((plateau.to - start) / 1000) };
+  if (samples.length < o.minSamples) {
+    return { ...base, verdict: 'inconclusive', summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); soak longer` };
+  }
+  const windowSize = Math.max(3, Math.ceil(samples.length / 60));
+  const points = lowerEnvelope(samples, windowSize);
+  const mk = mannKendall(points.map((p) => p.mb));
+  const ts = theilSen(points.map((p) => p.hours), points.map((p) => p.mb), 0.95, mk.varS);
+  const half = Math.floor(points.length / 2);
+  const firstHalf = slopeOf(points.slice(0, half));
+  const secondHalf = slopeOf(points.slice(half));
+  const rssMB = median(points.map((p) => p.mb));
+  const practical = Math.max(o.minMBPerHour, rssMB * o.minFractionPerHour);
+  const perThousand = requestsPerSecond > 0 ? ts.slope / 3600 / requestsPerSecond * 1000 : null;
+  const detail = {
+    ...base,
+    slopeMBPerHour: round(ts.slope),
+    slopeLowerMBPerHour: round(ts.lower),
+    slopeUpperMBPerHour: round(ts.upper),
+    mbPer1000Requests: perThousand === null ? null : round(perThousand, 4),
+    p: mk.p,
+    tau: round(mk.tau, 3),
+    firstHalfMBPerHour: round(firstHalf),
+    secondHalfMBPerHour: round(secondHalf),
+    practicalMBPerHour: round(practical),
+    rssMB: round(rssMB, 1),
+    envelope: points.map((p) => ({ hours: round(p.hours, 5), mb: round(p.mb, 2) })),
+    trendLine: { interceptMB: round(ts.intercept, 3), slopeMBPerHour: round(ts.slope, 3) },
+  };
+  const growing = mk.p < o.alpha && mk.s > 0 && ts.lower > practical;
+  if (growing && secondHalf >= firstHalf * o.halfRatio && secondHalf > practical) {
+    const per = perThousand === null ? '' : ` (${round(perThousand, 3)} MB per 1000 requests)`;
+    return { ...detail, verdict: 'leak', summary: `RSS grows ${round(ts.slope, 1)} MB/h${per}, ${fmtP(mk.p)}` };
+  }
+  if (growing && secondHalf > practical) {
+    return {
+      ...detail,
+      verdict: 'inconclusive',
+      summary: `RSS still rising but slowing (first half ${round(firstHalf, 1)} MB/h, second half ${round(secondHalf, 1)} MB/h): warming up, not yet a leak; soak longer`,
+    };
+  }
+  if (growing) {
+    return {
+      ...detail,
+      verdict: 'no-leak',
+      summary: `no leak: RSS rose during warm-up (${round(firstHalf, 1)} MB/h) and then levelled off (${round(secondHalf, 1)} MB/h in the second half)`,
+    };
+  }
+  return {
+    ...detail,
+    verdict: 'no-leak',
+    summary: `no leak: the RSS lower envelope is flat (${round(ts.slope, 1)} MB/h, ${fmtP(mk.p)}) over ${base.windowS}s of steady load`,
+  };
+}

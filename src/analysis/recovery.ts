@@ -1,0 +1,66 @@
+import type { ResolvedProfile } from '../profiles/types';
+import type { IntervalRow } from '../store/runs';
+import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
+import type { Finding } from './types';
+
+export interface RecoveryOptions {
+  /** Seconds the metrics must stay near baseline to count as recovered. */
+  holdS: number;
+  /** p99 counts as near baseline below max(baseline × ratio, baseline + slackMs). */
+  p99Ratio: number;
+  p99SlackMs: number;
+  /** Error rate may exceed the baseline's by this much (absolute, 0..1). */
+  errorSlack: number;
+  /** Achieved good throughput must reach this share of offered. */
+  minAchievedRatio: number;
+}
+
+export const recoveryDefaults: RecoveryOptions = { holdS: 5, p99Ratio: 2, p99SlackMs: 20, errorSlack: 0.01, minAchievedRatio: 0.9 };
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Spike recovery: how long after the spike ends until per-second p99, error rate and achieved
+ * rate are back near the baseline and stay there for the hold window. Resolution is one second.
+ */
+export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRow[], o: RecoveryOptions = recoveryDefaults): Finding {
+  const [baselineRows, spikeRows, recoveryRows] = rowsByStage(rows, plan.stages.length);
+  const baseline = settled(baselineRows ?? []);
+  if (baseline.length === 0 || !spikeRows?.length || !recoveryRows?.length) {
+    return { kind: 'recovery', verdict: 'inconclusive', summary: 'the run has no complete baseline, spike and recovery to compare', recoveryS: null };
+  }
+  const baseHist = mergeLatency(baseline);
+  const baselineP99Ms = baseHist.totalCount > 0 ? baseHist.getValueAtPercentile(99) / 1000 : 0;
+  const baseRequests = baseline.reduce((s, r) => s + r.requests, 0);
+  const baselineErrorRate = baseRequests > 0 ? baseline.reduce((s, r) => s + r.errors, 0) / baseRequests : 0;
+  const peakP99Ms = Math.max(...[...spikeRows, ...recoveryRows].map((r) => r.p99_ms));
+  const p99Limit = Math.max(baselineP99Ms * o.p99Ratio, baselineP99Ms + o.p99SlackMs);
+  const near = (r: IntervalRow) =>
+    r.requests > 0 &&
+    r.p99_ms <= p99Limit &&
+    r.errors / r.requests <= baselineErrorRate + o.errorSlack &&
+    (plan.model === 'closed' || r.offered === 0 || okCount(r) / r.offered >= o.minAchievedRatio);
+  const common = {
+    kind: 'recovery' as const,
+    baselineP99Ms: round(baselineP99Ms, 3),
+    peakP99Ms: round(peakP99Ms, 3),
+    p99LimitMs: round(p99Limit, 3),
+    baselineErrorRate: round(baselineErrorRate, 5),
+    holdS: o.holdS,
+    spikeEndedAt: recoveryRows[0].started_at,
+  };
+  const whole = recoveryRows.filter((r) => r.duration_ms >= 999);
+  for (let i = 0; i + o.holdS <= whole.length; i++) {
+    if (whole.slice(i, i + o.holdS).every(near)) {
+      const recoveryS = (whole[i].started_at - recoveryRows[0].started_at) / 1000;
+      return {
+        ...common, verdict: 'recovered', recoveryS, confirmedS: recoveryS + o.holdS,
+        summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms and held for ${o.holdS} s); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
+      };
+    }
+  }
+  return {
+    ...common, verdict: 'not-recovered', recoveryS: null,
+    summary: `degraded after spike: p99, errors or throughput did not return near baseline for ${o.holdS} s within the ${round(whole.length, 0)} s recovery window (peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms)`,
+  };
+}

@@ -1,0 +1,23 @@
+import type { MonitorEvent, ResourceSample } from '../../monitor/types';
+import type { ResolvedProfile } from '../profiles/types';
+import type { IntervalRow } from '../store/runs';
+
+export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated';
+
+/** One verdict about a run, with a line a person can act on and the numbers behind it. */
+export interface Finding {
+  kind: FindingKind;
+  verdict: string;
+  summary: string;
+  [detail: string]: unknown;
+}
+
+/** Everything the analyses read: rows from the store, never the store itself. */
+export interface AnalysisInput {
+  plan: ResolvedProfile;
+  startedAt: number;
+  endedAt: number;
+  intervals: readonly IntervalRow[];
+  target: readonly ResourceSample[];
+  events: readonly MonitorEvent[];
+}

@@ -1,0 +1,32 @@
+import type { MonitorEvent, ResourceSample } from '../../monitor/types';
+import { analyzeRun } from '../analysis/analyze';
+import type { AnalysisInput, Finding } from '../analysis/types';
+import { UsageError } from '../errors';
+import type { ResolvedProfile } from '../profiles/types';
+import type { Db } from '../store/db';
+import { FindingStore } from '../store/findings';
+import { MonitorStore } from '../store/monitor';
+import { RunStore, type RunRow } from '../store/runs';
+
+/** Reads what the analyses need for one run from the store. */
+export function analysisInput(db: Db, run: RunRow): AnalysisInput {
+  const runs = new RunStore(db);
+  const endedAt = run.ended_at ?? Date.now();
+  let target: ResourceSample[] = [];
+  let events: MonitorEvent[] = [];
+  if (run.monitor_id !== null) {
+    const monitors = new MonitorStore(db);
+    target = monitors.resourceSamples(run.monitor_id, run.started_at, endedAt + 1000);
+    events = monitors.events(run.monitor_id, run.started_at, endedAt + 1000);
+  }
+  return { plan: JSON.parse(run.plan_json) as ResolvedProfile, startedAt: run.started_at, endedAt, intervals: runs.intervals(run.id), target, events };
+}
+
+/** Analyses a stored run and stores its findings (replacing older ones). */
+export function analyzeStoredRun(db: Db, ref: string | number): { run: RunRow; findings: Finding[] } {
+  const run = new RunStore(db).getRun(ref);
+  if (!run) throw new UsageError(`no run ${ref} in this database (see strain runs)`);
+  const findings = analyzeRun(analysisInput(db, run));
+  new FindingStore(db).replace(run.id, findings);
+  return { run, findings };
+}

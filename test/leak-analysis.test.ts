@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeLeak } from '../src/analysis/leak';
+import { seededRandom } from '../src/analysis/stats';
+import type { ResourceSample } from '../monitor/types';
+
+const MB = 1048576;
+const T0 = 1_700_000_000_000;
+
+/** One sample per second for `seconds`, RSS given by rssMB(second). */
+function series(seconds: number, rssMB: (s: number) => number): ResourceSample[] {
+  return Array.from({ length: seconds }, (_, s) => ({
+    at: T0 + s * 1000, pid: 1, source: 'target' as const, cpuPct: 10, cpuUserPct: 5, cpuSystemPct: 5,
+    rssBytes: Math.round(rssMB(s) * MB), vsizeBytes: 0, threads: 1, fds: 1, readBytes: 0, writeBytes: 0,
+    readBps: 0, writeBps: 0, voluntaryCtx: 0, involuntaryCtx: 0,
+  }));
+}
+
+const plateau = (seconds: number) => ({ from: T0, to: T0 + seconds * 1000 });
+
+test('steady growth under noise is a leak, with its rate per hour and per 1000 requests', () => {
+  const noise = seededRandom(7);
+  const samples = series(600, (s) => 100 + s * 0.01 + noise() * 2); // 36 MB/h
+  const f = analyzeLeak(samples, plateau(600), 50);
+  assert.equal(f.verdict, 'leak', f.summary);
+  assert.ok(Math.abs((f.slopeMBPerHour as number) - 36) < 6, String(f.slopeMBPerHour));
+  assert.ok(Math.abs((f.mbPer1000Requests as number) - 0.2) < 0.05, String(f.mbPer1000Requests));
+  assert.match(f.summary, /^RSS grows \d+(\.\d+)? MB\/h \(0\.\d+ MB per 1000 requests\), p < 0\.001$/);
+});
+
+test('a large, stable GC sawtooth is not a leak', () => {
+  // Climbs 40 MB over 20 s, collected back to 120 MB, again and again.
+  const f = analyzeLeak(series(600, (s) => 120 + (s % 20) * 2), plateau(600), 50);
+  assert.equal(f.verdict, 'no-leak', f.summary);
+});
+
+test('a cache that fills and then plateaus is not a leak', () => {
+  const noise = seededRandom(3);
+  const f = analyzeLeak(series(600, (s) => 80 + Math.min(s, 100) * 0.3 + noise()), plateau(600), 50);
+  assert.notEqual(f.verdict, 'leak', f.summary);
+});
+
+test('growth that slows to nothing within the window is inconclusive, not a leak', () => {
+  const f = analyzeLeak(series(600, (s) => 80 + 40 * (1 - Math.exp(-s / 150))), plateau(600), 50);
+  assert.equal(f.verdict, 'inconclusive', f.summary);
+  assert.match(f.summary, /slowing/);
+});
+
+test('too little steady data is inconclusive', () => {
+  const f = analyzeLeak(series(20, (s) => 100 + s), plateau(20), 50);
+  assert.equal(f.verdict, 'inconclusive');
+  assert.match(f.summary, /not enough/);
+});
