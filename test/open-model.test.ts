@@ -65,3 +65,14 @@ test('latency counts from the intended start, so a stalled server shows in the p
     await server.close();
   }
 });
+
+test('a rate factor scales the schedule from the next arrival on, and skipTo drops owed arrivals', () => {
+  const s = new ArrivalSchedule([{ name: 'hold', durationMs: 10_000, from: 10, to: 10 }]);
+  assert.equal(s.next(), 100);
+  s.factor = 2; // twice the planned rate: arrivals every 50 ms
+  assert.equal(s.next(), 150);
+  assert.equal(s.next(), 200);
+  s.skipTo(5000); // paused until 5 s: nothing owed for the gap
+  s.factor = 1;
+  assert.equal(s.next(), 5100);
+});

@@ -69,7 +69,9 @@ export function analyzeLeak(
   if (samples.length < o.minSamples) {
     return { ...base, verdict: 'inconclusive', summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); soak longer` };
   }
-  const windowSize = Math.max(3, Math.ceil(samples.length / 60));
+  // Windows of at least 5 s (so each holds a GC cycle) and at most ~60 points (MK is O(n²)).
+  const intervalMs = median(samples.slice(1).map((x, i) => x.at - samples[i].at));
+  const windowSize = Math.max(3, Math.ceil(5000 / Math.max(intervalMs, 1)), Math.ceil(samples.length / 60));
   const points = lowerEnvelope(samples, windowSize);
   const mk = mannKendall(points.map((p) => p.mb));
   const ts = theilSen(points.map((p) => p.hours), points.map((p) => p.mb), 0.95, mk.varS);
