@@ -7,6 +7,7 @@ import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { targetCommand } from './commands/target';
 import { validateCommand } from './commands/validate';
+import { watchCommand } from './commands/watch';
 import { line, processIo, type CliIo } from './io';
 
 type Command = { run: (argv: string[], io: CliIo) => Promise<ExitCodeValue>; usage: string; about: string };
@@ -16,6 +17,7 @@ const commands: Record<string, Command> = {
   validate: { run: validateCommand, usage: 'strain validate PROFILE...', about: 'check profiles; lists every problem with its path' },
   runs: { run: runsCommand, usage: 'strain runs [--json] [--limit N] [--db FILE]', about: 'list stored runs, newest first' },
   monitor: { run: monitorCommand, usage: monitorUsage, about: 'sample a target process and the host into the store; serve them over HTTP' },
+  watch: { run: watchCommand, usage: 'strain watch [RUN] [--db FILE]', about: 'the live dashboard for a run written by another process (or a finished one)' },
   analyze: { run: analyzeCommand, usage: 'strain analyze RUN [--json] [--db FILE]', about: 'recompute and show a run\'s findings (leak, breaking point, recovery, correlation)' },
   target: {
     run: targetCommand,

@@ -15,6 +15,9 @@ export class ClosedExecutor implements Executor {
   private targetVus = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private factor = 1;
+  private parked: (() => void)[] = [];
 
   constructor(private readonly ctx: ExecutorContext) {}
 
@@ -26,19 +29,34 @@ export class ClosedExecutor implements Executor {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.setPaused(false); // parked VUs wake, see the stop and retire
   }
 
   inFlight(): number {
-    return this.runningCount;
+    return this.runningCount - this.parked.length;
   }
 
   describeLevel(): string {
-    return `${this.runningCount} VUs`;
+    return `${this.runningCount} VUs${this.paused ? ' (paused)' : ''}`;
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) {
+      const waiting = this.parked;
+      this.parked = [];
+      for (const resume of waiting) resume();
+    }
+  }
+
+  setFactor(factor: number): void {
+    this.factor = factor;
+    this.adjust();
   }
 
   private adjust(): void {
     if (this.stopped) return;
-    this.targetVus = Math.round(this.ctx.plan(this.ctx.clock() - this.ctx.t0).level);
+    this.targetVus = Math.round(this.ctx.plan(this.ctx.clock() - this.ctx.t0).level * this.factor);
     for (let id = 0; id < this.targetVus; id++) if (!this.running[id]) this.spawn(id);
   }
 
@@ -49,6 +67,10 @@ export class ClosedExecutor implements Executor {
       if (this.stopped || id >= this.targetVus) {
         this.running[id] = false;
         this.runningCount--;
+        return;
+      }
+      if (this.paused) {
+        this.parked.push(loop);
         return;
       }
       this.ctx.recorder.iterationStarted();

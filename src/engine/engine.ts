@@ -105,6 +105,33 @@ export class Engine extends EventEmitter {
     return this.executor.inFlight();
   }
 
+  private paused = false;
+  private factor = 1;
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  levelFactor(): number {
+    return this.factor;
+  }
+
+  /** Pauses or resumes the load (interactive runs); recorded as a 'control' event. */
+  togglePause(): boolean {
+    this.paused = !this.paused;
+    this.executor.setPaused(this.paused);
+    this.emit('control', { at: this.now(), action: this.paused ? 'pause' : 'resume', factor: this.factor });
+    return this.paused;
+  }
+
+  /** Nudges the level by ±10% of plan from now on; recorded as a 'control' event. */
+  nudge(direction: 1 | -1): number {
+    this.factor = Math.max(0.1, Math.round((this.factor + direction * 0.1) * 10) / 10);
+    this.executor.setFactor(this.factor);
+    this.emit('control', { at: this.now(), action: direction > 0 ? 'level-up' : 'level-down', factor: this.factor });
+    return this.factor;
+  }
+
   /** Asks the run to end early; the first reason given wins. */
   stop(reason: Exclude<StopReason, 'completed'>, detail = ''): void {
     if (this.stopping) return;

@@ -24,4 +24,8 @@ export interface Executor {
   inFlight(): number;
   /** Current level in the model's unit, for progress lines. */
   describeLevel(): string;
+  /** Paused: no iterations start (closed VUs wait; open arrivals are not owed). */
+  setPaused(paused: boolean): void;
+  /** Multiplies the planned level from now on (interactive nudges). */
+  setFactor(factor: number): void;
 }

@@ -12,6 +12,7 @@ export class OpenExecutor implements Executor {
   private nextAt: number | undefined;
   private running = 0;
   private stopped = false;
+  private paused = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly finished = (): void => {
@@ -38,14 +39,32 @@ export class OpenExecutor implements Executor {
   }
 
   describeLevel(): string {
-    const level = this.ctx.plan(this.ctx.clock() - this.ctx.t0).level;
-    return `${Math.round(level)}/s`;
+    const level = this.ctx.plan(this.ctx.clock() - this.ctx.t0).level * this.schedule.factor;
+    return `${Math.round(level)}/s${this.paused ? ' (paused)' : ''}`;
+  }
+
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) {
+      if (this.timer) clearTimeout(this.timer);
+      if (this.immediate) clearImmediate(this.immediate);
+      return;
+    }
+    // Arrivals owed during the pause are not sent in a burst on resume.
+    this.schedule.skipTo(this.ctx.clock() - this.ctx.t0);
+    this.nextAt = this.schedule.next();
+    this.tick();
+  }
+
+  setFactor(factor: number): void {
+    this.schedule.factor = factor;
   }
 
   private readonly tick = (): void => {
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
     const { clock, t0, recorder, maxInFlight } = this.ctx;
     const now = clock();
     while (this.nextAt !== undefined && t0 + this.nextAt <= now) {

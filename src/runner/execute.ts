@@ -69,6 +69,8 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
 
   engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
+  engine.on('control', (c: { at: number; action: string; factor: number }) =>
+    store.addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
   const onAbort = () => engine?.stop('aborted', String(req.signal?.reason ?? 'interrupted'));
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener('abort', onAbort, { once: true });

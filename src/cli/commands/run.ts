@@ -10,6 +10,7 @@ import { parseCommandArgs, positiveInt, positiveNumber } from '../args';
 import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
+import { startLiveDashboard, type LiveDashboard } from '../../tui/live';
 
 export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--no-tui] [--json]';
 
@@ -62,6 +63,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const store = new RunStore(db);
   const controller = new AbortController();
   const releaseSignals = abortOnSignals(controller, io);
+  const useTui = io.stdout.isTTY === true && !values['no-tui'] && !values.json;
+  let dashboard: LiveDashboard | undefined;
   try {
     const summary = await executeRun({
       profile,
@@ -70,13 +73,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       signal: controller.signal,
       env: io.env,
       onMonitorEvent: (e) => {
-        if (e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, `monitor: ${e.message}`);
+        // The dashboard shows monitor events from the store; plain mode prints them.
+        if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, `monitor: ${e.message}`);
       },
       onStart: (runId, engine) => {
+        if (useTui) {
+          dashboard = startLiveDashboard(db, runId, engine, () => controller.abort('q'));
+          return;
+        }
         line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${profile.target} for ${Math.round(profile.totalDurationMs / 1000)}s`);
         engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
       },
-    });
+    }).finally(() => dashboard?.close());
     if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));
     else line(io.stdout, formatSummary(summary));
     return exitCodeFor(summary);

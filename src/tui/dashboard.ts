@@ -1,0 +1,127 @@
+import blessed from 'blessed';
+import contrib from 'blessed-contrib';
+import type { DashboardSnapshot } from './snapshot';
+import {
+  HELP, cpuLabel, cpuSeries, headerLines, latencyLabel, latencySeries, levelLabel, levelSeries, logLines, rssLabel,
+  rssSeries, throughputLabel, throughputSeries, thresholdRows, tooSmall, type Series,
+} from './views';
+
+export interface DashboardHandlers {
+  onQuit(): void;
+  onPause?(): void;
+  onNudge?(direction: 1 | -1): void;
+}
+
+type Widgets = {
+  header: blessed.Widgets.BoxElement;
+  latency: contrib.Widgets.LineElement;
+  throughput: contrib.Widgets.LineElement;
+  level: contrib.Widgets.LineElement;
+  cpu: contrib.Widgets.LineElement;
+  rss: contrib.Widgets.LineElement;
+  thresholds: contrib.Widgets.TableElement;
+  log: blessed.Widgets.BoxElement;
+};
+
+const lineOptions = (label: string) => ({
+  label, showLegend: true, legend: { width: 11 }, xLabelPadding: 3, xPadding: 5, wholeNumbersOnly: false,
+  style: { line: 'yellow', text: 'green', baseline: 'black' },
+});
+
+/**
+ * The full-screen dashboard. It owns the terminal while it lives and always gives it back
+ * (destroy on quit, on exit and on a crash). It draws snapshots; it never reads the engine.
+ */
+export class Dashboard {
+  private readonly screen: blessed.Widgets.Screen;
+  private widgets: Widgets | undefined;
+  private help: blessed.Widgets.BoxElement | undefined;
+  private last: DashboardSnapshot | undefined;
+  private destroyed = false;
+  private readonly restore = () => this.destroy();
+
+  constructor(handlers: DashboardHandlers, title = 'strain') {
+    this.screen = blessed.screen({ smartCSR: true, title, fullUnicode: true, warnings: false, dockBorders: true });
+    this.screen.key(['q', 'C-c'], () => handlers.onQuit());
+    this.screen.key(['p'], () => handlers.onPause?.());
+    this.screen.key(['+', '='], () => handlers.onNudge?.(1));
+    this.screen.key(['-', '_'], () => handlers.onNudge?.(-1));
+    this.screen.key(['?'], () => this.toggleHelp());
+    this.screen.on('resize', () => {
+      this.build();
+      if (this.last) this.render(this.last);
+    });
+    process.once('exit', this.restore);
+    this.build();
+  }
+
+  private clear(): void {
+    for (const child of [...this.screen.children]) child.destroy();
+    this.widgets = undefined;
+    this.help = undefined;
+  }
+
+  /** (Re)creates the layout for the current terminal size. */
+  private build(): void {
+    this.clear();
+    const small = tooSmall(Number(this.screen.width), Number(this.screen.height));
+    if (small) {
+      blessed.box({ parent: this.screen, top: 'center', left: 'center', width: '90%', height: 5, content: small, border: { type: 'line' }, tags: false });
+      return;
+    }
+    const grid = new contrib.grid({ rows: 12, cols: 12, screen: this.screen });
+    this.widgets = {
+      header: grid.set(0, 0, 2, 12, blessed.box, { label: ' strain ', tags: false }) as blessed.Widgets.BoxElement,
+      latency: grid.set(2, 0, 4, 6, contrib.line, lineOptions(' latency ')) as contrib.Widgets.LineElement,
+      throughput: grid.set(2, 6, 4, 6, contrib.line, lineOptions(' throughput ')) as contrib.Widgets.LineElement,
+      level: grid.set(6, 0, 3, 4, contrib.line, lineOptions(' load ')) as contrib.Widgets.LineElement,
+      cpu: grid.set(6, 4, 3, 4, contrib.line, lineOptions(' target CPU ')) as contrib.Widgets.LineElement,
+      rss: grid.set(6, 8, 3, 4, contrib.line, lineOptions(' target RSS ')) as contrib.Widgets.LineElement,
+      thresholds: grid.set(9, 0, 3, 5, contrib.table, {
+        label: ' thresholds ', keys: false, interactive: false, columnSpacing: 2, columnWidth: [13, 10, 11, 5],
+      }) as contrib.Widgets.TableElement,
+      log: grid.set(9, 5, 3, 7, blessed.box, { label: ' events and findings ', tags: false, scrollable: true }) as blessed.Widgets.BoxElement,
+    };
+  }
+
+  private toggleHelp(): void {
+    if (this.help) {
+      this.help.destroy();
+      this.help = undefined;
+    } else {
+      this.help = blessed.box({ parent: this.screen, top: 'center', left: 'center', width: 70, height: 8, content: HELP, label: ' keys ', border: { type: 'line' } });
+    }
+    this.screen.render();
+  }
+
+  private static setLine(widget: contrib.Widgets.LineElement, label: string, series: Series[]): void {
+    widget.setLabel(label);
+    // A line chart needs two points; until then it shows only its label.
+    if (series[0] && series[0].x.length >= 2) widget.setData(series as unknown as contrib.Widgets.LineData[]);
+  }
+
+  render(s: DashboardSnapshot): void {
+    if (this.destroyed) return;
+    this.last = s;
+    const w = this.widgets;
+    if (w) {
+      w.header.setContent(headerLines(s, Number(this.screen.width) - 4).join('\n'));
+      Dashboard.setLine(w.latency, latencyLabel(s, Number(w.latency.width)), latencySeries(s));
+      Dashboard.setLine(w.throughput, throughputLabel(s, Number(w.throughput.width)), throughputSeries(s));
+      Dashboard.setLine(w.level, levelLabel(s), levelSeries(s));
+      Dashboard.setLine(w.cpu, cpuLabel(s), cpuSeries(s));
+      Dashboard.setLine(w.rss, rssLabel(s), rssSeries(s));
+      w.thresholds.setData({ headers: ['metric', 'condition', 'now', ''], data: thresholdRows(s) });
+      w.log.setContent(logLines(s, Math.max(1, Number(w.log.height) - 2)).join('\n'));
+    }
+    this.screen.render();
+  }
+
+  /** Gives the terminal back. Safe to call more than once. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    process.removeListener('exit', this.restore);
+    this.screen.destroy();
+  }
+}

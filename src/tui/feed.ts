@@ -1,0 +1,152 @@
+import type { Finding } from '../analysis/types';
+import { planAt } from '../engine/plan';
+import type { ResolvedProfile } from '../profiles/types';
+import { decodeHistogram, latencyStatsMs, newLatencyHistogram } from '../recorder/histogram';
+import type { Db } from '../store/db';
+import { FindingStore } from '../store/findings';
+import { MonitorStore } from '../store/monitor';
+import { RunStore, type IntervalRow, type RunRow } from '../store/runs';
+import type { Statement } from 'better-sqlite3';
+import { evaluateThresholds } from '../thresholds/evaluate';
+import type { DashboardSnapshot } from './snapshot';
+
+const WINDOW = 300;
+const MB = 1048576;
+
+function push<T>(xs: T[], x: T): void {
+  xs.push(x);
+  if (xs.length > WINDOW) xs.shift();
+}
+
+export interface LiveControls {
+  paused: boolean;
+  factor: number;
+}
+
+/**
+ * Reads a run from the store incrementally (new intervals, samples and events since the
+ * last poll) and turns it into dashboard snapshots. The same feed serves a run in this
+ * process and `strain watch` of a run written by another one.
+ */
+export class RunFeed {
+  private readonly runs: RunStore;
+  private readonly monitors: MonitorStore;
+  private readonly plan: ResolvedProfile;
+  private readonly total = newLatencyHistogram(64);
+  private run: RunRow;
+  private lastT = -1;
+  private lastSampleAt = 0;
+  private lastEventId = 0;
+  private requests = 0;
+  private errors = 0;
+  private dropped = 0;
+  private durationMs = 0;
+  private readonly s: Pick<DashboardSnapshot, 't' | 'p50' | 'p95' | 'p99' | 'rps' | 'errorPct' | 'level' | 'cpuT' | 'cpuPct' | 'rssMB' | 'log'> = {
+    t: [], p50: [], p95: [], p99: [], rps: [], errorPct: [], level: [], cpuT: [], cpuPct: [], rssMB: [], log: [],
+  };
+  private inFlight = 0;
+  private lastDropped = 0;
+  private findings: Finding[] = [];
+  private readonly newIntervals: Statement;
+  private readonly newEvents: Statement;
+
+  constructor(private readonly db: Db, runId: number) {
+    this.newIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? AND t > ? ORDER BY t');
+    this.newEvents = db.prepare(
+      'SELECT id, at, kind, message FROM events WHERE id > ? AND (run_id = ? OR (monitor_id IS NOT NULL AND monitor_id = ? AND at >= ?)) ORDER BY id',
+    );
+    this.runs = new RunStore(db);
+    this.monitors = new MonitorStore(db);
+    this.run = this.runs.getRun(runId)!;
+    this.plan = JSON.parse(this.run.plan_json) as ResolvedProfile;
+  }
+
+  get runId(): number {
+    return this.run.id;
+  }
+
+  /** Pulls whatever is new from the store. */
+  poll(): void {
+    this.run = this.runs.getRun(this.run.id)!;
+    for (const r of this.newIntervals.all(this.run.id, this.lastT) as IntervalRow[]) {
+      this.lastT = r.t;
+      if (r.hist) this.total.add(decodeHistogram(r.hist));
+      this.requests += r.requests;
+      this.errors += r.errors;
+      this.dropped += r.dropped;
+      this.durationMs += r.duration_ms;
+      this.inFlight = r.in_flight;
+      this.lastDropped = r.dropped;
+      push(this.s.t, r.t);
+      push(this.s.p50, r.p50_ms);
+      push(this.s.p95, r.p95_ms);
+      push(this.s.p99, r.p99_ms);
+      push(this.s.rps, (r.requests * 1000) / r.duration_ms);
+      push(this.s.errorPct, r.requests > 0 ? (r.errors / r.requests) * 100 : 0);
+      push(this.s.level, r.level);
+    }
+    if (this.run.monitor_id !== null) {
+      for (const sample of this.monitors.resourceSamples(this.run.monitor_id, this.lastSampleAt + 1)) {
+        this.lastSampleAt = sample.at;
+        push(this.s.cpuT, Math.round((sample.at - this.run.started_at) / 1000));
+        push(this.s.cpuPct, sample.cpuPct);
+        push(this.s.rssMB, sample.rssBytes / MB);
+      }
+    }
+    const events = this.newEvents
+      .all(this.lastEventId, this.run.id, this.run.monitor_id ?? -1, this.run.started_at) as { id: number; at: number; kind: string; message: string }[];
+    for (const e of events) {
+      this.lastEventId = e.id;
+      if (e.kind === 'monitor-started' || e.kind === 'monitor-stopped') continue;
+      push(this.s.log, `${new Date(e.at).toISOString().slice(11, 19)} ${e.message}`);
+    }
+    if (this.run.status !== 'running' && this.findings.length === 0) {
+      this.findings = new FindingStore(this.db).forRun(this.run.id);
+      for (const f of this.findings) push(this.s.log, `finding ${f.kind} [${f.verdict}]: ${f.summary}`);
+    }
+  }
+
+  snapshot(nowMs: number, controls: LiveControls = { paused: false, factor: 1 }): DashboardSnapshot {
+    const plan = this.plan;
+    const running = this.run.status === 'running';
+    const elapsedMs = Math.max(0, (running ? nowMs : (this.run.ended_at ?? nowMs)) - this.run.started_at);
+    const point = planAt(plan.stages, elapsedMs);
+    const seconds = this.durationMs / 1000;
+    const stats = latencyStatsMs(this.total);
+    const errorRate = this.requests > 0 ? this.errors / this.requests : 0;
+    const p99Threshold = plan.thresholds.find((t) => t.name === 'latency.p99') ?? plan.thresholds.find((t) => t.name === 'latency.p95');
+    const n = this.s.t.length;
+    return {
+      runId: this.run.id,
+      profile: plan.name,
+      kind: plan.kind,
+      model: plan.model,
+      target: plan.target,
+      status: this.run.status,
+      elapsedMs,
+      totalMs: plan.totalDurationMs,
+      stageName: plan.stages[point.stage]?.name ?? '',
+      stageIndex: point.stage,
+      stageCount: plan.stages.length,
+      plannedLevel: point.level * controls.factor,
+      paused: controls.paused,
+      factor: controls.factor,
+      ...this.s,
+      latest: {
+        p50: n ? this.s.p50[n - 1] : 0,
+        p95: n ? this.s.p95[n - 1] : 0,
+        p99: n ? this.s.p99[n - 1] : 0,
+        rps: n ? this.s.rps[n - 1] : 0,
+        errorRate: n ? this.s.errorPct[n - 1] / 100 : 0,
+        cpuPct: this.s.cpuPct.length ? this.s.cpuPct[this.s.cpuPct.length - 1] : null,
+        rssMB: this.s.rssMB.length ? this.s.rssMB[this.s.rssMB.length - 1] : null,
+        inFlight: this.inFlight,
+        dropped: this.lastDropped,
+      },
+      totals: { requests: this.requests, errors: this.errors, dropped: this.dropped },
+      p99ThresholdMs: p99Threshold?.value,
+      thresholds: evaluateThresholds(plan.thresholds, { latencyMs: stats, errorRate, throughput: seconds > 0 ? this.requests / seconds : 0 }),
+      findings: this.findings,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import type { Engine } from '../engine/engine';
+import type { Db } from '../store/db';
+import { Dashboard } from './dashboard';
+import { RunFeed } from './feed';
+
+export const REDRAW_MS = 250;
+
+export interface LiveDashboard {
+  /** Draws the final state once more and gives the terminal back. */
+  close(): void;
+}
+
+/**
+ * The dashboard for a run in this process: one throttled redraw loop reading the store,
+ * keys wired to the engine's controls.
+ */
+export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit: () => void): LiveDashboard {
+  const feed = new RunFeed(db, runId);
+  const dashboard = new Dashboard({
+    onQuit,
+    onPause: () => engine.togglePause(),
+    onNudge: (direction) => engine.nudge(direction),
+  });
+  const draw = () => {
+    feed.poll();
+    dashboard.render(feed.snapshot(Date.now(), { paused: engine.isPaused(), factor: engine.levelFactor() }));
+  };
+  draw();
+  const timer = setInterval(draw, REDRAW_MS);
+  return {
+    close: () => {
+      clearInterval(timer);
+      dashboard.destroy();
+    },
+  };
+}
+
+/** `strain watch`: the same dashboard on a run another process is writing (or has written). */
+export function watchRun(db: Db, runId: number): Promise<void> {
+  return new Promise((resolve) => {
+    const feed = new RunFeed(db, runId);
+    let timer: NodeJS.Timeout | undefined;
+    const dashboard = new Dashboard({
+      onQuit: () => {
+        if (timer) clearInterval(timer);
+        dashboard.destroy();
+        resolve();
+      },
+    }, `strain watch ${runId}`);
+    const draw = () => {
+      feed.poll();
+      dashboard.render(feed.snapshot(Date.now()));
+    };
+    draw();
+    timer = setInterval(draw, REDRAW_MS);
+  });
+}

@@ -1,0 +1,37 @@
+import type { Finding } from '../analysis/types';
+import type { ThresholdResult } from '../thresholds/evaluate';
+
+/** Everything the dashboard shows at one instant; built from the store, drawn by views. */
+export interface DashboardSnapshot {
+  runId: number;
+  profile: string;
+  kind: string;
+  model: 'open' | 'closed';
+  target: string;
+  status: string;
+  elapsedMs: number;
+  totalMs: number;
+  stageName: string;
+  stageIndex: number;
+  stageCount: number;
+  plannedLevel: number;
+  paused: boolean;
+  factor: number;
+  /** Per-second series, oldest first, at most the last `window` seconds. */
+  t: number[];
+  p50: number[];
+  p95: number[];
+  p99: number[];
+  rps: number[];
+  errorPct: number[];
+  level: number[];
+  cpuT: number[];
+  cpuPct: number[];
+  rssMB: number[];
+  latest: { p50: number; p95: number; p99: number; rps: number; errorRate: number; cpuPct: number | null; rssMB: number | null; inFlight: number; dropped: number };
+  totals: { requests: number; errors: number; dropped: number };
+  p99ThresholdMs: number | undefined;
+  thresholds: ThresholdResult[];
+  log: string[];
+  findings: Finding[];
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDb } from '../src/store/db';
+import { RunStore } from '../src/store/runs';
+import { ROOT, STRAIN, tempDir, writeProfile } from './helpers/cli';
+import { exited, firstLine, spawnStrain, waitFor } from './helpers/processes';
+import { unusedPort } from './helpers/servers';
+import { Tmux } from './helpers/tmux';
+
+test('the dashboard in a real terminal: figures on screen, survives resizes, q stops and stores the run', async () => {
+  assert.ok(Tmux.available(), 'tmux is required (.ci/run installs it)');
+  const port = await unusedPort();
+  const target = spawnStrain(['target', '--port', String(port), '--service-ms', '2']);
+  await firstLine(target, /listening on/);
+  const dir = tempDir();
+  const db = join(dir, 'tui.db');
+  const exitFile = join(dir, 'exit');
+  const profile = writeProfile(dir, 'tui.yaml', [
+    'name: tui-test', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 8, duration: 60s }',
+    'scenario: [{ request: { path: / }, think: 5ms..20ms }]', 'thresholds: { latency.p99: "< 100ms" }', `monitor: { port: ${port} }`,
+  ].join('\n'));
+  const tmux = new Tmux();
+  try {
+    tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} run ${profile} --db ${db}; echo $? > ${exitFile}; sleep 60`);
+    const screen = await tmux.waitFor(/target CPU \d+(\.\d)?%/);
+    assert.match(screen, /p99 \d+(\.\d+)?ms/);
+    assert.match(screen, /throughput [\d,]+ req\/s/);
+    assert.match(screen, /errors \d+\.\d+%/);
+    assert.match(screen, /target RSS \d+(\.\d)? MB/);
+    assert.match(screen, /tui-test \(load, closed\)/);
+
+    tmux.resize(90, 30);
+    await tmux.waitFor(/p99 \d/);
+    tmux.resize(60, 20);
+    await tmux.waitFor(/terminal too small: 60x20/);
+    tmux.resize(120, 40);
+    await tmux.waitFor(/target RSS \d/);
+
+    const pressed = Date.now();
+    tmux.keys('q');
+    await waitFor(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 5000, 'strain to exit after q');
+    const tookMs = Date.now() - pressed;
+    assert.ok(tookMs < 3000, `q took ${tookMs} ms`);
+    assert.equal(readFileSync(exitFile, 'utf8').trim(), '130');
+    const after = await tmux.waitFor(/ABORTED/);
+    assert.match(after, /run \d+ ABORTED: tui-test/, 'the terminal is back to normal text with the summary');
+    const store = new RunStore(openDb(db));
+    const run = store.getRun('latest')!;
+    assert.equal(run.status, 'aborted');
+    assert.ok(store.intervals(run.id).length >= 2);
+    store.db.close();
+  } finally {
+    tmux.close();
+    target.kill('SIGTERM');
+    await exited(target);
+  }
+});
+
+test('strain watch shows a run being written by another process', async () => {
+  assert.ok(Tmux.available(), 'tmux is required (.ci/run installs it)');
+  const port = await unusedPort();
+  const target = spawnStrain(['target', '--port', String(port)]);
+  await firstLine(target, /listening on/);
+  const dir = tempDir();
+  const db = join(dir, 'watch.db');
+  const profile = writeProfile(dir, 'w.yaml', [
+    'name: watched-run', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 4, duration: 8s }', 'scenario: [{ request: { path: / }, think: 10ms }]',
+  ].join('\n'));
+  const runner = spawnStrain(['run', profile, '--db', db, '--no-tui']);
+  const tmux = new Tmux();
+  try {
+    await waitFor(() => existsSync(db) && /run \d+:/.test(runner.err), 10_000, 'the run to start');
+    tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} watch --db ${db}`);
+    const first = await tmux.waitFor(/watched-run \(load, closed\).*\[RUNNING\]/);
+    const count = (text: string) => Number(/requests ([\d,]+)/.exec(text)![1].replace(/,/g, ''));
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = tmux.screen();
+    assert.ok(count(later) > count(first), `requests went from ${count(first)} to ${count(later)}`);
+    assert.equal(await exited(runner, 20_000), 0);
+    await tmux.waitFor(/\[PASSED\]/, 10_000);
+    tmux.keys('q');
+  } finally {
+    tmux.close();
+    runner.kill('SIGKILL');
+    target.kill('SIGTERM');
+    await exited(target);
+  }
+});
