@@ -37,6 +37,7 @@ export async function benchMonitorCost(seconds = 60): Promise<{ cpuPctOfOneCore:
 }
 
 if (require.main === module) {
+  // Also runnable on its own: node dist/bench/monitor-cost.js [seconds]
   benchMonitorCost(Number(process.argv[2] ?? 60)).then((r) =>
     console.log(`monitor at 1 Hz: ${r.cpuPctOfOneCore}% of one core over ${r.seconds.toFixed(0)} s (target: < 1%)`),
   );

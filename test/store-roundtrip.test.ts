@@ -58,3 +58,21 @@ test('reopening a database does not re-run migrations', () => {
   assert.equal(schemaVersion(db), migrations.length);
   db.close();
 });
+
+test('processes opening a new database at the same moment migrate it once', async () => {
+  const { spawn } = await import('node:child_process');
+  const file = join(tempDir(), 'race.db');
+  // Every child loads the module first, then waits for the same instant before opening.
+  const at = Date.now() + 1500;
+  const code = `const { openDb } = require(${JSON.stringify(join(__dirname, '..', 'src', 'store', 'db.js'))});
+    while (Date.now() < ${at});
+    openDb(${JSON.stringify(file)}).close();`;
+  const codes = await Promise.all(Array.from({ length: 6 }, () => new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['-e', code], { stdio: 'inherit' });
+    child.on('exit', resolve);
+  })));
+  assert.deepEqual(codes, [0, 0, 0, 0, 0, 0]);
+  const db = openDb(file);
+  assert.equal(schemaVersion(db), migrations.length);
+  db.close();
+});

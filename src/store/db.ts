@@ -35,14 +35,19 @@ export function schemaVersion(db: Db): number {
 }
 
 function migrate(db: Db): void {
-  const current = schemaVersion(db);
-  if (current > migrations.length) {
-    throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
-  }
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]);
-      db.pragma(`user_version = ${v + 1}`);
+  // Two processes may open a new database at once (a run and a monitor): the version is read
+  // again inside each write transaction, so only one of them applies a given migration.
+  for (;;) {
+    const applied = db.transaction((): boolean => {
+      const current = schemaVersion(db);
+      if (current > migrations.length) {
+        throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
+      }
+      if (current === migrations.length) return false;
+      db.exec(migrations[current]);
+      db.pragma(`user_version = ${current + 1}`);
+      return true;
     }).immediate();
+    if (!applied) return;
   }
 }

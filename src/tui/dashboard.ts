@@ -49,7 +49,7 @@ export class Dashboard {
     this.screen.key(['?'], () => this.toggleHelp());
     this.screen.on('resize', () => {
       this.build();
-      if (this.last) this.render(this.last);
+      if (this.last) this.render(this.last, true);
     });
     process.once('exit', this.restore);
     this.build();
@@ -100,12 +100,26 @@ export class Dashboard {
     if (series[0] && series[0].x.length >= 2) widget.setData(series as unknown as contrib.Widgets.LineData[]);
   }
 
-  render(s: DashboardSnapshot): void {
+  /** What the charts show changes once a second; only the header moves at the redraw rate. */
+  private drawnKey = '';
+  private drawnHeader = '';
+
+  render(s: DashboardSnapshot, force = false): void {
     if (this.destroyed) return;
     this.last = s;
     const w = this.widgets;
     if (w) {
-      w.header.setContent(headerLines(s, Number(this.screen.width) - 4).join('\n'));
+      const header = headerLines(s, Number(this.screen.width) - 4).join('\n');
+      const key = `${s.t.length}:${s.t.at(-1)}:${s.cpuT.length}:${s.cpuT.at(-1)}:${s.log.length}:${s.status}:${s.plannedLevel}`;
+      // Nothing on screen changed: skip the redraw (and the terminal's work) entirely.
+      if (key === this.drawnKey && header === this.drawnHeader && !force) return;
+      w.header.setContent(header);
+      this.drawnHeader = header;
+      if (key === this.drawnKey && !force) {
+        this.screen.render();
+        return;
+      }
+      this.drawnKey = key;
       Dashboard.setLine(w.latency, latencyLabel(s, Number(w.latency.width)), latencySeries(s));
       Dashboard.setLine(w.throughput, throughputLabel(s, Number(w.throughput.width)), throughputSeries(s));
       Dashboard.setLine(w.level, levelLabel(s), levelSeries(s));

@@ -10,7 +10,7 @@ import type { Statement } from 'better-sqlite3';
 import { evaluateThresholds } from '../thresholds/evaluate';
 import type { DashboardSnapshot } from './snapshot';
 
-const WINDOW = 300;
+const WINDOW = 120;
 const MB = 1048576;
 
 function push<T>(xs: T[], x: T): void {
@@ -47,6 +47,8 @@ export class RunFeed {
   private inFlight = 0;
   private lastDropped = 0;
   private findings: Finding[] = [];
+  /** Threshold results change only when intervals arrive; computed then, not per redraw. */
+  private thresholds: DashboardSnapshot['thresholds'] = [];
   private readonly newIntervals: Statement;
   private readonly newEvents: Statement;
 
@@ -68,7 +70,8 @@ export class RunFeed {
   /** Pulls whatever is new from the store. */
   poll(): void {
     this.run = this.runs.getRun(this.run.id)!;
-    for (const r of this.newIntervals.all(this.run.id, this.lastT) as IntervalRow[]) {
+    const fresh = this.newIntervals.all(this.run.id, this.lastT) as IntervalRow[];
+    for (const r of fresh) {
       this.lastT = r.t;
       if (r.hist) this.total.add(decodeHistogram(r.hist));
       this.requests += r.requests;
@@ -85,6 +88,7 @@ export class RunFeed {
       push(this.s.errorPct, r.requests > 0 ? (r.errors / r.requests) * 100 : 0);
       push(this.s.level, r.level);
     }
+    if (fresh.length > 0) this.updateThresholds();
     if (this.run.monitor_id !== null) {
       for (const sample of this.monitors.resourceSamples(this.run.monitor_id, this.lastSampleAt + 1)) {
         this.lastSampleAt = sample.at;
@@ -106,14 +110,21 @@ export class RunFeed {
     }
   }
 
+  private updateThresholds(): void {
+    const seconds = this.durationMs / 1000;
+    const errorRate = this.requests > 0 ? this.errors / this.requests : 0;
+    this.thresholds = evaluateThresholds(this.plan.thresholds, {
+      latencyMs: latencyStatsMs(this.total),
+      errorRate,
+      throughput: seconds > 0 ? this.requests / seconds : 0,
+    });
+  }
+
   snapshot(nowMs: number, controls: LiveControls = { paused: false, factor: 1 }): DashboardSnapshot {
     const plan = this.plan;
     const running = this.run.status === 'running';
     const elapsedMs = Math.max(0, (running ? nowMs : (this.run.ended_at ?? nowMs)) - this.run.started_at);
     const point = planAt(plan.stages, elapsedMs);
-    const seconds = this.durationMs / 1000;
-    const stats = latencyStatsMs(this.total);
-    const errorRate = this.requests > 0 ? this.errors / this.requests : 0;
     const p99Threshold = plan.thresholds.find((t) => t.name === 'latency.p99') ?? plan.thresholds.find((t) => t.name === 'latency.p95');
     const n = this.s.t.length;
     return {
@@ -145,7 +156,7 @@ export class RunFeed {
       },
       totals: { requests: this.requests, errors: this.errors, dropped: this.dropped },
       p99ThresholdMs: p99Threshold?.value,
-      thresholds: evaluateThresholds(plan.thresholds, { latencyMs: stats, errorRate, throughput: seconds > 0 ? this.requests / seconds : 0 }),
+      thresholds: this.thresholds,
       findings: this.findings,
     };
   }
