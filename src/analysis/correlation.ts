@@ -1,7 +1,6 @@
 import type { ResourceSample } from '../../monitor/types';
 import type { IntervalRow } from '../store/runs';
-import { mergeLatency } from './intervals';
-import { mean, seededRandom, shuffle, spearman } from './stats';
+import { seededRandom, shuffle, spearman } from './stats';
 import type { Finding } from './types';
 
 export interface CorrelationOptions {
@@ -11,9 +10,11 @@ export interface CorrelationOptions {
   alpha: number;
   minAbsRho: number;
   minBins: number;
+  /** Most bins a run is cut into; longer runs get wider bins. */
+  maxBins: number;
 }
 
-export const correlationDefaults: CorrelationOptions = { binS: 10, maxLagBins: 3, permutations: 999, alpha: 0.01, minAbsRho: 0.3, minBins: 10 };
+export const correlationDefaults: CorrelationOptions = { binS: 10, maxLagBins: 3, permutations: 999, alpha: 0.01, minAbsRho: 0.3, minBins: 10, maxBins: 240 };
 
 const diff = (xs: readonly number[]) => xs.slice(1).map((x, i) => x - xs[i]);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -58,30 +59,47 @@ interface Bins {
   rss: number[];
 }
 
-/** 10 s bins where both latency and resource samples exist. */
+/**
+ * 10 s bins where both latency and resource samples exist. A bin's p99 is the request-weighted
+ * mean of its per-second p99s: cheap on day-long runs, and trends are what is compared here.
+ */
 export function bin(rows: readonly IntervalRow[], target: readonly ResourceSample[], binS: number): Bins {
   const out: Bins = { p99: [], cpu: [], rss: [] };
   if (rows.length === 0) return out;
   const t0 = rows[0].started_at;
   const binOf = (at: number) => Math.floor((at - t0) / (binS * 1000));
-  const rowBins = new Map<number, IntervalRow[]>();
-  for (const r of rows) rowBins.set(binOf(r.started_at), [...(rowBins.get(binOf(r.started_at)) ?? []), r]);
-  const sampleBins = new Map<number, ResourceSample[]>();
-  for (const s of target) sampleBins.set(binOf(s.at), [...(sampleBins.get(binOf(s.at)) ?? []), s]);
-  const last = Math.max(...rowBins.keys());
-  for (let b = 0; b <= last; b++) {
-    const rs = rowBins.get(b);
-    const ss = sampleBins.get(b);
-    if (!rs || !ss || rs.reduce((n, r) => n + r.requests, 0) === 0) continue;
-    out.p99.push(mergeLatency(rs).getValueAtPercentile(99) / 1000);
-    out.cpu.push(mean(ss.map((s) => s.cpuPct)));
-    out.rss.push(mean(ss.map((s) => s.rssBytes / 1048576)));
+  const latency = new Map<number, { weighted: number; requests: number }>();
+  for (const r of rows) {
+    if (r.requests === 0) continue;
+    const b = latency.get(binOf(r.started_at)) ?? { weighted: 0, requests: 0 };
+    b.weighted += r.p99_ms * r.requests;
+    b.requests += r.requests;
+    latency.set(binOf(r.started_at), b);
+  }
+  const resources = new Map<number, { cpu: number; rss: number; n: number }>();
+  for (const s of target) {
+    const b = resources.get(binOf(s.at)) ?? { cpu: 0, rss: 0, n: 0 };
+    b.cpu += s.cpuPct;
+    b.rss += s.rssBytes / 1048576;
+    b.n++;
+    resources.set(binOf(s.at), b);
+  }
+  for (const b of [...latency.keys()].sort((x, y) => x - y)) {
+    const l = latency.get(b)!;
+    const r = resources.get(b);
+    if (!r) continue;
+    out.p99.push(l.weighted / l.requests);
+    out.cpu.push(r.cpu / r.n);
+    out.rss.push(r.rss / r.n);
   }
   return out;
 }
 
 /** Does p99 follow the target's CPU or RSS? "no evidence" unless a permutation test says so. */
-export function analyzeCorrelation(rows: readonly IntervalRow[], target: readonly ResourceSample[], o: CorrelationOptions = correlationDefaults): Finding | undefined {
+export function analyzeCorrelation(rows: readonly IntervalRow[], target: readonly ResourceSample[], base: CorrelationOptions = correlationDefaults): Finding | undefined {
+  // 10 s bins, widened on long runs so a permutation test over a day stays at a few hundred points.
+  const spanS = rows.length ? (rows[rows.length - 1].started_at - rows[0].started_at) / 1000 : 0;
+  const o = { ...base, binS: Math.max(base.binS, Math.ceil(spanS / base.maxBins / 10) * 10) };
   const bins = bin(rows, target, o.binS);
   if (bins.p99.length < o.minBins) return undefined;
   const candidates = [
@@ -95,7 +113,7 @@ export function analyzeCorrelation(rows: readonly IntervalRow[], target: readonl
     return { ...common, verdict: 'no-evidence', summary: `no evidence that p99 follows target CPU or RSS (best: ${best.resource}, rho ${round(best.scan.rho)}, p = ${round(best.scan.p, 3)})` };
   }
   const top = significant[0];
-  const lagText = top.scan.lag === 0 ? 'in the same 10 s' : `with a ${top.scan.lag * o.binS} s lag`;
+  const lagText = top.scan.lag === 0 ? `in the same ${o.binS} s` : `with a ${top.scan.lag * o.binS} s lag`;
   const direction = top.scan.rho > 0 ? 'follows' : 'moves against';
   const pText = top.scan.p < 0.01 ? 'p < 0.01' : `p = ${round(top.scan.p, 3)}`;
   return { ...common, verdict: 'correlated', resource: top.resource, lagS: top.scan.lag * o.binS, rho: round(top.scan.rho, 3), p: top.scan.p, summary: `p99 ${direction} ${top.resource} ${lagText} (rho ${round(top.scan.rho)}, ${pText})` };

@@ -19,8 +19,8 @@ export interface LeakOptions {
 export const leakDefaults: LeakOptions = {
   skipFraction: 0.2,
   alpha: 0.01,
-  minMBPerHour: 5,
-  minFractionPerHour: 0.05,
+  minMBPerHour: 1,
+  minFractionPerHour: 0.01,
   halfRatio: 0.3,
   minSamples: 30,
 };
@@ -65,7 +65,7 @@ export function analyzeLeak(
 ): Finding {
   const start = plateau.from + (plateau.to - plateau.from) * o.skipFraction;
   const samples = target.filter((s) => s.at >= start && s.at <= plateau.to);
-  const base = { kind: 'leak' as const, samples: samples.length, windowS: Math.round((plateau.to - start) / 1000) };
+  const base = { kind: 'leak' as const, samples: samples.length, windowS: Math.round((plateau.to - start) / 1000), analysisFrom: Math.round(samples[0]?.at ?? start), analysisTo: Math.round(plateau.to) };
   if (samples.length < o.minSamples) {
     return { ...base, verdict: 'inconclusive', summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); soak longer` };
   }
@@ -113,6 +113,13 @@ export function analyzeLeak(
       ...detail,
       verdict: 'no-leak',
       summary: `no leak: RSS rose during warm-up (${round(firstHalf, 1)} MB/h) and then levelled off (${round(secondHalf, 1)} MB/h in the second half)`,
+    };
+  }
+  if (mk.p < o.alpha && mk.s > 0) {
+    return {
+      ...detail,
+      verdict: 'no-leak',
+      summary: `no leak: RSS creeps ${round(ts.slope, 2)} MB/h (${fmtP(mk.p)}), below the ${round(practical, 1)} MB/h that counts as one`,
     };
   }
   return {

@@ -1,6 +1,9 @@
 import { ExitCode, StrainError, UsageError, type ExitCodeValue } from '../errors';
 import { closest } from '../util/suggest';
 import { analyzeCommand } from './commands/analyze';
+import { compareCommand, compareUsage } from './commands/compare';
+import { reportCommand, reportUsage } from './commands/report';
+import { trendCommand } from './commands/trend';
 import { demoCommand } from './commands/demo';
 import { monitorCommand, monitorUsage } from './commands/monitor';
 import { runCommand, runUsage } from './commands/run';
@@ -19,6 +22,9 @@ const commands: Record<string, Command> = {
   monitor: { run: monitorCommand, usage: monitorUsage, about: 'sample a target process and the host into the store; serve them over HTTP' },
   watch: { run: watchCommand, usage: 'strain watch [RUN] [--db FILE]', about: 'the live dashboard for a run written by another process (or a finished one)' },
   analyze: { run: analyzeCommand, usage: 'strain analyze RUN [--json] [--db FILE]', about: 'recompute and show a run\'s findings (leak, breaking point, recovery, correlation)' },
+  report: { run: reportCommand, usage: reportUsage, about: 'export a run: self-contained HTML with charts, markdown, CSV, JSON, JUnit' },
+  compare: { run: compareCommand, usage: compareUsage, about: 'regression gate between two runs (exit 1 on regression)' },
+  trend: { run: trendCommand, usage: 'strain trend PROFILE-NAME [--json] [--limit N] [--db FILE]', about: 'one profile\'s runs over time' },
   target: {
     run: targetCommand,
     usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R]',

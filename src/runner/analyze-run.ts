@@ -19,7 +19,11 @@ export function analysisInput(db: Db, run: RunRow): AnalysisInput {
     target = monitors.resourceSamples(run.monitor_id, run.started_at, endedAt + 1000);
     events = monitors.events(run.monitor_id, run.started_at, endedAt + 1000);
   }
-  return { plan: JSON.parse(run.plan_json) as ResolvedProfile, startedAt: run.started_at, endedAt, intervals: runs.intervals(run.id), target, events };
+  const plan = JSON.parse(run.plan_json) as ResolvedProfile;
+  // Only stress and spike analyses merge histograms; the others read per-second columns.
+  const needsHistograms = plan.kind === 'stress' || plan.kind === 'spike';
+  const intervals = needsHistograms ? runs.intervals(run.id) : runs.intervalsWithoutHistograms(run.id);
+  return { plan, startedAt: run.started_at, endedAt, intervals, target, events };
 }
 
 /** Analyses a stored run and stores its findings (replacing older ones). */

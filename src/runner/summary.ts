@@ -6,6 +6,7 @@ import type { ResourceSummary } from '../analysis/resources';
 import { mergeLatency } from '../analysis/intervals';
 import type { Finding } from '../analysis/types';
 import type { IntervalRow } from '../store/runs';
+import { redactUrl } from '../store/redact';
 import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';
 
 export type SummaryStatus = 'passed' | 'failed' | 'aborted';
@@ -91,7 +92,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     profile: s.profile.name,
     kind: s.profile.kind,
     model: s.profile.model,
-    target: s.profile.target,
+    target: redactUrl(s.profile.target),
     status: s.status,
     stopReason: s.stopReason,
     startedAt: new Date(s.startedAt).toISOString(),

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import { redactPlan, redactUrl } from './redact';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted';
 
@@ -83,6 +84,8 @@ export class RunStore {
   private readonly selectIntervals: Statement;
   private readonly selectEvents: Statement;
   private readonly updateMonitor: Statement;
+  private readonly selectLightIntervals: Statement;
+  private readonly selectByProfile: Statement;
 
   constructor(readonly db: Db) {
     this.insertRun = db.prepare(
@@ -100,6 +103,9 @@ export class RunStore {
     this.selectIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? ORDER BY t');
     this.selectEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY at, id');
     this.updateMonitor = db.prepare('UPDATE runs SET monitor_id = ? WHERE id = ?');
+    const light = INTERVAL_COLUMNS.filter((c) => c !== 'hist' && c !== 'service_hist').join(', ');
+    this.selectLightIntervals = db.prepare(`SELECT ${light}, NULL AS hist, NULL AS service_hist FROM intervals WHERE run_id = ? ORDER BY t`);
+    this.selectByProfile = db.prepare('SELECT * FROM runs WHERE profile_name = ? ORDER BY started_at, id LIMIT ?');
   }
 
   createRun(run: NewRun): number {
@@ -108,9 +114,10 @@ export class RunStore {
       profilePath: run.profilePath ?? null,
       kind: run.kind,
       model: run.model,
-      target: run.target,
+      target: redactUrl(run.target),
       startedAt: run.startedAt,
-      planJson: JSON.stringify(run.plan),
+      // Secrets (Authorization, Cookie, URL passwords) never reach the database.
+      planJson: JSON.stringify(redactPlan(run.plan)),
       scheduleName: run.scheduleName ?? null,
       pid: process.pid,
     });
@@ -148,6 +155,20 @@ export class RunStore {
 
   intervals(runId: number): IntervalRow[] {
     return this.selectIntervals.all(runId) as IntervalRow[];
+  }
+
+  /** Intervals without their histogram blobs: what charts and tables need, at a fraction of the memory. */
+  intervalsWithoutHistograms(runId: number): IntervalRow[] {
+    return this.selectLightIntervals.all(runId) as IntervalRow[];
+  }
+
+  /** Histograms one interval at a time, for exact merges over long runs. */
+  *histograms(runId: number): Generator<string> {
+    for (const row of this.db.prepare('SELECT hist FROM intervals WHERE run_id = ? AND hist IS NOT NULL ORDER BY t').iterate(runId) as Iterable<{ hist: string }>) yield row.hist;
+  }
+
+  byProfile(profileName: string, limit = 200): RunRow[] {
+    return this.selectByProfile.all(profileName, limit) as RunRow[];
   }
 
   events(runId: number): EventRow[] {

@@ -1,0 +1,30 @@
+import { defaults } from '../../defaults';
+import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
+import { trendRows } from '../../reports/trend';
+import { openDb } from '../../store/db';
+import { RunStore } from '../../store/runs';
+import { parseCommandArgs, positiveInt } from '../args';
+import { line, type CliIo } from '../io';
+
+const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d }));
+
+/** `strain trend PROFILE-NAME`: the profile's runs over time. */
+export async function trendCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
+  const { values, positionals } = parseCommandArgs('trend', argv, { json: { type: 'boolean' }, db: { type: 'string' }, limit: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('usage: strain trend PROFILE-NAME [--json] [--limit N] [--db FILE]');
+  const db = openDb(values.db ?? defaults.db);
+  try {
+    const rows = trendRows(new RunStore(db).byProfile(positionals[0], positiveInt(values.limit, 'limit') ?? 200));
+    if (rows.length === 0) throw new UsageError(`no runs of profile "${positionals[0]}" (names are the profiles' name: field; see strain runs)`);
+    if (values.json) line(io.stdout, JSON.stringify(rows, null, 2));
+    else {
+      line(io.stdout, ['run', 'started', 'status', 'p95 ms', 'req/s', 'errors %', 'RSS MB/h', 'leak'].join('\t'));
+      for (const r of rows) {
+        line(io.stdout, [r.id, r.startedAt, r.status, fmt(r.p95Ms), fmt(r.throughput, 1), fmt(r.errorRate === null ? null : r.errorRate * 100), fmt(r.rssSlopeMBPerHour, 1), r.leakVerdict ?? ''].join('\t'));
+      }
+    }
+    return ExitCode.passed;
+  } finally {
+    db.close();
+  }
+}

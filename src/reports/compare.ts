@@ -1,0 +1,93 @@
+import { latencyStatsMs, decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../recorder/histogram';
+import type { RunSummary } from '../runner/summary';
+import type { Db } from '../store/db';
+import { RunStore, type RunRow } from '../store/runs';
+
+export interface RunFigures {
+  id: number;
+  profile: string;
+  requests: number;
+  durationS: number;
+  throughput: number;
+  errorRate: number;
+  latency: LatencyStatsMs;
+  cpuMeanPct: number | null;
+  rssEndMB: number | null;
+}
+
+/** Whole-run figures from the stored per-second histograms (added, never averaged). */
+export function figuresOf(db: Db, run: RunRow): RunFigures {
+  const runs = new RunStore(db);
+  const merged = newLatencyHistogram(64);
+  for (const hist of runs.histograms(run.id)) merged.add(decodeHistogram(hist));
+  const rows = runs.intervalsWithoutHistograms(run.id);
+  const requests = rows.reduce((s, r) => s + r.requests, 0);
+  const errors = rows.reduce((s, r) => s + r.errors, 0);
+  const durationS = rows.reduce((s, r) => s + r.duration_ms, 0) / 1000;
+  const summary = run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined;
+  return {
+    id: run.id,
+    profile: run.profile_name,
+    requests,
+    durationS,
+    throughput: durationS > 0 ? requests / durationS : 0,
+    errorRate: requests > 0 ? errors / requests : 0,
+    latency: latencyStatsMs(merged),
+    cpuMeanPct: summary?.resources.cpuMeanPct ?? null,
+    rssEndMB: summary?.resources.rssEndMB ?? null,
+  };
+}
+
+export interface CompareLimits {
+  /** Largest allowed increase of p95, in percent. */
+  p95IncreasePct: number;
+  /** Largest allowed increase of p99, in percent (off when undefined). */
+  p99IncreasePct?: number;
+  /** Largest allowed drop of throughput, in percent. */
+  throughputDropPct: number;
+  /** Largest allowed rise of the error rate, in percentage points. */
+  errorRateIncreasePts: number;
+}
+
+export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1 };
+
+export interface CompareRow {
+  metric: string;
+  base: number | null;
+  candidate: number | null;
+  change: string;
+  limit: string;
+  regressed: boolean;
+}
+
+const pctChange = (a: number, b: number) => (a > 0 ? ((b - a) / a) * 100 : b > 0 ? Infinity : 0);
+const signed = (x: number, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : '+∞');
+
+/** Side-by-side figures and the verdict: which metrics regressed beyond their limits. */
+export function compareFigures(base: RunFigures, cand: RunFigures, limits: CompareLimits = defaultLimits): { rows: CompareRow[]; regressions: string[] } {
+  const rows: CompareRow[] = [];
+  const latencyRow = (key: keyof LatencyStatsMs, label: string, limit?: number) => {
+    const change = pctChange(base.latency[key], cand.latency[key]);
+    rows.push({
+      metric: `latency ${label} (ms)`, base: base.latency[key], candidate: cand.latency[key], change: `${signed(change)}%`,
+      limit: limit === undefined ? '' : `+${limit}%`, regressed: limit !== undefined && change > limit,
+    });
+  };
+  latencyRow('p50', 'p50');
+  latencyRow('p90', 'p90');
+  latencyRow('p95', 'p95', limits.p95IncreasePct);
+  latencyRow('p99', 'p99', limits.p99IncreasePct);
+  latencyRow('max', 'max');
+  const tput = pctChange(base.throughput, cand.throughput);
+  rows.push({ metric: 'throughput (req/s)', base: base.throughput, candidate: cand.throughput, change: `${signed(tput)}%`, limit: `-${limits.throughputDropPct}%`, regressed: tput < -limits.throughputDropPct });
+  const errPts = (cand.errorRate - base.errorRate) * 100;
+  rows.push({ metric: 'error rate (%)', base: base.errorRate * 100, candidate: cand.errorRate * 100, change: `${signed(errPts, 2)} pts`, limit: `+${limits.errorRateIncreasePts} pts`, regressed: errPts > limits.errorRateIncreasePts });
+  if (base.cpuMeanPct !== null || cand.cpuMeanPct !== null) {
+    rows.push({ metric: 'target CPU mean (%)', base: base.cpuMeanPct, candidate: cand.cpuMeanPct, change: base.cpuMeanPct !== null && cand.cpuMeanPct !== null ? `${signed(cand.cpuMeanPct - base.cpuMeanPct)} pts` : '', limit: '', regressed: false });
+  }
+  if (base.rssEndMB !== null || cand.rssEndMB !== null) {
+    rows.push({ metric: 'target RSS at end (MB)', base: base.rssEndMB, candidate: cand.rssEndMB, change: base.rssEndMB !== null && cand.rssEndMB !== null ? `${signed(cand.rssEndMB - base.rssEndMB)} MB` : '', limit: '', regressed: false });
+  }
+  const regressions = rows.filter((r) => r.regressed).map((r) => `${r.metric} ${r.change} (limit ${r.limit})`);
+  return { rows, regressions };
+}

@@ -1,0 +1,42 @@
+import type { ResourceSample, MonitorEvent } from '../../monitor/types';
+import type { Finding } from '../analysis/types';
+import { UsageError } from '../errors';
+import type { ResolvedProfile } from '../profiles/types';
+import type { RunSummary } from '../runner/summary';
+import type { Db } from '../store/db';
+import { FindingStore } from '../store/findings';
+import { MonitorStore } from '../store/monitor';
+import { RunStore, type EventRow, type IntervalRow, type RunRow } from '../store/runs';
+
+/** One stored run, everything a report shows. Interval rows carry no histogram blobs. */
+export interface ReportData {
+  run: RunRow;
+  plan: ResolvedProfile;
+  summary: RunSummary | undefined;
+  intervals: IntervalRow[];
+  samples: ResourceSample[];
+  monitorEvents: MonitorEvent[];
+  events: EventRow[];
+  findings: Finding[];
+  /** Earlier and later runs of the same profile, oldest first. */
+  trend: RunRow[];
+}
+
+export function loadReportData(db: Db, ref: string): ReportData {
+  const runs = new RunStore(db);
+  const run = runs.getRun(ref);
+  if (!run) throw new UsageError(`no run ${ref} in this database (see strain runs)`);
+  const until = (run.ended_at ?? Date.now()) + 1000;
+  const monitors = new MonitorStore(db);
+  return {
+    run,
+    plan: JSON.parse(run.plan_json) as ResolvedProfile,
+    summary: run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined,
+    intervals: runs.intervalsWithoutHistograms(run.id),
+    samples: run.monitor_id === null ? [] : monitors.resourceSamples(run.monitor_id, run.started_at, until),
+    monitorEvents: run.monitor_id === null ? [] : monitors.events(run.monitor_id, run.started_at, until),
+    events: runs.events(run.id),
+    findings: new FindingStore(db).forRun(run.id),
+    trend: runs.byProfile(run.profile_name),
+  };
+}

@@ -1,0 +1,163 @@
+import type { Finding } from '../analysis/types';
+import { stageStarts } from '../engine/plan';
+import { formatDuration } from '../util/duration';
+import type { ReportData } from './data';
+import { downsample, type Fold } from './downsample';
+import { escapeXml as e } from './escape';
+import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from './svg';
+import { trendRows } from './trend';
+
+const MAX_POINTS = 600;
+const num = (n: number | null | undefined, d = 0) =>
+  n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#1b1f24;padding:0 12px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.meta{color:#555}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
+.passed,.pass,.no-leak,.recovered,.not-reached,.no-evidence{background:#1a7f37}.failed,.fail,.leak,.not-recovered,.broken,.saturated,.correlated{background:#cf222e}
+.aborted,.running,.inconclusive{background:#9a6700}
+table{border-collapse:collapse;margin:6px 0;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
+.chart{margin:8px 0;border:1px solid #eee}.chart .title{font-weight:600;font-size:13px}.chart .grid{stroke:#eee}
+.chart text{font-size:11px;fill:#444}.chart .ytick{text-anchor:end}.chart .xtick{text-anchor:middle}.chart .marker,.chart .band{fill:#666}
+ul.findings li{margin:4px 0}
+@media print{body{margin:0;max-width:none}.chart{break-inside:avoid}h2{break-after:avoid}}
+`;
+
+function series(data: ReportData, pick: (r: ReportData['intervals'][number]) => number, fold: Fold): [number, number][] {
+  // A final partial second would turn a handful of requests into a misleading rate.
+  const whole = data.intervals.filter((r) => r.duration_ms >= 500);
+  return downsample(whole.map((r) => [r.t + r.duration_ms / 2000, pick(r)] as [number, number]), MAX_POINTS, fold);
+}
+
+function stageMarkers(data: ReportData): ChartMarker[] {
+  const end = data.intervals.length ? data.intervals[data.intervals.length - 1].t + 1 : 0;
+  return stageStarts(data.plan.stages)
+    .map((ms, i) => ({ x: ms / 1000, label: data.plan.stages[i].name }))
+    .filter((m, i) => i > 0 && m.x < end)
+    .slice(0, 40);
+}
+
+function spikeBands(data: ReportData): ChartBand[] {
+  const f = data.findings.find((x) => x.kind === 'recovery');
+  if (data.plan.kind !== 'spike' || data.plan.stages.length < 3) return [];
+  const starts = stageStarts(data.plan.stages).map((ms) => ms / 1000);
+  const bands: ChartBand[] = [{ from: starts[1], to: starts[2], label: 'spike', color: '#cf222e' }];
+  if (f && typeof f.recoveryS === 'number') bands.push({ from: starts[2], to: starts[2] + f.recoveryS, label: `recovery ${f.recoveryS}s`, color: '#1a7f37' });
+  return bands;
+}
+
+function timeCharts(data: ReportData): string[] {
+  const fx = (s: number) => formatDuration(s * 1000);
+  const markers = stageMarkers(data);
+  const bands = spikeBands(data);
+  const slo = data.plan.thresholds.find((t) => t.name === 'latency.p99') ?? data.plan.thresholds.find((t) => t.name === 'latency.p95');
+  const latency: ChartSeries[] = [
+    { name: 'p50', color: '#1a7f37', points: series(data, (r) => r.p50_ms, 'max') },
+    { name: 'p95', color: '#bf8700', points: series(data, (r) => r.p95_ms, 'max') },
+    { name: 'p99', color: '#cf222e', points: series(data, (r) => r.p99_ms, 'max') },
+  ];
+  const t = data.intervals.map((r) => r.t);
+  if (slo && t.length) latency.push({ name: `${slo.name} SLO`, color: '#8250df', points: [[t[0], slo.value], [t[t.length - 1] + 1, slo.value]], dashed: true });
+  const charts = [
+    lineChart({ title: 'Latency (ms; each point is the worst second of its bucket)', yLabel: 'ms', series: latency, markers, bands, xFormat: fx }),
+    lineChart({
+      title: 'Throughput and errors per second', yLabel: 'per second', markers, bands, xFormat: fx,
+      series: [
+        { name: 'requests/s', color: '#0969da', points: series(data, (r) => (r.requests * 1000) / r.duration_ms, 'mean') },
+        { name: 'errors/s', color: '#cf222e', points: series(data, (r) => (r.errors * 1000) / r.duration_ms, 'mean') },
+      ],
+    }),
+    lineChart({ title: `Load level (${data.plan.model === 'open' ? 'arrivals/s' : 'virtual users'})`, yLabel: 'level', markers, xFormat: fx, series: [{ name: 'level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }] }),
+  ];
+  if (data.samples.length > 0) {
+    const start = data.run.started_at;
+    const pts = (pick: (s: ReportData['samples'][number]) => number, fold: Fold) =>
+      downsample(data.samples.map((s) => [(s.at - start) / 1000, pick(s)] as [number, number]), MAX_POINTS, fold);
+    charts.push(lineChart({ title: 'Target CPU (%, 100 = one core)', yLabel: '%', markers, xFormat: fx, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }));
+    const rss: ChartSeries[] = [{ name: 'rss MB (bucket minimum)', color: '#0969da', points: pts((s) => s.rssBytes / 1048576, 'min') }];
+    const leak = data.findings.find((f) => f.kind === 'leak' && f.trendLine);
+    if (leak) {
+      const tl = leak.trendLine as { interceptMB: number; slopeMBPerHour: number };
+      const from = ((leak.analysisFrom as number) - start) / 1000;
+      const to = ((leak.analysisTo as number) - start) / 1000;
+      const at = (x: number) => tl.interceptMB + (tl.slopeMBPerHour * (x - from)) / 3600;
+      rss.push({ name: `leak trend (${leak.verdict})`, color: '#cf222e', points: [[from, at(from)], [to, at(to)]], dashed: true });
+    }
+    charts.push(lineChart({ title: 'Target resident memory (MB) with the leak trend', yLabel: 'MB', markers, xFormat: fx, series: rss }));
+  }
+  return charts;
+}
+
+function stressCharts(f: Finding | undefined, unit: string): string[] {
+  const steps = (f?.steps as { level: number; goodThroughput: number; p99Ms: number }[] | undefined) ?? [];
+  if (steps.length === 0) return [];
+  const markers: ChartMarker[] = [];
+  if (typeof f!.breakingLevel === 'number') markers.push({ x: f!.breakingLevel as number, label: `breaks at ${f!.breakingLevel}${unit}`, color: '#cf222e' });
+  if (typeof f!.knee === 'number') markers.push({ x: f!.knee as number, label: `knee ${f!.knee}${unit}`, color: '#8250df' });
+  return [
+    lineChart({ title: `Throughput vs load (${unit.trim()})`, yLabel: 'good req/s', markers, series: [{ name: 'good throughput', color: '#0969da', points: steps.map((s) => [s.level, s.goodThroughput]) }, { name: 'steps', color: '#0969da', dots: true, points: steps.map((s) => [s.level, s.goodThroughput]) }] }),
+    lineChart({ title: `p99 latency vs load (${unit.trim()})`, yLabel: 'ms', markers, series: [{ name: 'p99 ms', color: '#cf222e', points: steps.map((s) => [s.level, s.p99Ms]) }, { name: 'steps', color: '#cf222e', dots: true, points: steps.map((s) => [s.level, s.p99Ms]) }] }),
+  ];
+}
+
+/** The self-contained HTML report: inline SVG, inline CSS, no script, nothing fetched. */
+export function renderHtml(data: ReportData): string {
+  const s = data.summary;
+  const status = s?.status ?? data.run.status;
+  const unit = data.plan.model === 'open' ? '/s' : ' VUs';
+  const out: string[] = [];
+  out.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
+  out.push(`<meta name="viewport" content="width=device-width,initial-scale=1"><title>strain report: ${e(data.plan.name)} (run ${data.run.id})</title><style>${STYLE}</style></head><body>`);
+  out.push(`<h1>${e(data.plan.name)} <span class="badge ${e(status)}">${e(status.toUpperCase())}</span></h1>`);
+  out.push(`<p class="meta">run ${data.run.id} · ${e(data.plan.kind)} · ${e(data.plan.model)} model · target ${e(data.plan.target)} · started ${e(new Date(data.run.started_at).toISOString())}${s ? ` · ${e(formatDuration(s.durationS * 1000))}` : ''}${data.run.schedule_name ? ` · schedule ${e(data.run.schedule_name)}` : ''}</p>`);
+  if (data.plan.description) out.push(`<p>${e(data.plan.description)}</p>`);
+  out.push('<h2>Summary</h2>');
+  if (s) {
+    const l = s.latencyMs;
+    out.push('<table><tr><th>requests</th><th>throughput</th><th>errors</th><th>dropped</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>');
+    out.push(`<tr><td>${num(s.requests)}</td><td>${num(s.throughput, 1)}/s</td><td>${num(s.errors)} (${num(s.errorRate * 100, 2)}%)</td><td>${num(s.dropped)}</td><td>${num(l.p50, 2)} ms</td><td>${num(l.p90, 2)} ms</td><td>${num(l.p95, 2)} ms</td><td>${num(l.p99, 2)} ms</td><td>${num(l.p999, 2)} ms</td><td>${num(l.max, 2)} ms</td></tr></table>`);
+    const errs = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
+    if (errs.length) out.push(`<p>Errors by class: ${errs.map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
+    if (s.resources.samples > 0) {
+      const r = s.resources;
+      out.push(`<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`);
+    }
+    if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped: ${e(s.stopReason)}</p>`);
+    out.push('<h2>Thresholds</h2>');
+    if (s.thresholds.length === 0) out.push('<p>No thresholds in this profile.</p>');
+    else {
+      out.push('<table><tr><th>metric</th><th>condition</th><th>actual</th><th>result</th></tr>');
+      for (const t of s.thresholds) out.push(`<tr><td>${e(t.name)}</td><td>${e(t.condition)}</td><td>${num(t.actual, 2)}${e(t.unit)}</td><td><span class="badge ${t.passed ? 'pass' : 'fail'}">${t.passed ? 'pass' : 'FAIL'}</span></td></tr>`);
+      out.push('</table>');
+    }
+  } else out.push('<p>This run has no summary yet (still running, or its process ended abruptly).</p>');
+  out.push('<h2>Findings</h2>');
+  if (data.findings.length === 0) out.push('<p>No findings.</p>');
+  else out.push(`<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${e(f.verdict)}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`);
+  out.push('<h2>Over time</h2>');
+  if (data.intervals.length === 0) out.push('<p>No intervals were recorded.</p>');
+  else out.push(...timeCharts(data));
+  if (data.plan.kind === 'stress') {
+    out.push('<h2>Capacity</h2>', ...stressCharts(data.findings.find((f) => f.kind === 'breaking-point'), unit));
+  }
+  const events = [...data.events.map((x) => ({ at: x.at, message: x.message })), ...data.monitorEvents.filter((x) => x.kind !== 'monitor-started' && x.kind !== 'monitor-stopped')];
+  if (events.length) {
+    out.push('<h2>Events</h2><table><tr><th>time</th><th>event</th></tr>');
+    for (const ev of events.sort((a, b) => a.at - b.at).slice(0, 500)) out.push(`<tr><td>${e(new Date(ev.at).toISOString().slice(11, 19))}</td><td>${e(ev.message)}</td></tr>`);
+    out.push('</table>');
+  }
+  const trend = trendRows(data.trend);
+  if (trend.length > 1) {
+    out.push(`<h2>Trend: ${e(data.plan.name)} across ${trend.length} runs</h2><table><tr><th>run</th><th>started</th><th>status</th><th>p95 ms</th><th>throughput</th><th>error rate</th><th>RSS slope MB/h</th></tr>`);
+    for (const r of trend) out.push(`<tr><td>${r.id}${r.id === data.run.id ? ' (this)' : ''}</td><td>${e(r.startedAt)}</td><td>${e(r.status)}</td><td>${num(r.p95Ms, 2)}</td><td>${num(r.throughput, 1)}/s</td><td>${num(r.errorRate === null ? null : r.errorRate * 100, 2)}%</td><td>${num(r.rssSlopeMBPerHour, 1)}</td></tr>`);
+    out.push('</table>');
+    const withP95 = trend.filter((r) => r.p95Ms !== null);
+    if (withP95.length > 1) {
+      out.push(lineChart({ title: 'p95 latency across runs (ms)', yLabel: 'ms', xFormat: (x) => `#${x}`, series: [{ name: 'p95', color: '#bf8700', points: withP95.map((r) => [r.id, r.p95Ms!]) }, { name: 'runs', color: '#bf8700', dots: true, points: withP95.map((r) => [r.id, r.p95Ms!]) }] }));
+    }
+  }
+  out.push(`<p class="meta">Generated by strain on ${e(new Date().toISOString())}. Secrets (Authorization, Cookie) are redacted from stored runs.</p>`);
+  out.push('</body></html>\n');
+  return out.join('\n');
+}

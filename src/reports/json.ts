@@ -1,0 +1,14 @@
+import type { ReportData } from './data';
+
+/** The full run: summary, plan, intervals (without histogram blobs), samples, events, findings. */
+export function renderJson(data: ReportData): string {
+  return `${JSON.stringify({
+    run: { ...data.run, plan_json: undefined, summary_json: undefined },
+    summary: data.summary ?? null,
+    plan: data.plan,
+    findings: data.findings,
+    intervals: data.intervals.map(({ hist: _h, service_hist: _s, run_id: _r, ...rest }) => rest),
+    resourceSamples: data.samples,
+    events: [...data.events, ...data.monitorEvents],
+  }, null, 2)}\n`;
+}

@@ -1,0 +1,47 @@
+import type { Finding } from '../analysis/types';
+import type { ReportData } from './data';
+import { escapeXml as e } from './escape';
+
+/** Verdicts that mean something is wrong with the target (a CI system should show red). */
+const FAILING: Record<string, string[]> = {
+  leak: ['leak'],
+  recovery: ['not-recovered'],
+  'generator-saturated': ['saturated'],
+};
+
+function findingFails(f: Finding): boolean {
+  return FAILING[f.kind]?.includes(f.verdict) ?? false;
+}
+
+/** JUnit XML: every threshold and every finding is a test case, so CI systems list them. */
+export function renderJunit(data: ReportData): string {
+  const s = data.summary;
+  const cases: string[] = [];
+  let failures = 0;
+  for (const t of s?.thresholds ?? []) {
+    const body = t.passed ? '' : `<failure message="${e(`${t.name} ${t.condition}: actual ${t.actual}${t.unit}`)}" type="threshold"/>`;
+    if (!t.passed) failures++;
+    cases.push(`    <testcase classname="strain.thresholds" name="${e(`${t.name} ${t.condition}`)}">${body}<system-out>${e(`actual ${t.actual}${t.unit}`)}</system-out></testcase>`);
+  }
+  for (const f of data.findings) {
+    const fails = findingFails(f);
+    if (fails) failures++;
+    const body = fails ? `<failure message="${e(f.summary)}" type="${e(f.kind)}"/>` : '';
+    cases.push(`    <testcase classname="strain.findings" name="${e(`${f.kind}: ${f.verdict}`)}">${body}<system-out>${e(f.summary)}</system-out></testcase>`);
+  }
+  if (data.run.status === 'aborted') {
+    failures++;
+    cases.push(`    <testcase classname="strain.run" name="run completed"><failure message="${e(s?.stopReason ?? 'aborted')}" type="aborted"/></testcase>`);
+  }
+  const name = `strain ${data.plan.name} (run ${data.run.id})`;
+  const time = s ? s.durationS : 0;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="strain" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `  <testsuite name="${e(name)}" tests="${cases.length}" failures="${failures}" errors="0" time="${time}" timestamp="${e(new Date(data.run.started_at).toISOString())}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import type { ReportData } from './data';
+
+const num = (n: number | null | undefined, d = 0) =>
+  n === null || n === undefined ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+/** Pipes and newlines would break a table cell. */
+const cell = (text: unknown) => String(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** Markdown for a pull request or a CI job summary. */
+export function renderMarkdown(data: ReportData): string {
+  const s = data.summary;
+  const status = (s?.status ?? data.run.status).toUpperCase();
+  const lines = [`## strain: ${cell(data.plan.name)} — ${status}`, ''];
+  lines.push(`Run ${data.run.id} · ${data.plan.kind} · ${data.plan.model} model · \`${cell(data.plan.target)}\` · ${new Date(data.run.started_at).toISOString()}`, '');
+  if (s) {
+    const l = s.latencyMs;
+    lines.push('| requests | throughput | errors | p50 | p95 | p99 | max |', '|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(`| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`, '');
+    if (s.thresholds.length) {
+      lines.push('| threshold | condition | actual | result |', '|---|---|---:|---|');
+      for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | \`${cell(t.condition)}\` | ${num(t.actual, 2)}${t.unit} | ${t.passed ? '✅ pass' : '❌ FAIL'} |`);
+      lines.push('');
+    }
+    if (s.resources.samples > 0) {
+      const r = s.resources;
+      lines.push(`Target: CPU mean ${num(r.cpuMeanPct, 1)}% (max ${num(r.cpuMaxPct, 1)}%), RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}), ${r.samples} samples.`, '');
+    }
+  }
+  if (data.findings.length) {
+    lines.push('**Findings**', '');
+    for (const f of data.findings) lines.push(`- **${cell(f.kind)}** (${cell(f.verdict)}): ${cell(f.summary)}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,32 @@
+import type { Finding } from '../analysis/types';
+import type { RunSummary } from '../runner/summary';
+import type { RunRow } from '../store/runs';
+
+export interface TrendRow {
+  id: number;
+  startedAt: string;
+  status: string;
+  p95Ms: number | null;
+  throughput: number | null;
+  errorRate: number | null;
+  rssSlopeMBPerHour: number | null;
+  leakVerdict: string | null;
+}
+
+/** One row per run of a profile: how it moved over time. */
+export function trendRows(runs: readonly RunRow[]): TrendRow[] {
+  return runs.map((run) => {
+    const s = run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined;
+    const leak = s?.findings?.find((f: Finding) => f.kind === 'leak');
+    return {
+      id: run.id,
+      startedAt: new Date(run.started_at).toISOString().replace('T', ' ').slice(0, 16),
+      status: run.status,
+      p95Ms: s ? s.latencyMs.p95 : null,
+      throughput: s ? s.throughput : null,
+      errorRate: s ? s.errorRate : null,
+      rssSlopeMBPerHour: typeof leak?.slopeMBPerHour === 'number' ? leak.slopeMBPerHour : null,
+      leakVerdict: leak ? leak.verdict : null,
+    };
+  });
+}
