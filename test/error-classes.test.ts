@@ -5,7 +5,7 @@ import { httpServer, tcpServer, unusedPort } from './helpers/servers';
 import { profile, runEngine, step } from './helpers/profile';
 
 async function countsAgainst(url: string, extra: Parameters<typeof step>[1] = {}, path = '/') {
-  const p = profile(url, { level: 2, durationMs: 1000, gracefulStopMs: 1500, scenario: [step(path, extra)] });
+  const p = profile(url, { level: 2, durationMs: 1000, gracefulStopMs: 1500, steps: [step(path, extra)] });
   const { engine } = await runEngine(p);
   const counts = engine.recorder.totals.counts;
   return Object.fromEntries(OUTCOME_NAMES.map((name, i) => [name, counts[i]]).filter(([, n]) => (n as number) > 0));

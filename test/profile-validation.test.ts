@@ -74,8 +74,8 @@ test('JSON profiles load the same as YAML', () => {
   }));
   const p = loadProfile(file);
   assert.equal(p.model, 'open');
-  assert.equal(p.scenario[0].body, '{"a":1}');
-  assert.equal(p.scenario[0].headers['content-type'], 'application/json');
+  assert.deepEqual(p.scenarios[0].steps[0].json, { a: 1 });
+  assert.equal(p.scenarios[0].steps[0].headers['content-type'], 'application/json');
   assert.deepEqual(p.thresholds.map((t) => [t.name, t.op, t.value, t.abortOnFail]), [['latency.p99', '<', 1000, true]]);
 });
 

@@ -31,6 +31,13 @@ export function formatSummary(s: RunSummary): string {
     lines.push('  thresholds');
     for (const t of s.thresholds) lines.push(`    ${t.passed ? 'pass' : 'FAIL'}  ${t.name} ${t.condition}  (actual ${num(t.actual, t.unit === 'ms' ? 2 : 2)}${t.unit})`);
   }
+  if (s.steps && s.steps.length > 1) {
+    lines.push('  steps');
+    for (const st of s.steps) {
+      const why = st.failures.length ? `  (${st.failures.slice(0, 2).map((f) => `${f.reason} x${f.count}`).join('; ')})` : '';
+      lines.push(`    ${st.name}: ${num(st.requests)} requests, ${num(st.errors)} errors, p95 ${ms(st.latencyMs.p95)}${why}`);
+    }
+  }
   if (s.findings.length > 0) {
     lines.push('  findings');
     for (const f of s.findings) lines.push(`    ${f.kind} [${f.verdict}]: ${f.summary}`);

@@ -1,4 +1,4 @@
-import { runIteration } from './iteration';
+import { runIteration, User } from './iteration';
 import type { Executor, ExecutorContext } from './executor';
 
 /** After a refused connection a VU waits this long, so a dead target is not a busy loop. */
@@ -63,6 +63,8 @@ export class ClosedExecutor implements Executor {
   private spawn(id: number): void {
     this.running[id] = true;
     this.runningCount++;
+    // A VU keeps its user (cookies, captured values) across iterations; {{vu}} counts from 1.
+    const user = new User(id + 1, this.ctx.iteration.env, this.ctx.iteration.random);
     const loop = (): void => {
       if (this.stopped || id >= this.targetVus) {
         this.running[id] = false;
@@ -74,10 +76,15 @@ export class ClosedExecutor implements Executor {
         return;
       }
       this.ctx.recorder.iterationStarted();
-      runIteration(this.ctx.iteration, this.ctx.clock(), (refused) => {
+      // An iteration that sends nothing (every step failed a template) ends synchronously;
+      // the next one then waits a tick so a VU can never recurse or starve the event loop.
+      let synchronous = true;
+      runIteration(this.ctx.iteration, user, this.ctx.clock(), (refused) => {
         if (refused && !this.stopped) setTimeout(loop, BACKOFF_AFTER_REFUSED_MS);
+        else if (synchronous) setImmediate(loop);
         else loop();
       });
+      synchronous = false;
     };
     loop();
   }

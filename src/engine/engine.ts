@@ -5,7 +5,8 @@ import { Recorder } from '../recorder/recorder';
 import type { IntervalSink } from '../recorder/types';
 import type { Executor } from './executor';
 import { executors } from './executors';
-import { prepareSteps } from './iteration';
+import { DataFeeder } from './scenario/feeder';
+import { prepareScenarios } from './scenario/steps';
 import { planAt } from './plan';
 import { HttpTransport } from './transport';
 
@@ -23,6 +24,7 @@ export interface EngineResult {
 
 export interface EngineOptions {
   sinks: IntervalSink[];
+  env?: NodeJS.ProcessEnv;
   clock?: () => number;
   now?: () => number;
   random?: () => number;
@@ -64,7 +66,11 @@ export class Engine extends EventEmitter {
     this.t0 = this.clock();
     this.startedAt = this.now();
     const plan = (ms: number) => planAt(profile.stages, ms);
+    const random = options.random ?? Math.random;
+    const prepared = prepareScenarios(this.transport, profile.setup, profile.scenarios);
+    const feeder = profile.data ? new DataFeeder(profile.data.file, profile.data.mode, random) : undefined;
     this.recorder = new Recorder({
+      steps: prepared.stepNames,
       clock: this.clock,
       startClock: this.t0,
       startedAt: this.startedAt,
@@ -76,10 +82,14 @@ export class Engine extends EventEmitter {
     this.executor = executors[profile.model]({
       iteration: {
         transport: this.transport,
-        steps: prepareSteps(this.transport, profile.scenario),
+        setup: prepared.setup,
+        scenarios: prepared.scenarios,
         sink: this.recorder,
         clock: this.clock,
-        random: options.random ?? Math.random,
+        random,
+        env: options.env ?? process.env,
+        feeder,
+        onFeederExhausted: () => this.stop('stopped', feeder!.describeExhausted()),
         isStopping: () => this.stopping,
         isRecording: () => this.recording,
       },
@@ -137,6 +147,7 @@ export class Engine extends EventEmitter {
     if (this.stopping) return;
     this.stopReason = reason;
     this.stopDetail = detail;
+    this.executor.stop(); // no new iterations from now on, even before finish() runs
     this.resolveStop?.();
   }
 

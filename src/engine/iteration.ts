@@ -1,36 +1,52 @@
-import type { ResolvedStep, ThinkTime } from '../profiles/types';
+import { CookieJar } from 'tough-cookie';
+import type { ThinkTime } from '../profiles/types';
 import { Outcome, type OutcomeClass } from './outcome';
-import type { HttpTransport, PreparedRequest } from './transport';
+import type { DataFeeder } from './scenario/feeder';
+import { inspectResponse, pickScenario, renderRequest, type PreparedScenario, type PreparedStep } from './scenario/steps';
+import { MissingValue, type TemplateContext } from './scenario/template';
+import type { HttpTransport, ResponseHeaders } from './transport';
 
 /** What an iteration reports to; the Recorder implements it. */
 export interface OutcomeSink {
-  response(cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void;
+  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void;
+  /** Why a step failed a check, a capture or a template ("missing {{token}}"). */
+  failure(step: number, reason: string): void;
 }
 
 export interface IterationContext {
   transport: HttpTransport;
-  steps: readonly PreparedStep[];
+  setup: readonly PreparedStep[];
+  scenarios: readonly PreparedScenario[];
   sink: OutcomeSink;
   clock: () => number;
   random: () => number;
-  /** Set once the run is stopping: no new steps start, late outcomes are not recorded. */
+  env: NodeJS.ProcessEnv;
+  feeder: DataFeeder | undefined;
+  /** A unique feeder ran out: the run should end. */
+  onFeederExhausted: () => void;
+  /** Set once the run is stopping: no new steps start. */
   isStopping: () => boolean;
   /** Outcomes are recorded only while this returns true (false after the graceful-stop cut-off). */
   isRecording: () => boolean;
 }
 
-export interface PreparedStep {
-  name: string;
-  request: PreparedRequest;
-  think: ThinkTime;
-}
+/** One virtual user's state: its variables, cookies and progress. */
+export class User {
+  readonly vars: Record<string, string> = {};
+  jar: CookieJar | undefined;
+  iteration = 0;
+  setupDone = false;
+  private readonly template: TemplateContext;
 
-export function prepareSteps(transport: HttpTransport, steps: readonly ResolvedStep[]): PreparedStep[] {
-  return steps.map((s) => ({
-    name: s.name,
-    request: transport.prepare(s.method, s.path, s.headers, s.body, s.timeoutMs),
-    think: s.think,
-  }));
+  constructor(readonly vu: number, env: NodeJS.ProcessEnv, random: () => number) {
+    this.template = { vu, iteration: 0, vars: this.vars, row: undefined, env, random };
+  }
+
+  context(row: Record<string, string> | undefined): TemplateContext {
+    this.template.iteration = this.iteration;
+    this.template.row = row;
+    return this.template;
+  }
 }
 
 export function thinkMs(think: ThinkTime, random: () => number): number {
@@ -38,36 +54,47 @@ export function thinkMs(think: ThinkTime, random: () => number): number {
     case 'none': return 0;
     case 'fixed': return think.ms;
     case 'uniform': return think.minMs + random() * (think.maxMs - think.minMs);
+    case 'exponential': return -Math.log(1 - random()) * think.meanMs;
   }
 }
 
+function storeCookies(user: User, headers: ResponseHeaders | undefined, href: string): void {
+  const set = headers?.['set-cookie'];
+  if (!set) return;
+  user.jar ??= new CookieJar();
+  for (const cookie of Array.isArray(set) ? set : [set]) user.jar.setCookieSync(cookie, href, { ignoreError: true });
+}
+
 /**
- * Runs the scenario's steps once, in order. The first step's latency is measured from
- * `intendedStart` (the open model's schedule) so a stalled target cannot hide time the
- * iteration spent waiting; later steps are measured from their own send.
- * `done` receives whether the iteration hit a connection failure (callers back off).
+ * Runs one iteration for a user: its setup first if it has not run yet, then one scenario
+ * picked by weight. The first request's latency counts from `intendedStart` (the open model's
+ * schedule), so time spent waiting to start is not hidden; later steps count from their send.
+ * `done` says whether a connection was refused (callers back off).
  */
-export function runIteration(ctx: IterationContext, intendedStart: number, done: (connectionFailed: boolean) => void): void {
-  let stepIndex = 0;
-  let origin = intendedStart;
-  const next = (): void => {
-    if (stepIndex >= ctx.steps.length || ctx.isStopping()) {
+export function runIteration(ctx: IterationContext, user: User, intendedStart: number, done: (refused: boolean) => void): void {
+  let row: Record<string, string> | undefined;
+  if (ctx.feeder) {
+    row = ctx.feeder.take();
+    if (!row) {
+      ctx.onFeederExhausted();
       done(false);
       return;
     }
-    const step = ctx.steps[stepIndex++];
-    const sentAt = ctx.clock();
-    const measuredFrom = origin;
-    ctx.transport.send(step.request, (cls, status, bytes) => {
-      const end = ctx.clock();
-      if (ctx.isRecording()) {
-        const hasResponse = status > 0;
-        ctx.sink.response(cls, hasResponse ? (end - measuredFrom) * 1000 : -1, hasResponse ? (end - sentAt) * 1000 : -1, bytes);
-      }
-      if (cls === Outcome.refused || cls === Outcome.reset) {
-        done(cls === Outcome.refused);
-        return;
-      }
+  }
+  const steps = user.setupDone ? pickScenario(ctx.scenarios, ctx.random).steps : [...ctx.setup, ...pickScenario(ctx.scenarios, ctx.random).steps];
+  user.setupDone = true;
+  user.iteration++;
+  const template = user.context(row);
+  let stepIndex = 0;
+  let origin = intendedStart;
+
+  const next = (): void => {
+    if (stepIndex >= steps.length || ctx.isStopping()) {
+      done(false);
+      return;
+    }
+    const step = steps[stepIndex++];
+    const afterStep = () => {
       const pause = thinkMs(step.think, ctx.random);
       if (pause > 0 && !ctx.isStopping()) {
         setTimeout(() => {
@@ -78,7 +105,62 @@ export function runIteration(ctx: IterationContext, intendedStart: number, done:
         origin = ctx.clock();
         next();
       }
-    });
+    };
+    const measuredFrom = origin;
+    const sentAt = ctx.clock();
+    const record = (cls: OutcomeClass, status: number, bytes: number) => {
+      if (!ctx.isRecording()) return;
+      const end = ctx.clock();
+      const has = status > 0;
+      ctx.sink.response(step.index, cls, has ? (end - measuredFrom) * 1000 : -1, has ? (end - sentAt) * 1000 : -1, bytes);
+    };
+
+    if (step.fixed && !user.jar) {
+      // Fast path: nothing varies and nothing inspects the response.
+      ctx.transport.send(step.fixed, (cls, status, bytes, headers) => {
+        record(cls, status, bytes);
+        if (headers?.['set-cookie']) storeCookies(user, headers, ctx.transport.origin + step.fixed!.path);
+        if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
+        afterStep();
+      });
+      return;
+    }
+
+    let rendered;
+    try {
+      rendered = renderRequest(step, template, ctx.transport.origin, ctx.transport.basePath);
+    } catch (err) {
+      if (!(err instanceof MissingValue)) throw err;
+      // The request cannot be made (a capture failed earlier, a column is missing): a check error.
+      if (ctx.isRecording()) {
+        ctx.sink.response(step.index, Outcome.check, -1, -1, 0);
+        ctx.sink.failure(step.index, err.message);
+      }
+      afterStep();
+      return;
+    }
+    const headers: Record<string, string> = { 'user-agent': 'strain/0.1', ...rendered.headers };
+    if (user.jar) {
+      const cookies = user.jar.getCookieStringSync(rendered.href);
+      if (cookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+    }
+    const request = { method: step.method, path: rendered.path, headers, body: rendered.body, timeoutMs: step.timeoutMs };
+    ctx.transport.send(request, (cls, status, bytes, responseHeaders, body) => {
+      storeCookies(user, responseHeaders, rendered.href);
+      let outcome = cls;
+      if ((cls === Outcome.s2xx || cls === Outcome.s3xx) && (step.expect || step.captures.length > 0)) {
+        const reason = inspectResponse(step, status, responseHeaders ?? {}, body ?? '', user.vars);
+        if (reason) {
+          outcome = Outcome.check;
+          if (ctx.isRecording()) ctx.sink.failure(step.index, reason);
+        }
+      } else if (step.expect?.status && status > 0 && !step.expect.status.includes(status) && ctx.isRecording()) {
+        ctx.sink.failure(step.index, `expected status ${step.expect.status.join(' or ')}, got ${status}`);
+      }
+      record(outcome, status, bytes);
+      if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
+      afterStep();
+    }, step.needsBody, rendered.origin);
   };
   next();
 }

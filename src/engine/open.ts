@@ -1,5 +1,5 @@
 import { ArrivalSchedule } from './arrivals';
-import { runIteration } from './iteration';
+import { runIteration, User } from './iteration';
 import type { Executor, ExecutorContext } from './executor';
 
 /**
@@ -13,6 +13,7 @@ export class OpenExecutor implements Executor {
   private running = 0;
   private stopped = false;
   private paused = false;
+  private arrivals = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly finished = (): void => {
@@ -75,7 +76,9 @@ export class OpenExecutor implements Executor {
         this.running++;
         recorder.iterationStarted();
         recorder.scheduleLate(now - (t0 + this.nextAt));
-        runIteration(this.ctx.iteration, t0 + this.nextAt, this.finished);
+        // Every arrival is a new user: its own cookies and variables, its setup first.
+        const user = new User(++this.arrivals, this.ctx.iteration.env, this.ctx.iteration.random);
+        runIteration(this.ctx.iteration, user, t0 + this.nextAt, this.finished);
       }
       this.nextAt = this.schedule.next();
     }

@@ -8,10 +8,12 @@ export const Outcome = {
   refused: 5,
   reset: 6,
   other: 7,
+  /** The response came, but a check or capture on it failed. */
+  check: 8,
 } as const;
 export type OutcomeClass = (typeof Outcome)[keyof typeof Outcome];
-export const OUTCOME_COUNT = 8;
-export const OUTCOME_NAMES = ['2xx', '3xx', '4xx', '5xx', 'timeout', 'refused', 'reset', 'other'] as const;
+export const OUTCOME_COUNT = 9;
+export const OUTCOME_NAMES = ['2xx', '3xx', '4xx', '5xx', 'timeout', 'refused', 'reset', 'other', 'check'] as const;
 
 /** 2xx and 3xx are successes; everything else counts as an error. */
 export function isError(cls: number): boolean {

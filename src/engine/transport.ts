@@ -10,8 +10,13 @@ export interface PreparedRequest {
   timeoutMs: number;
 }
 
-/** Called once per request with its class, status (0 when none) and bytes received. */
-export type Completion = (cls: OutcomeClass, status: number, bytes: number) => void;
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** Called once per request with its class, status (0 when none), bytes, headers and (if asked) body. */
+export type Completion = (cls: OutcomeClass, status: number, bytes: number, headers: ResponseHeaders | undefined, body: string | undefined) => void;
+
+/** Bodies kept for checks and captures are capped: a load generator must not buffer downloads. */
+const MAX_KEPT_BODY = 1 << 20;
 
 /**
  * One exchange on undici's dispatch layer with a bare handler: cheaper per request than
@@ -20,20 +25,26 @@ export type Completion = (cls: OutcomeClass, status: number, bytes: number) => v
 class Exchange implements Dispatcher.DispatchHandler {
   private status = 0;
   private bytes = 0;
-  constructor(private readonly done: Completion) {}
+  private headers: ResponseHeaders | undefined;
+  private chunks: Buffer[] | undefined;
+  constructor(private readonly done: Completion, keepBody: boolean) {
+    if (keepBody) this.chunks = [];
+  }
 
   onRequestStart(): void {}
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
     this.status = statusCode;
+    this.headers = headers;
   }
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     this.bytes += chunk.length;
+    if (this.chunks && this.bytes <= MAX_KEPT_BODY) this.chunks.push(chunk);
   }
   onResponseEnd(): void {
-    this.done(classifyStatus(this.status), this.status, this.bytes);
+    this.done(classifyStatus(this.status), this.status, this.bytes, this.headers, this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined);
   }
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    this.done(classifyError(err), this.status, this.bytes);
+    this.done(classifyError(err), this.status, this.bytes, this.headers, undefined);
   }
 }
 
@@ -42,20 +53,22 @@ export interface TransportOptions {
   connections: number;
 }
 
-/** Keep-alive connection pool to one target origin. */
+/** Keep-alive connection pools: one to the target, and one per other origin a step names. */
 export class HttpTransport {
   private readonly pool: Pool;
-  private readonly basePath: string;
+  private readonly others = new Map<string, Pool>();
+  readonly basePath: string;
+  readonly origin: string;
 
-  constructor(options: TransportOptions) {
+  constructor(private readonly options: TransportOptions) {
     const url = new URL(options.target);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: 10_000 },
-    });
+    this.origin = url.origin;
+    this.pool = this.newPool(url.origin);
+  }
+
+  private newPool(origin: string): Pool {
+    return new Pool(origin, { connections: this.options.connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
   }
 
   prepare(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): PreparedRequest {
@@ -68,27 +81,21 @@ export class HttpTransport {
     };
   }
 
-  send(req: PreparedRequest, done: Completion): void {
-    this.pool.dispatch(
-      {
-        path: req.path,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      },
-      new Exchange(done),
+  /** Sends to the target, or to `origin` when a step names an absolute URL elsewhere. */
+  send(req: PreparedRequest, done: Completion, keepBody = false, origin?: string): void {
+    let pool = this.pool;
+    if (origin !== undefined && origin !== this.origin) {
+      pool = this.others.get(origin) ?? this.newPool(origin);
+      this.others.set(origin, pool);
+    }
+    pool.dispatch(
+      { path: req.path, method: req.method, headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
+      new Exchange(done, keepBody),
     );
-  }
-
-  /** Waits for in-flight requests to finish. */
-  async close(): Promise<void> {
-    await this.pool.close();
   }
 
   /** Cuts off whatever is still in flight. */
   async destroy(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all([this.pool, ...this.others.values()].map((p) => p.destroy()));
   }
 }

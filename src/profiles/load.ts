@@ -1,3 +1,4 @@
+import { dirname, resolve as resolvePath } from 'node:path';
 import { ProfileError, UsageError } from '../errors';
 import { parseDuration } from '../util/duration';
 import { readProfileFile } from './read';
@@ -41,7 +42,7 @@ export function loadProfile(file: string, overrides: ProfileOverrides = {}): Res
   const raw = applyOverrides(readProfileFile(file), overrides);
   const problems = schemaProblems(raw);
   if (problems.length > 0) throw new ProfileError(file, problems);
-  const { profile, problems: semantic } = resolveProfile(raw as UserProfile);
+  const { profile, problems: semantic } = resolveProfile(raw as UserProfile, dirname(resolvePath(file)));
   if (!profile) throw new ProfileError(file, semantic);
   const kind = profile.kind;
   if (overrides.duration !== undefined && kind !== 'load' && kind !== 'soak') {

@@ -1,20 +1,34 @@
 import { defaults } from '../defaults';
 import { parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
+import { compileJson, compileTemplate } from '../engine/scenario/template';
 import { kindExpanders } from './kinds';
 import { monitorPlanFrom } from './monitor-spec';
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type {
-  ResolvedProfile, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
+  Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
 } from './types';
 
 /** Checks a schema-valid profile for what a schema cannot say, then fills in every default. */
-export function resolveProfile(user: UserProfile): { profile?: ResolvedProfile; problems: string[] } {
+export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { profile?: ResolvedProfile; problems: string[] } {
   const problems: string[] = [];
   const model = user.load.model ?? defaults.model;
   checkLevels(user, model, problems);
   const thresholds = resolveThresholds(user, problems);
   const timeoutMs = parseDuration(user.http?.timeout ?? defaults.http.timeout)!;
-  const scenario = user.scenario.map((step, i) => resolveStep(user, step, i, timeoutMs, problems));
+  const setup = (user.setup ?? []).map((step, i) => resolveStep(user, step, `setup[${i}]`, timeoutMs, problems));
+  if (user.scenario && user.scenarios) problems.push('scenarios: give scenario (one list of steps) or scenarios (weighted), not both');
+  if (!user.scenario && !user.scenarios) problems.push('scenario: is required (a list of steps), or give weighted scenarios');
+  const scenarios: ResolvedScenario[] = user.scenarios
+    ? user.scenarios.map((sc, i) => ({
+      name: sc.name,
+      weight: sc.weight ?? 1,
+      steps: sc.steps.map((step, j) => resolveStep(user, step, `scenarios[${i}].steps[${j}]`, timeoutMs, problems)),
+    }))
+    : [{ name: 'default', weight: 1, steps: (user.scenario ?? []).map((step, i) => resolveStep(user, step, `scenario[${i}]`, timeoutMs, problems)) }];
+  const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? 'sequential' as const } : undefined;
+  if (data && !existsSync(data.file)) problems.push(`data.file: ${user.data!.file} does not exist (looked for ${data.file})`);
   const level = (model === 'open' ? user.load.rate : user.load.vus) ?? 0;
   const stages = kindExpanders[user.kind](user.load, level);
   const totalDurationMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
@@ -39,7 +53,9 @@ export function resolveProfile(user: UserProfile): { profile?: ResolvedProfile; 
       maxInFlight,
       connections: user.load.connections ?? (model === 'closed' ? Math.max(1, Math.ceil(peakLevel)) : maxInFlight),
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
-      scenario,
+      setup,
+      scenarios,
+      ...(data ? { data } : {}),
       thresholds,
       ...(monitor && typeof monitor !== 'string' ? { monitor } : {}),
     },
@@ -90,36 +106,74 @@ function resolveThresholds(user: UserProfile, problems: string[]): Threshold[] {
   return out;
 }
 
-function parseThink(text: string | undefined): ThinkTime {
+function parseThink(text: string | { exponential: string } | undefined): ThinkTime {
   if (text === undefined) return { kind: 'none' };
+  if (typeof text === 'object') return { kind: 'exponential', meanMs: parseDuration(text.exponential)! };
   const [low, high] = text.split('..');
   const minMs = parseDuration(low)!;
   if (high === undefined) return minMs > 0 ? { kind: 'fixed', ms: minMs } : { kind: 'none' };
   return { kind: 'uniform', minMs, maxMs: parseDuration(high)! };
 }
 
-function resolveStep(user: UserProfile, step: UserStep, index: number, timeoutMs: number, problems: string[]): ResolvedStep {
+function resolveCaptures(capture: UserStep['capture'], path: string, problems: string[]): Capture[] | undefined {
+  if (!capture) return undefined;
+  return Object.entries(capture).map(([name, spec]): Capture => {
+    if (typeof spec === 'string') return { name, from: 'json', path: spec };
+    if ('json' in spec) return { name, from: 'json', path: spec.json };
+    if ('header' in spec) return { name, from: 'header', header: spec.header.toLowerCase() };
+    try {
+      new RegExp(spec.regex);
+    } catch (err) {
+      problems.push(`${path}.capture.${name}.regex: not a valid regular expression: ${(err as Error).message}`);
+    }
+    return { name, from: 'regex', regex: spec.regex, group: spec.group ?? 1 };
+  });
+}
+
+/** Template syntax and the environment variables they name are checked when the profile loads. */
+function checkTemplates(path: string, texts: [string, unknown][], problems: string[]): void {
+  for (const [where, value] of texts) {
+    if (value === undefined) continue;
+    try {
+      const t = typeof value === 'string' ? compileTemplate(value) : compileJson(value);
+      for (const name of t.envNames) {
+        if (process.env[name] === undefined) problems.push(`${path}.${where}: environment variable ${name} is not set ({{env.${name}}})`);
+      }
+    } catch (err) {
+      problems.push(`${path}.${where}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function resolveStep(user: UserProfile, step: UserStep, path: string, timeoutMs: number, problems: string[]): ResolvedStep {
   const req = step.request;
-  const path = `scenario[${index}]`;
+  checkTemplates(path, [
+    ['request.path', req.path], ['request.url', req.url], ['request.body', req.body], ['request.json', req.json],
+    ...Object.entries(req.headers ?? {}).map(([k, v]) => [`request.headers.${k}`, v] as [string, unknown]),
+    ...Object.entries(req.query ?? {}).map(([k, v]) => [`request.query.${k}`, String(v)] as [string, unknown]),
+  ], problems);
   if (req.body !== undefined && req.json !== undefined) problems.push(`${path}.request: give body or json, not both`);
+  if (req.path !== undefined && req.url !== undefined) problems.push(`${path}.request: give path or url, not both`);
   const think = parseThink(step.think);
   if (think.kind === 'uniform' && think.maxMs < think.minMs) problems.push(`${path}.think: the range must go from low to high`);
   const headers: Record<string, string> = { ...(user.http?.headers ?? {}), ...(req.headers ?? {}) };
-  let body = req.body;
-  if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-  }
-  const method = req.method ?? (body !== undefined ? 'POST' : defaults.http.method);
-  const name = step.name ?? `${method} ${req.path ?? defaults.http.path}`;
+  if (req.json !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const hasBody = req.body !== undefined || req.json !== undefined;
+  const method = req.method ?? (hasBody ? 'POST' : defaults.http.method);
+  const where = req.url ?? req.path ?? defaults.http.path;
   return {
-    name,
+    name: step.name ?? `${method} ${where}`,
     method,
     path: req.path ?? defaults.http.path,
+    ...(req.url ? { url: req.url } : {}),
+    ...(req.query ? { query: Object.entries(req.query).map(([k, v]) => [k, String(v)] as [string, string]) } : {}),
     headers,
-    body,
+    body: req.body,
+    ...(req.json !== undefined ? { json: req.json } : {}),
     timeoutMs: req.timeout ? parseDuration(req.timeout)! : timeoutMs,
     think,
+    ...(step.capture ? { capture: resolveCaptures(step.capture, path, problems) } : {}),
+    ...(step.expect ? { expect: { ...step.expect, status: step.expect.status === undefined ? undefined : ([] as number[]).concat(step.expect.status) } } : {}),
   };
 }
 

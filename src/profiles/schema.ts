@@ -106,7 +106,7 @@ export const profileSchema = {
   description: 'A load, stress, spike or soak test profile for strain.',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'kind', 'target', 'load', 'scenario'],
+  required: ['name', 'kind', 'target', 'load'],
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', minLength: 1, description: 'Name shown in runs, reports and trends.' },
@@ -122,7 +122,33 @@ export const profileSchema = {
         headers: { ...stringMap, description: 'Headers sent with every request.' },
       },
     },
-    scenario: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+    setup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'Steps each virtual user runs once before its loop (log in). In the open model every arrival is a new user and runs them first.' },
+    scenario: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'Steps each iteration runs in order.' },
+    scenarios: {
+      type: 'array',
+      minItems: 1,
+      description: 'Weighted scenarios instead of one: each iteration picks one by weight.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'steps'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          weight: { $ref: '#/$defs/positiveNumber' },
+          steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+        },
+      },
+    },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file'],
+      description: 'A CSV file whose columns are available as {{column}}; each iteration (and each setup) takes a row.',
+      properties: {
+        file: { type: 'string', minLength: 1, description: 'Relative to the profile file.' },
+        mode: { enum: ['sequential', 'random', 'unique'], description: 'unique: every row once; the run ends when they run out.' },
+      },
+    },
     monitor: {
       type: 'object',
       additionalProperties: false,
@@ -182,7 +208,9 @@ export const profileSchema = {
       additionalProperties: false,
       properties: {
         method: { enum: [...HTTP_METHODS] },
-        path: { type: 'string', pattern: '^/' },
+        path: { type: 'string', pattern: '^/', description: 'Path on the target; may use {{templates}}.' },
+        url: { type: 'string', pattern: '^https?://', description: 'An absolute URL instead of a path.' },
+        query: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
         headers: stringMap,
         body: { type: 'string' },
         json: {},
@@ -196,7 +224,32 @@ export const profileSchema = {
       properties: {
         name: { type: 'string', minLength: 1 },
         request: { $ref: '#/$defs/request' },
-        think: { $ref: '#/$defs/think', description: 'Pause after the step: 500ms, or a uniform range 200ms..1s.' },
+        think: {
+          description: 'Pause after the step: 500ms, a uniform range 200ms..1s, or { exponential: 300ms } (random, that mean).',
+          anyOf: [{ $ref: '#/$defs/think' }, { type: 'object', additionalProperties: false, required: ['exponential'], properties: { exponential: { $ref: '#/$defs/duration' } } }],
+        },
+        capture: {
+          type: 'object',
+          description: 'Values kept in the user\'s state: "$.json.path", { header: name }, or { regex: "a(b)c" }.',
+          additionalProperties: {
+            anyOf: [
+              { type: 'string', pattern: '^\\$' },
+              { type: 'object', additionalProperties: false, required: ['json'], properties: { json: { type: 'string', pattern: '^\\$' } } },
+              { type: 'object', additionalProperties: false, required: ['header'], properties: { header: { type: 'string', minLength: 1 } } },
+              { type: 'object', additionalProperties: false, required: ['regex'], properties: { regex: { type: 'string', minLength: 1 }, group: { type: 'integer', minimum: 0 } } },
+            ],
+          },
+        },
+        expect: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Checks; a failed one counts as an error of class "check" for this step.',
+          properties: {
+            status: { anyOf: [{ type: 'integer', minimum: 100, maximum: 599 }, { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } }] },
+            body: { type: 'string', description: 'The body must contain this text.' },
+            json: { type: 'object', description: 'JSONPath → expected value.' },
+          },
+        },
       },
     },
   },

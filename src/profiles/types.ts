@@ -26,16 +26,28 @@ export interface UserLoad {
 export interface UserRequest {
   method?: string;
   path?: string;
+  url?: string;
+  query?: Record<string, string | number | boolean>;
   headers?: Record<string, string>;
   body?: string;
   json?: unknown;
   timeout?: string;
 }
 
+export type UserCapture = string | { json: string } | { header: string } | { regex: string; group?: number };
+
 export interface UserStep {
   name?: string;
   request: UserRequest;
-  think?: string;
+  think?: string | { exponential: string };
+  capture?: Record<string, UserCapture>;
+  expect?: { status?: number | number[]; body?: string; json?: Record<string, unknown> };
+}
+
+export interface UserScenario {
+  name: string;
+  weight?: number;
+  steps: UserStep[];
 }
 
 export interface UserThresholdObject {
@@ -51,7 +63,10 @@ export interface UserProfile {
   target: string;
   load: UserLoad;
   http?: { timeout?: string; headers?: Record<string, string> };
-  scenario: UserStep[];
+  setup?: UserStep[];
+  scenario?: UserStep[];
+  scenarios?: UserScenario[];
+  data?: { file: string; mode?: FeederMode };
   thresholds?: Record<string, string | UserThresholdObject>;
   monitor?: UserMonitor;
 }
@@ -73,7 +88,27 @@ export type MonitorPlan =
 export type ThinkTime =
   | { kind: 'none' }
   | { kind: 'fixed'; ms: number }
-  | { kind: 'uniform'; minMs: number; maxMs: number };
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number };
+
+export type FeederMode = 'sequential' | 'random' | 'unique';
+
+export type Capture =
+  | { name: string; from: 'json'; path: string }
+  | { name: string; from: 'header'; header: string }
+  | { name: string; from: 'regex'; regex: string; group: number };
+
+export interface Expect {
+  status?: number[];
+  body?: string;
+  json?: Record<string, unknown>;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  weight: number;
+  steps: ResolvedStep[];
+}
 
 /** A linear segment of the load plan: the level goes from `from` to `to` over the stage. */
 export interface Stage {
@@ -86,11 +121,18 @@ export interface Stage {
 export interface ResolvedStep {
   name: string;
   method: string;
+  /** Path on the target, or an absolute URL; may hold {{templates}}. */
   path: string;
+  url?: string;
+  query?: [string, string][];
   headers: Record<string, string>;
   body: string | undefined;
+  /** A JSON body whose string leaves may hold templates (rendered, then serialised). */
+  json?: unknown;
   timeoutMs: number;
   think: ThinkTime;
+  capture?: Capture[];
+  expect?: Expect;
 }
 
 export type ThresholdMetric =
@@ -121,7 +163,10 @@ export interface ResolvedProfile {
   maxInFlight: number;
   connections: number;
   gracefulStopMs: number;
-  scenario: ResolvedStep[];
+  setup: ResolvedStep[];
+  scenarios: ResolvedScenario[];
+  /** Absolute path of the CSV feeder, if any. */
+  data?: { file: string; mode: FeederMode };
   thresholds: Threshold[];
   monitor?: MonitorPlan;
 }

@@ -4,9 +4,12 @@ import { OUTCOME_COUNT, isError, type OutcomeClass } from '../engine/outcome';
 import type { PlanPoint } from '../engine/plan';
 import { newLatencyHistogram, type Histogram } from './histogram';
 import { RunTotals } from './totals';
+import { StepStats } from './steps';
 import type { IntervalSink, IntervalSnapshot } from './types';
 
 export interface RecorderOptions {
+  /** Names of every step (setup first), indexed as the engine reports them. */
+  steps?: { name: string; scenario: string }[];
   /** Monotonic clock in ms (performance.now in production, fake in tests). */
   clock: () => number;
   /** Wall-clock epoch ms matching clock() === startClock. */
@@ -42,7 +45,11 @@ export class Recorder {
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
 
+  /** Per-step totals for the whole run (latency and outcomes by step name). */
+  readonly steps: StepStats[];
+
   constructor(private readonly o: RecorderOptions) {
+    this.steps = (o.steps ?? []).map((s) => new StepStats(s.name, s.scenario));
     this.intervalMs = o.intervalMs ?? defaults.recorder.intervalMs;
     this.intervalEnd = o.startClock + this.intervalMs;
     this.serviceLatency = o.separateServiceLatency ? newLatencyHistogram() : this.latency;
@@ -71,18 +78,26 @@ export class Recorder {
   }
 
   /** A response (or transport failure) finished; latencies in µs, or -1 when there was no response. */
-  response(cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void {
+  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void {
     const now = this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
     this.counts[cls]++;
     this.bytes += bytes;
+    const stats = this.steps[step];
+    if (stats) stats.counts[cls]++;
     if (latencyUs >= 0) {
       const max = defaults.recorder.maxLatencyUs;
-      this.latency.recordValue(latencyUs < 1 ? 1 : latencyUs > max ? max : latencyUs);
+      const clamped = latencyUs < 1 ? 1 : latencyUs > max ? max : latencyUs;
+      this.latency.recordValue(clamped);
+      stats?.latency.recordValue(clamped);
       if (this.serviceLatency !== this.latency) {
         this.serviceLatency.recordValue(serviceLatencyUs < 1 ? 1 : serviceLatencyUs > max ? max : serviceLatencyUs);
       }
     }
+  }
+
+  failure(step: number, reason: string): void {
+    this.steps[step]?.fail(reason);
   }
 
   arrivalOffered(): void {

@@ -124,6 +124,14 @@ export function renderHtml(data: ReportData): string {
       out.push(`<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`);
     }
     if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped: ${e(s.stopReason)}</p>`);
+    if (s.steps && s.steps.length > 1) {
+      out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');
+      for (const st of s.steps) {
+        const why = st.failures.slice(0, 3).map((f) => `${e(f.reason)} (${num(f.count)})`).join('; ');
+        out.push(`<tr><td>${e(st.scenario)}</td><td>${e(st.name)}</td><td>${num(st.requests)}</td><td>${num(st.errors)}</td><td>${num(st.latencyMs.p50, 2)} ms</td><td>${num(st.latencyMs.p95, 2)} ms</td><td>${num(st.latencyMs.p99, 2)} ms</td><td>${why}</td></tr>`);
+      }
+      out.push('</table>');
+    }
     out.push('<h2>Thresholds</h2>');
     if (s.thresholds.length === 0) out.push('<p>No thresholds in this profile.</p>');
     else {

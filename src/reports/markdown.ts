@@ -20,6 +20,11 @@ export function renderMarkdown(data: ReportData): string {
       for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | \`${cell(t.condition)}\` | ${num(t.actual, 2)}${t.unit} | ${t.passed ? '✅ pass' : '❌ FAIL'} |`);
       lines.push('');
     }
+    if (s.steps && s.steps.length > 1) {
+      lines.push('| step | requests | errors | p95 | failures |', '|---|---:|---:|---:|---|');
+      for (const st of s.steps) lines.push(`| ${cell(st.name)} | ${num(st.requests)} | ${num(st.errors)} | ${num(st.latencyMs.p95, 2)} ms | ${cell(st.failures.slice(0, 2).map((f) => `${f.reason} (${f.count})`).join('; '))} |`);
+      lines.push('');
+    }
     if (s.resources.samples > 0) {
       const r = s.resources;
       lines.push(`Target: CPU mean ${num(r.cpuMeanPct, 1)}% (max ${num(r.cpuMaxPct, 1)}%), RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}), ${r.samples} samples.`, '');

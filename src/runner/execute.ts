@@ -64,7 +64,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   let engine: Engine | undefined;
   const storeSink = new StoreSink(store, runId);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
-  engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])] });
+  engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env });
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
 
@@ -100,6 +100,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     thresholds,
     resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
     findings,
+    steps: engine.recorder.steps.map((s) => s.summary()),
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);

@@ -2,6 +2,7 @@ import { OUTCOME_NAMES } from '../engine/outcome';
 import type { ResolvedProfile } from '../profiles/types';
 import { latencyStatsMs, type LatencyStatsMs } from '../recorder/histogram';
 import type { RunTotals } from '../recorder/totals';
+import type { StepSummary } from '../recorder/steps';
 import type { ResourceSummary } from '../analysis/resources';
 import { mergeLatency } from '../analysis/intervals';
 import type { Finding } from '../analysis/types';
@@ -38,6 +39,8 @@ export interface RunSummary {
   thresholds: ThresholdResult[];
   findings: Finding[];
   resources: ResourceSummary;
+  /** Per step: latency, outcomes and why checks or captures failed. */
+  steps: StepSummary[];
   generator: { maxLagMs: number };
 }
 
@@ -74,6 +77,7 @@ export interface SummaryInput {
   thresholds: ThresholdResult[];
   resources: ResourceSummary;
   findings: Finding[];
+  steps: StepSummary[];
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -112,6 +116,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     thresholds: s.thresholds,
     findings: s.findings,
     resources: s.resources,
+    steps: s.steps,
     generator: { maxLagMs: s.totals.maxGeneratorLagMs },
   };
 }

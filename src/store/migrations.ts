@@ -108,3 +108,8 @@ migrations.push(`
   ALTER TABLE intervals ADD COLUMN schedule_lag_ms REAL NOT NULL DEFAULT 0;
   ALTER TABLE intervals ADD COLUMN generator_cpu_pct REAL NOT NULL DEFAULT 0;
 `);
+
+/** 4: failed checks and captures per interval (outcome class "check"). */
+migrations.push(`
+  ALTER TABLE intervals ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+`);

@@ -16,7 +16,7 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
     requests: i.requests,
     errors: i.errors,
     c2xx: i.counts[0], c3xx: i.counts[1], c4xx: i.counts[2], c5xx: i.counts[3],
-    timeouts: i.counts[4], refused: i.counts[5], resets: i.counts[6], other: i.counts[7],
+    timeouts: i.counts[4], refused: i.counts[5], resets: i.counts[6], other: i.counts[7], checks: i.counts[8],
     offered: i.offered,
     started: i.started,
     dropped: i.dropped,

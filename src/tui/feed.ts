@@ -21,6 +21,8 @@ function push<T>(xs: T[], x: T): void {
 export interface LiveControls {
   paused: boolean;
   factor: number;
+  /** Live per-step figures from the engine (a watched run shows them once it has ended). */
+  steps?: () => DashboardSnapshot['steps'];
 }
 
 /**
@@ -120,6 +122,12 @@ export class RunFeed {
     });
   }
 
+  private finishedSteps(): DashboardSnapshot['steps'] {
+    if (!this.run.summary_json) return [];
+    const steps = (JSON.parse(this.run.summary_json) as { steps?: { name: string; requests: number; errors: number; latencyMs: { p95: number } }[] }).steps ?? [];
+    return steps.map((s) => ({ name: s.name, requests: s.requests, errors: s.errors, p95Ms: s.latencyMs.p95 }));
+  }
+
   snapshot(nowMs: number, controls: LiveControls = { paused: false, factor: 1 }): DashboardSnapshot {
     const plan = this.plan;
     const running = this.run.status === 'running';
@@ -158,6 +166,7 @@ export class RunFeed {
       p99ThresholdMs: p99Threshold?.value,
       thresholds: this.thresholds,
       findings: this.findings,
+      steps: controls.steps?.() ?? this.finishedSteps(),
     };
   }
 }

@@ -23,7 +23,14 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
   });
   const draw = () => {
     feed.poll();
-    dashboard.render(feed.snapshot(Date.now(), { paused: engine.isPaused(), factor: engine.levelFactor() }));
+    dashboard.render(feed.snapshot(Date.now(), {
+      paused: engine.isPaused(),
+      factor: engine.levelFactor(),
+      steps: () => engine.recorder.steps.map((s) => {
+        const x = s.summary();
+        return { name: x.name, requests: x.requests, errors: x.errors, p95Ms: x.latencyMs.p95 };
+      }),
+    }));
   };
   draw();
   const timer = setInterval(draw, REDRAW_MS);

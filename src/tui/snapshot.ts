@@ -34,4 +34,6 @@ export interface DashboardSnapshot {
   thresholds: ThresholdResult[];
   log: string[];
   findings: Finding[];
+  /** Per step (name, requests, errors, p95), when the scenario has more than one. */
+  steps: { name: string; requests: number; errors: number; p95Ms: number }[];
 }

@@ -107,8 +107,12 @@ export function rssSeries(s: DashboardSnapshot): Series[] {
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
-  if (s.thresholds.length === 0) return [['(none)', '', '', '']];
-  return s.thresholds.map((t) => [t.name, t.condition, `${num(t.actual, 2)}${t.unit}`, t.passed ? 'pass' : 'FAIL']);
+  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, `${num(t.actual, 2)}${t.unit}`, t.passed ? 'pass' : 'FAIL']);
+  // With more than one step, each step's figures follow: requests, p95, errors.
+  if (s.steps.length > 1) {
+    for (const st of s.steps) rows.push([`step ${st.name}`.slice(0, 13), `${num(st.requests)} req`, `p95 ${ms(st.p95Ms)}`, st.errors ? `${num(st.errors)}err` : 'ok']);
+  }
+  return rows;
 }
 
 export function logLines(s: DashboardSnapshot, max: number): string[] {

@@ -7,7 +7,7 @@ export function step(path = '/', extra: Partial<ResolvedStep> = {}): ResolvedSte
 }
 
 /** A resolved profile for engine tests: one constant stage unless stages are given. */
-export function profile(target: string, o: Partial<ResolvedProfile> & { level?: number; durationMs?: number } = {}): ResolvedProfile {
+export function profile(target: string, o: Partial<ResolvedProfile> & { level?: number; durationMs?: number; steps?: ResolvedStep[] } = {}): ResolvedProfile {
   const stages: Stage[] = o.stages ?? [{ name: 'hold', durationMs: o.durationMs ?? 2000, from: o.level ?? 5, to: o.level ?? 5 }];
   return {
     name: 'test',
@@ -18,9 +18,11 @@ export function profile(target: string, o: Partial<ResolvedProfile> & { level?: 
     maxInFlight: 1000,
     connections: Math.max(1, o.level ?? 5),
     gracefulStopMs: 2000,
-    scenario: [step()],
+    setup: [],
+    scenarios: [{ name: 'default', weight: 1, steps: [step()] }],
     thresholds: [],
     ...o,
+    ...(o.steps ? { scenarios: [{ name: 'default', weight: 1, steps: o.steps }] } : {}),
     stages,
     totalDurationMs: stages.reduce((s, x) => s + x.durationMs, 0),
   };

@@ -15,7 +15,8 @@ export function synthesizeRun(db: Db, hours: number, options: { name?: string; p
     name: options.name ?? 'overnight-soak', description: '', kind: 'soak', target: 'http://127.0.0.1:3000', model: 'open',
     stages: [{ name: 'ramp-up', durationMs: 300_000, from: 0, to: 100 }, { name: 'hold', durationMs: seconds * 1000 - 300_000, from: 100, to: 100 }],
     totalDurationMs: seconds * 1000, maxInFlight: 1000, connections: 1000, gracefulStopMs: 5000,
-    scenario: [{ name: 'GET /', method: 'GET', path: '/', headers: {}, body: undefined, timeoutMs: 10_000, think: { kind: 'none' } }],
+    setup: [],
+    scenarios: [{ name: 'default', weight: 1, steps: [{ name: 'GET /', method: 'GET', path: '/', headers: {}, body: undefined, timeoutMs: 10_000, think: { kind: 'none' } }] }],
     thresholds: [{ name: 'latency.p95', condition: '< 50ms', op: '<', value: 50, abortOnFail: false, delayAbortEvalMs: 5000 }],
   };
   const runs = new RunStore(db);
@@ -34,7 +35,7 @@ export function synthesizeRun(db: Db, hours: number, options: { name?: string; p
     rows.push({
       run_id: runId, t, started_at: startedAt + t * 1000, duration_ms: 1000, stage: t < 300 ? 0 : 1, level: Math.min(100, t / 3),
       requests: 100, errors: t % 997 === 0 ? 1 : 0, c2xx: 100, c3xx: 0, c4xx: 0, c5xx: t % 997 === 0 ? 1 : 0,
-      timeouts: 0, refused: 0, resets: 0, other: 0, offered: 100, started: 100, dropped: 0, bytes: 1200, in_flight: 1,
+      timeouts: 0, refused: 0, resets: 0, other: 0, checks: 0, offered: 100, started: 100, dropped: 0, bytes: 1200, in_flight: 1,
       p50_ms: p50 + wave * 0.2, p90_ms: p50 * 1.8, p95_ms: p50 * 2 + wave, p99_ms: p50 * 3 + (t % 3600 === 1800 ? 200 : wave * 2),
       max_ms: p50 * 5, mean_ms: p50 * 1.1, generator_lag_ms: 0, schedule_lag_ms: 0, generator_cpu_pct: 30,
       hist: t % (options.histEvery ?? 1) === 0 ? hist : null, service_hist: null,

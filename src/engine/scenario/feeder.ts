@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { FeederMode } from '../../profiles/types';
+
+/** Rows of a CSV file handed to iterations: in order (wrapping), at random, or each once. */
+export class DataFeeder {
+  private readonly rows: Record<string, string>[];
+  private next_ = 0;
+  private used = 0;
+
+  constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number) {
+    this.rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    if (this.rows.length === 0) throw new Error(`data file ${file} has a header but no rows`);
+  }
+
+  get columns(): string[] {
+    return Object.keys(this.rows[0]);
+  }
+
+  /** The next row, or undefined once a unique feeder has given every row. */
+  take(): Record<string, string> | undefined {
+    if (this.mode === 'random') return this.rows[Math.floor(this.random() * this.rows.length)];
+    if (this.mode === 'unique' && this.used >= this.rows.length) return undefined;
+    this.used++;
+    const row = this.rows[this.next_];
+    this.next_ = (this.next_ + 1) % this.rows.length;
+    return row;
+  }
+
+  describeExhausted(): string {
+    return `data file ${this.file} ran out of rows in unique mode (all ${this.rows.length} used); the run ends here`;
+  }
+}

@@ -1,0 +1,50 @@
+import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../engine/outcome';
+import { latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from './histogram';
+
+const MAX_REASONS = 20;
+
+export interface StepSummary {
+  name: string;
+  scenario: string;
+  requests: number;
+  errors: number;
+  errorsByClass: Record<string, number>;
+  latencyMs: LatencyStatsMs;
+  /** Why checks, captures or templates failed, most frequent first. */
+  failures: { reason: string; count: number }[];
+}
+
+/** Whole-run figures of one step: a histogram, outcome counts and failure reasons. */
+export class StepStats {
+  readonly counts = new Array<number>(OUTCOME_COUNT).fill(0);
+  readonly latency = newLatencyHistogram(64);
+  private readonly reasons = new Map<string, number>();
+
+  constructor(readonly name: string, readonly scenario: string) {}
+
+  fail(reason: string): void {
+    if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  summary(): StepSummary {
+    const errorsByClass: Record<string, number> = {};
+    let requests = 0;
+    let errors = 0;
+    this.counts.forEach((n, cls) => {
+      requests += n;
+      if (isError(cls)) {
+        errors += n;
+        if (n > 0) errorsByClass[OUTCOME_NAMES[cls]] = n;
+      }
+    });
+    return {
+      name: this.name,
+      scenario: this.scenario,
+      requests,
+      errors,
+      errorsByClass,
+      latencyMs: latencyStatsMs(this.latency),
+      failures: [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
+    };
+  }
+}
