@@ -28,6 +28,13 @@ export const defaults = {
     maxLatencyUs: 3_600_000_000,
   },
   progress: { everyMs: 5000 },
+  scheduler: {
+    pidfile: 'data/scheduler.pid',
+    log: 'data/scheduler.log',
+    startTimeoutMs: 10_000,
+    /** Long enough for a job in progress to stop gracefully and be stored. */
+    stopTimeoutMs: 30_000,
+  },
   monitor: {
     interval: '1s',
     listen: '127.0.0.1:9930',

@@ -7,10 +7,15 @@ export interface LeakOptions {
   skipFraction: number;
   /** Trend significance required. */
   alpha: number;
-  /** Growth below this is not worth calling a leak, whatever the statistics say. */
-  minMBPerHour: number;
-  /** Or this fraction of the RSS per hour, whichever is larger. */
-  minFractionPerHour: number;
+  /**
+   * Growth over the analysed window below this many MB (or this fraction of RSS, whichever is
+   * larger) is not called a leak, whatever the statistics say: on a short soak it takes a steep
+   * slope to count, on a day-long one a slow creep adds up and does.
+   */
+  minGrowthMB: number;
+  minGrowthFraction: number;
+  /** Below this rate nothing is a leak, however long the run. */
+  floorMBPerHour: number;
   /** A leak keeps growing: the second half's slope must be at least this share of the first half's. */
   halfRatio: number;
   minSamples: number;
@@ -19,8 +24,9 @@ export interface LeakOptions {
 export const leakDefaults: LeakOptions = {
   skipFraction: 0.2,
   alpha: 0.01,
-  minMBPerHour: 1,
-  minFractionPerHour: 0.01,
+  minGrowthMB: 2,
+  minGrowthFraction: 0.02,
+  floorMBPerHour: 0.1,
   halfRatio: 0.3,
   minSamples: 30,
 };
@@ -79,7 +85,8 @@ export function analyzeLeak(
   const firstHalf = slopeOf(points.slice(0, half));
   const secondHalf = slopeOf(points.slice(half));
   const rssMB = median(points.map((p) => p.mb));
-  const practical = Math.max(o.minMBPerHour, rssMB * o.minFractionPerHour);
+  const windowHours = Math.max((samples[samples.length - 1].at - samples[0].at) / 3_600_000, 1 / 3600);
+  const practical = Math.max(o.floorMBPerHour, Math.max(o.minGrowthMB, rssMB * o.minGrowthFraction) / windowHours);
   const perThousand = requestsPerSecond > 0 ? ts.slope / 3600 / requestsPerSecond * 1000 : null;
   const detail = {
     ...base,

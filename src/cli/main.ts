@@ -8,6 +8,8 @@ import { demoCommand } from './commands/demo';
 import { monitorCommand, monitorUsage } from './commands/monitor';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
+import { scheduleCommand, scheduleUsage } from './commands/schedule';
+import { schedulerCommand, schedulerUsage } from './commands/scheduler';
 import { targetCommand } from './commands/target';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
@@ -25,6 +27,8 @@ const commands: Record<string, Command> = {
   report: { run: reportCommand, usage: reportUsage, about: 'export a run: self-contained HTML with charts, markdown, CSV, JSON, JUnit' },
   compare: { run: compareCommand, usage: compareUsage, about: 'regression gate between two runs (exit 1 on regression)' },
   trend: { run: trendCommand, usage: 'strain trend PROFILE-NAME [--json] [--limit N] [--db FILE]', about: 'one profile\'s runs over time' },
+  schedule: { run: scheduleCommand, usage: scheduleUsage, about: 'recurring runs (cron), kept in the store' },
+  scheduler: { run: schedulerCommand, usage: schedulerUsage, about: 'fire schedules (foreground, or start/stop/status in the background)' },
   target: {
     run: targetCommand,
     usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R]',

@@ -1,4 +1,5 @@
 import { defaults } from '../defaults';
+import { formatDuration } from '../util/duration';
 import { Engine, type StageEvent } from '../engine/engine';
 import type { ResolvedProfile } from '../profiles/types';
 import type { RunTotals } from '../recorder/totals';
@@ -28,6 +29,8 @@ export interface RunRequest {
   /** Extra outputs (progress lines, dashboard). */
   sinks?: IntervalSink[];
   scheduleName?: string;
+  /** A hard cap on the run's wall time: past it the run is stopped and stored as aborted. */
+  maxDurationMs?: number;
   /** Called once the run exists and the engine is about to start. */
   onStart?: (runId: number, engine: Engine) => void;
   /** Monitor events (target restarted, missing) as they happen. */
@@ -75,8 +78,13 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   req.onStart?.(runId, engine);
+  const capTimer = req.maxDurationMs === undefined ? undefined
+    : setTimeout(() => engine?.stop('aborted', `max duration ${formatDuration(req.maxDurationMs!)} reached`), req.maxDurationMs);
 
-  const result = await engine.run().finally(() => req.signal?.removeEventListener('abort', onAbort));
+  const result = await engine.run().finally(() => {
+    req.signal?.removeEventListener('abort', onAbort);
+    if (capTimer) clearTimeout(capTimer);
+  });
   await engine.recorder.closeSinks();
   await monitor?.stop();
 

@@ -113,3 +113,20 @@ migrations.push(`
 migrations.push(`
   ALTER TABLE intervals ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
 `);
+
+/** 5: recurring runs; scheduler events (fired, skipped, failed) name their schedule. */
+migrations.push(`
+  CREATE TABLE schedules (
+    name TEXT PRIMARY KEY,
+    cron TEXT NOT NULL,
+    profile_path TEXT NOT NULL,
+    timezone TEXT,
+    max_duration_ms INTEGER,
+    on_fail_cmd TEXT,
+    on_fail_url TEXT,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE events ADD COLUMN schedule_name TEXT;
+  CREATE INDEX events_by_schedule ON events (schedule_name, at);
+`);

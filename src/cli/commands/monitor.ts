@@ -1,19 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseListen, startMonitorApi, type MonitorApi } from '../../../monitor/api';
 import { hostInventory } from '../../../monitor/inventory';
 import { Monitor } from '../../../monitor/monitor';
-import { readCmdline } from '../../../monitor/proc';
 import type { TargetSelector } from '../../../monitor/select';
 import { defaults } from '../../defaults';
 import { CannotRunError, ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { openDb } from '../../store/db';
 import { MonitorStore } from '../../store/monitor';
 import { durationMs, parseCommandArgs, port, positiveInt } from '../args';
+import { readPidFile, startDaemon, stopDaemon, type PidFile } from '../daemon';
 import { line, type CliIo } from '../io';
-
-const STRAIN_BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'strain.js');
 
 export const monitorUsage =
   'strain monitor [--pid N | --port P | --match REGEX] [--interval D] [--db FILE] [--listen ADDR|none] [--token T]\n' +
@@ -46,24 +42,6 @@ export function selectorFrom(values: { pid?: string; port?: string; match?: stri
     throw new UsageError(`--match: not a valid regular expression: ${(err as Error).message}`);
   }
   return { kind: 'match', pattern: values.match! };
-}
-
-interface PidFile {
-  pid: number;
-  listen: string | null;
-  db: string;
-  startedAt: string;
-}
-
-function readPidFile(file: string): PidFile | undefined {
-  try {
-    const info = JSON.parse(readFileSync(file, 'utf8')) as PidFile;
-    // Only a live strain monitor counts: a stale file or a reused pid must never be signalled.
-    const cmd = readCmdline(info.pid);
-    return cmd && cmd.includes('strain') && cmd.includes('monitor') ? info : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
@@ -103,57 +81,32 @@ async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
   return ExitCode.passed;
 }
 
-async function startDaemon(argv: string[], values: Values, io: CliIo): Promise<ExitCodeValue> {
+async function startMonitorDaemon(argv: string[], values: Values, io: CliIo): Promise<ExitCodeValue> {
   selectorFrom(values); // fail here, not in the background
-  const pidfile = resolve(values.pidfile ?? defaults.monitor.pidfile);
-  const running = readPidFile(pidfile);
-  if (running) throw new CannotRunError('STRAIN_MONITOR_RUNNING', `a monitor is already running (pid ${running.pid}, ${pidfile})`);
-  const log = resolve(values.log ?? defaults.monitor.log);
-  mkdirSync(dirname(log), { recursive: true });
-  mkdirSync(dirname(pidfile), { recursive: true });
-  const childArgs = argv.filter((a, i) => !(a === 'start' && i === argv.indexOf('start')));
-  const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [STRAIN_BIN, 'monitor', ...childArgs], { detached: true, stdio: ['ignore', fd, fd] });
-  child.unref();
   const listen = values.listen ?? defaults.monitor.listen;
-  const info: PidFile = { pid: child.pid!, listen: listen === 'none' ? null : listen, db: resolve(values.db ?? defaults.db), startedAt: new Date().toISOString() };
-  writeFileSync(pidfile, `${JSON.stringify(info)}\n`);
-  // Ready when its log says so; gone early means it failed (the log says why).
-  const deadline = Date.now() + defaults.monitor.startTimeoutMs;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (child.exitCode !== null || !readCmdline(child.pid!)) {
-      rmSync(pidfile, { force: true });
-      throw new CannotRunError('STRAIN_MONITOR_START', `monitor exited at start; see ${log}:\n${readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n')}`);
-    }
-    if (readFileSync(log, 'utf8').includes(`(pid ${child.pid})`)) {
-      line(io.stdout, `monitor started (pid ${child.pid}); log ${log}; pidfile ${pidfile}`);
-      return ExitCode.passed;
-    }
-  }
-  throw new CannotRunError('STRAIN_MONITOR_START', `monitor did not report ready within ${defaults.monitor.startTimeoutMs} ms; see ${log}`);
+  const pidfile = values.pidfile ?? defaults.monitor.pidfile;
+  const log = values.log ?? defaults.monitor.log;
+  const pid = await startDaemon({
+    command: 'monitor',
+    args: argv.filter((a, i) => !(a === 'start' && i === argv.indexOf('start'))),
+    pidfile, log,
+    ready: (p) => `(pid ${p})`,
+    details: { listen: listen === 'none' ? null : listen, db: resolve(values.db ?? defaults.db) },
+    timeoutMs: defaults.monitor.startTimeoutMs,
+  });
+  line(io.stdout, `monitor started (pid ${pid}); log ${resolve(log)}; pidfile ${resolve(pidfile)}`);
+  return ExitCode.passed;
 }
 
-async function stopDaemon(values: Values, io: CliIo): Promise<ExitCodeValue> {
-  const pidfile = resolve(values.pidfile ?? defaults.monitor.pidfile);
-  const running = readPidFile(pidfile);
-  if (!running) {
-    rmSync(pidfile, { force: true });
-    line(io.stdout, 'no monitor running');
-    return ExitCode.passed;
-  }
-  process.kill(running.pid, 'SIGTERM');
-  const deadline = Date.now() + defaults.monitor.stopTimeoutMs;
-  while (readCmdline(running.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (readCmdline(running.pid)) throw new CannotRunError('STRAIN_MONITOR_STOP', `monitor pid ${running.pid} did not stop within ${defaults.monitor.stopTimeoutMs} ms`);
-  rmSync(pidfile, { force: true });
-  line(io.stdout, `monitor stopped (pid ${running.pid})`);
+async function stopMonitorDaemon(values: Values, io: CliIo): Promise<ExitCodeValue> {
+  const pid = await stopDaemon(values.pidfile ?? defaults.monitor.pidfile, 'monitor', defaults.monitor.stopTimeoutMs);
+  line(io.stdout, pid === undefined ? 'no monitor running' : `monitor stopped (pid ${pid})`);
   return ExitCode.passed;
 }
 
 async function status(values: Values, io: CliIo): Promise<ExitCodeValue> {
   const pidfile = resolve(values.pidfile ?? defaults.monitor.pidfile);
-  const running = readPidFile(pidfile);
+  const running = readPidFile(pidfile, 'monitor') as (PidFile & { listen?: string | null; db?: string }) | undefined;
   let health: unknown;
   if (running?.listen) {
     const l = parseListen(running.listen)!;
@@ -177,8 +130,8 @@ export async function monitorCommand(argv: string[], io: CliIo): Promise<ExitCod
   if (positionals.length > 1 || (action !== undefined && !['start', 'stop', 'status'].includes(action))) {
     throw new UsageError(`usage: ${monitorUsage}`);
   }
-  if (action === 'start') return startDaemon(argv, values, io);
-  if (action === 'stop') return stopDaemon(values, io);
+  if (action === 'start') return startMonitorDaemon(argv, values, io);
+  if (action === 'stop') return stopMonitorDaemon(values, io);
   if (action === 'status') return status(values, io);
   return foreground(values, io);
 }

@@ -6,13 +6,13 @@ import { executeRun } from '../../runner/execute';
 import type { RunSummary } from '../../runner/summary';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
-import { parseCommandArgs, positiveInt, positiveNumber } from '../args';
+import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
 import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 import { startLiveDashboard, type LiveDashboard } from '../../tui/live';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
 
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
@@ -44,7 +44,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     json: { type: 'boolean' },
     monitor: { type: 'string' },
     'no-monitor': { type: 'boolean' },
+    'max-duration': { type: 'string' },
+    schedule: { type: 'string' },
   });
+  const maxDurationMs = durationMs(values['max-duration'], 'max-duration');
   if (values.monitor !== undefined && values['no-monitor']) throw new UsageError('--monitor and --no-monitor: give one or the other');
   const monitorSpec = values.monitor === undefined ? undefined : parseMonitorSpec(values.monitor);
   if (values.monitor !== undefined && !monitorSpec) {
@@ -72,6 +75,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       store,
       signal: controller.signal,
       env: io.env,
+      maxDurationMs,
+      scheduleName: values.schedule,
       onMonitorEvent: (e) => {
         // The dashboard shows monitor events from the store; plain mode prints them.
         if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, `monitor: ${e.message}`);
