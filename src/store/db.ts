@@ -18,16 +18,30 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
     db = new Database(file, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
+      const handle = db;
+      // Switching a new file to WAL takes an exclusive lock and may answer SQLITE_BUSY at once
+      // (no busy handler) while another process does the same: wait a little and try again.
+      retryWhileBusy(() => handle.pragma('journal_mode = WAL'));
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      migrate(db);
+      retryWhileBusy(() => migrate(handle));
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new CannotRunError('STRAIN_STORE_UNAVAILABLE', `cannot open database ${file}: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`);
   }
   return db;
+}
+
+function retryWhileBusy<T>(fn: () => T, attempts = 50): T {
+  for (let i = 0; ; i++) {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || i >= attempts) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
+  }
 }
 
 export function schemaVersion(db: Db): number {
