@@ -1,8 +1,26 @@
+import { benchGenerators } from './generator';
 import { benchMonitorCost } from './monitor-cost';
+import { benchOpenModel } from './open-model';
 import { benchTuiCost } from './tui-cost';
 
 /** `npm run bench [-- name...]`: each bench prints its figures and ratios side by side. */
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
 const benches: Record<string, () => Promise<string>> = {
+  generator: async () => {
+    const { target, results } = await benchGenerators();
+    const by = Object.fromEntries(results.map((r) => [r.tool, r]));
+    const lines = [`closed model, 50 connections, against ${target}, medians of 3 alternating rounds:`];
+    for (const r of results) lines.push(`  ${r.tool.padEnd(11)} ${fmt(r.rps).padStart(8)} req/s   ${fmt(r.perCpuSecond).padStart(8)} req per generator CPU-second`);
+    const ratio = (a: string, b: string) => (by[a] && by[b] ? `${(by[a].perCpuSecond / by[b].perCpuSecond).toFixed(2)} (req/s ${(by[a].rps / by[b].rps).toFixed(2)})` : 'n/a');
+    lines.push(`  strain/autocannon per CPU-second ${ratio('strain', 'autocannon')}  (target >= 1.5)`);
+    lines.push(`  strain/wrk per CPU-second ${ratio('strain', 'wrk')}`);
+    return lines.join('\n');
+  },
+  open: async () => {
+    const results = await benchOpenModel();
+    return ['open model, fixed rates, same target:', ...results.map((r) => `  ${r.tool.padEnd(14)} rate ${fmt(r.rate).padStart(6)}/s  achieved ${fmt(r.achieved).padStart(6)}/s  p99 ${r.p99Ms.toFixed(2)} ms`)].join('\n');
+  },
   monitor: async () => {
     const r = await benchMonitorCost(60);
     return `monitor at 1 Hz: ${r.cpuPctOfOneCore}% of one core over ${r.seconds.toFixed(0)} s (target < 1%)`;
