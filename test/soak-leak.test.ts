@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
-import { exited, firstLine, spawnStrain } from './helpers/processes';
-import { unusedPort } from './helpers/servers';
+import { demoTarget } from './helpers/processes';
 
 /** A 2-minute soak of one demo target at 100 req/s (as the acceptance asks); returns the leak finding. */
 async function soak(knobs: string[]): Promise<{ verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }> {
-  const port = await unusedPort();
-  const target = spawnStrain(['target', '--port', String(port), ...knobs]);
-  await firstLine(target, /listening on/);
+  const target = await demoTarget(knobs);
+  const port = target.port;
   const dir = tempDir();
   try {
     const profile = writeProfile(dir, 'soak.yaml', [
@@ -23,8 +21,7 @@ async function soak(knobs: string[]): Promise<{ verdict: string; summary: string
     const findings = JSON.parse(r.stdout).findings as { kind: string }[];
     return findings.find((f) => f.kind === 'leak') as never;
   } finally {
-    target.kill('SIGTERM');
-    await exited(target);
+    await target.stop();
   }
 }
 

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
-import { exited, firstLine, spawnStrain } from './helpers/processes';
-import { unusedPort } from './helpers/servers';
+import { demoTarget } from './helpers/processes';
 
 test('spike recovery against a FIFO of capacity 400 matches the analytic queue drain', async () => {
-  const port = await unusedPort();
-  const target = spawnStrain(['target', '--port', String(port), '--capacity', '400']);
-  await firstLine(target, /listening on/);
+  const target = await demoTarget(['--capacity', '400']);
+  const port = target.port;
   const dir = tempDir();
   try {
     const profile = writeProfile(dir, 'spike.yaml', [
@@ -29,7 +27,6 @@ test('spike recovery against a FIFO of capacity 400 matches the analytic queue d
     assert.ok(f.peakP99Ms > 1500 && f.peakP99Ms < 4000, `peak p99 ${f.peakP99Ms}`);
     assert.ok(f.baselineP99Ms < 50);
   } finally {
-    target.kill('SIGTERM');
-    await exited(target);
+    await target.stop();
   }
 });

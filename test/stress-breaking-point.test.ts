@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
-import { exited, firstLine, spawnStrain } from './helpers/processes';
-import { unusedPort } from './helpers/servers';
+import { demoTarget } from './helpers/processes';
 
 test('stress against a FIFO target of capacity 400/s breaks within one step of 400 and stops soon after', async () => {
-  const port = await unusedPort();
-  const target = spawnStrain(['target', '--port', String(port), '--capacity', '400', '--queue', '100']);
-  await firstLine(target, /listening on/);
+  const target = await demoTarget(['--capacity', '400', '--queue', '100']);
+  const port = target.port;
   const dir = tempDir();
   try {
     const profile = writeProfile(dir, 'stress.yaml', [
@@ -32,7 +30,6 @@ test('stress against a FIFO target of capacity 400/s breaks within one step of 4
     assert.ok(Array.isArray(f.steps) && f.steps.length >= 4);
     assert.ok(f.usl === null || typeof f.usl.alpha === 'number');
   } finally {
-    target.kill('SIGTERM');
-    await exited(target);
+    await target.stop();
   }
 });

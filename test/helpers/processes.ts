@@ -64,3 +64,20 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
     await sleep(50);
   }
 }
+
+/** `strain target` with knobs on a free loopback port, in its own process (so it can be monitored). */
+export async function demoTarget(knobs: string[] = []): Promise<{ child: ReturnType<typeof spawnStrain>; port: number; url: string; stop(): Promise<void> }> {
+  const { unusedPort } = await import('./servers');
+  const port = await unusedPort();
+  const child = spawnStrain(['target', '--port', String(port), ...knobs]);
+  await firstLine(child, /listening on/);
+  return {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+  };
+}
