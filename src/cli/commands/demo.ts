@@ -27,10 +27,11 @@ export async function spawnDemoTarget(knobArgs: string[]): Promise<{ child: Chil
 /** `strain demo`: the demo target plus a short profile against it. */
 export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values } = parseCommandArgs('demo', argv, { db: { type: 'string' }, 'no-tui': { type: 'boolean' }, duration: { type: 'string' } });
-  const { child, url } = await spawnDemoTarget(['--service-ms', '2', '--error-rate', '0.001']);
+  const { child, url } = await spawnDemoTarget(['--service-ms', '2', '--error-rate', '0.001', '--leak-kb', '2']);
   line(io.stderr, `demo target (pid ${child.pid}) at ${url}; running ${DEMO_PROFILE}`);
   try {
-    const args = [DEMO_PROFILE, '--target', url];
+    // The demo watches its own target too, so the dashboard shows CPU and RSS next to latency.
+    const args = [DEMO_PROFILE, '--target', url, '--monitor', `pid:${child.pid}`];
     if (values.db) args.push('--db', values.db);
     if (values.duration) args.push('--duration', values.duration);
     if (values['no-tui']) args.push('--no-tui');
