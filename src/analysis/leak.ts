@@ -54,6 +54,23 @@ export function lowerEnvelope(samples: readonly { at: number; rssBytes: number }
   return points;
 }
 
+/**
+ * Post-GC samples: where RSS fell by more than `drop` from the previous sample, the collector
+ * has just run, and that sample is the floor the heap returned to. On a process with a slow,
+ * large GC sawtooth these trace the true lower envelope better than fixed windows, whose
+ * minima follow the sawtooth's phase.
+ */
+export function postGcFloor(samples: readonly { at: number; rssBytes: number }[], drop = 0.05): Point[] {
+  const t0 = samples[0]?.at ?? 0;
+  const points: Point[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i].rssBytes < samples[i - 1].rssBytes * (1 - drop)) {
+      points.push({ hours: (samples[i].at - t0) / 3_600_000, mb: samples[i].rssBytes / MB });
+    }
+  }
+  return points;
+}
+
 function slopeOf(points: readonly Point[]): number {
   return points.length >= 2 ? theilSen(points.map((p) => p.hours), points.map((p) => p.mb)).slope : 0;
 }
@@ -75,10 +92,16 @@ export function analyzeLeak(
   if (samples.length < o.minSamples) {
     return { ...base, verdict: 'inconclusive', summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); soak longer` };
   }
-  // Windows of at least 5 s (so each holds a GC cycle) and at most ~60 points (MK is O(n²)).
+  // Windows of about 5 s (so each holds a GC cycle), but at least 10 points for the trend test
+  // on short plateaus, and at most ~60 (MK is O(n²)).
   const intervalMs = median(samples.slice(1).map((x, i) => x.at - samples[i].at));
-  const windowSize = Math.max(3, Math.ceil(5000 / Math.max(intervalMs, 1)), Math.ceil(samples.length / 60));
-  const points = lowerEnvelope(samples, windowSize);
+  const fiveSeconds = Math.ceil(5000 / Math.max(intervalMs, 1));
+  const windowSize = Math.max(3, Math.min(fiveSeconds, Math.floor(samples.length / 10)), Math.ceil(samples.length / 60));
+  // A sawtooth with at least 10 collections spread over the window is read at its floors;
+  // otherwise (a steady climb, a quiet heap) at window minima.
+  const floors = postGcFloor(samples);
+  const spread = floors.length >= 10 && floors[floors.length - 1].hours - floors[0].hours > 0.6 * (samples[samples.length - 1].at - samples[0].at) / 3_600_000;
+  const points = spread ? (floors.length > 60 ? floors.filter((_, i) => i % Math.ceil(floors.length / 60) === 0) : floors) : lowerEnvelope(samples, windowSize);
   const mk = mannKendall(points.map((p) => p.mb));
   const ts = theilSen(points.map((p) => p.hours), points.map((p) => p.mb), 0.95, mk.varS);
   const half = Math.floor(points.length / 2);
@@ -99,6 +122,7 @@ export function analyzeLeak(
     firstHalfMBPerHour: round(firstHalf),
     secondHalfMBPerHour: round(secondHalf),
     practicalMBPerHour: round(practical),
+    envelopeMethod: spread ? 'post-gc floors' : `minima of ${windowSize}-sample windows`,
     rssMB: round(rssMB, 1),
     envelope: points.map((p) => ({ hours: round(p.hours, 5), mb: round(p.mb, 2) })),
     trendLine: { interceptMB: round(ts.intercept, 3), slopeMBPerHour: round(ts.slope, 3) },
@@ -132,6 +156,6 @@ export function analyzeLeak(
   return {
     ...detail,
     verdict: 'no-leak',
-    summary: `no leak: the RSS lower envelope is flat (${round(ts.slope, 1)} MB/h, ${fmtP(mk.p)}) over ${base.windowS}s of steady load`,
+    summary: `no leak: no significant growth of the RSS lower envelope (${round(ts.slope, 1)} MB/h, ${fmtP(mk.p)}) over ${base.windowS}s of steady load`,
   };
 }
