@@ -41,7 +41,8 @@ export interface RunSummary {
   resources: ResourceSummary;
   /** Per step: latency, outcomes and why checks or captures failed. */
   steps: StepSummary[];
-  generator: { maxLagMs: number };
+  /** saturated: strain itself was the limit for a while (see the generator-saturated finding). */
+  generator: { maxLagMs: number; saturated: boolean };
 }
 
 /** The inputs thresholds are judged on, from whole-run (or so-far) totals. */
@@ -117,6 +118,6 @@ export function buildSummary(s: SummaryInput): RunSummary {
     findings: s.findings,
     resources: s.resources,
     steps: s.steps,
-    generator: { maxLagMs: s.totals.maxGeneratorLagMs },
+    generator: { maxLagMs: s.totals.maxGeneratorLagMs, saturated: s.findings.some((f) => f.kind === 'generator-saturated') },
   };
 }
