@@ -18,7 +18,6 @@ export class RemoteMonitor {
   private since: number;
   private timer: NodeJS.Timeout | undefined;
   lastError: string | undefined;
-  samplesCopied = 0;
 
   constructor(private readonly url: string, private readonly store: MonitorStore, private readonly token: string | undefined, intervalMs: number, startedAt: number) {
     this.since = startedAt;
@@ -53,7 +52,6 @@ export class RemoteMonitor {
       if (body.target.length + body.host.length + body.events.length === 0) return;
       const latest = Math.max(...body.target.map((s) => s.at), ...body.host.map((s) => s.at), ...body.events.map((e) => e.at));
       this.store.addBatch(this.id, body.target, body.host, body.events);
-      this.samplesCopied += body.target.length;
       this.since = latest + 1;
       this.lastError = undefined;
     } catch (err) {

@@ -1,3 +1,4 @@
+import { round } from '../util/format';
 import type { ResolvedProfile } from '../profiles/types';
 import type { IntervalRow } from '../store/runs';
 import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
@@ -136,7 +137,6 @@ export function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[],
   });
 }
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** The breaking point of a stress run, its knee, and a USL fit where the data allow. */
 export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly IntervalRow[]): Finding {

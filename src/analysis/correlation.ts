@@ -1,3 +1,4 @@
+import { round } from '../util/format';
 import type { ResourceSample } from '../../monitor/types';
 import type { IntervalRow } from '../store/runs';
 import { seededRandom, shuffle, spearman } from './stats';
@@ -17,7 +18,6 @@ export interface CorrelationOptions {
 export const correlationDefaults: CorrelationOptions = { binS: 10, maxLagBins: 3, permutations: 999, alpha: 0.01, minAbsRho: 0.3, minBins: 10, maxBins: 240 };
 
 const diff = (xs: readonly number[]) => xs.slice(1).map((x, i) => x - xs[i]);
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** rho between y and x shifted so that y follows x by `lag` bins. */
 function lagged(y: readonly number[], x: readonly number[], lag: number): number {

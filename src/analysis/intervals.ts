@@ -1,4 +1,5 @@
 import { decodeHistogram, newLatencyHistogram, type Histogram } from '../recorder/histogram';
+import { stageStarts } from '../engine/plan';
 import type { Stage } from '../profiles/types';
 import type { IntervalRow } from '../store/runs';
 
@@ -31,10 +32,5 @@ export function settled(rows: readonly IntervalRow[], settleFraction = 0.2): Int
 
 /** Epoch-ms window of each stage of a run that started at startedAt. */
 export function stageWindows(stages: readonly Stage[], startedAt: number): { from: number; to: number }[] {
-  let t = startedAt;
-  return stages.map((s) => {
-    const w = { from: t, to: t + s.durationMs };
-    t += s.durationMs;
-    return w;
-  });
+  return stageStarts(stages).map((start, i) => ({ from: startedAt + start, to: startedAt + start + stages[i].durationMs }));
 }

@@ -1,3 +1,4 @@
+import { round } from '../util/format';
 import type { ResourceSample } from '../../monitor/types';
 import { mannKendall, median, theilSen } from './stats';
 import type { Finding } from './types';
@@ -32,7 +33,6 @@ export const leakDefaults: LeakOptions = {
 };
 
 const MB = 1048576;
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const fmtP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${round(p, 3)}`);
 
 interface Point {

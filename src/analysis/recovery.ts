@@ -1,3 +1,4 @@
+import { round } from '../util/format';
 import type { ResolvedProfile } from '../profiles/types';
 import type { IntervalRow } from '../store/runs';
 import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
@@ -17,7 +18,6 @@ export interface RecoveryOptions {
 
 export const recoveryDefaults: RecoveryOptions = { holdS: 5, p99Ratio: 2, p99SlackMs: 20, errorSlack: 0.01, minAchievedRatio: 0.9 };
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Spike recovery: how long after the spike ends until per-second p99, error rate and achieved

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { readCmdline } from '../../monitor/proc';
 import { CannotRunError } from '../errors';
+import { STRAIN_BIN } from '../paths';
 
-const STRAIN_BIN = join(__dirname, '..', '..', '..', 'bin', 'strain.js');
 
 export interface PidFile {
   pid: number;

@@ -1,16 +1,8 @@
 import type { RunSummary } from '../runner/summary';
 
-export const num = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+import { ms, num, pct } from '../util/format';
 
-export function ms(x: number): string {
-  if (x >= 1000) return `${num(x / 1000, 2)}s`;
-  if (x >= 100) return `${num(x, 0)}ms`;
-  if (x >= 10) return `${num(x, 1)}ms`;
-  return `${num(x, 2)}ms`;
-}
-
-export const pct = (fraction: number) => `${num(fraction * 100, 2)}%`;
+export { ms, num, pct };
 
 /** The human summary printed at the end of a run. */
 export function formatSummary(s: RunSummary): string {

@@ -1,4 +1,6 @@
 import { ExitCode, StrainError, UsageError, type ExitCodeValue } from '../errors';
+import { join } from 'node:path';
+import { ROOT } from '../paths';
 import { closest } from '../util/suggest';
 import { analyzeCommand } from './commands/analyze';
 import { compareCommand, compareUsage } from './commands/compare';
@@ -56,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> 
     return name === undefined ? ExitCode.usage : ExitCode.passed;
   }
   if (name === '--version') {
-    line(io.stdout, require('../../../package.json').version);
+    line(io.stdout, require(join(ROOT, 'package.json')).version);
     return ExitCode.passed;
   }
   try {

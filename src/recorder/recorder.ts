@@ -4,7 +4,7 @@ import { OUTCOME_COUNT, isError, type OutcomeClass } from '../engine/outcome';
 import type { PlanPoint } from '../engine/plan';
 import { newLatencyHistogram, type Histogram } from './histogram';
 import { RunTotals } from './totals';
-import { StepStats } from './steps';
+import { StepStats, type StepSummary } from './steps';
 import type { IntervalSink, IntervalSnapshot } from './types';
 
 export interface RecorderOptions {
@@ -85,15 +85,21 @@ export class Recorder {
     this.bytes += bytes;
     const stats = this.steps[step];
     if (stats) stats.counts[cls]++;
+    const stepLatency = this.steps.length > 1 ? stats : undefined;
     if (latencyUs >= 0) {
       const max = defaults.recorder.maxLatencyUs;
       const clamped = latencyUs < 1 ? 1 : latencyUs > max ? max : latencyUs;
       this.latency.recordValue(clamped);
-      stats?.latency.recordValue(clamped);
+      stepLatency?.latency.recordValue(clamped);
       if (this.serviceLatency !== this.latency) {
         this.serviceLatency.recordValue(serviceLatencyUs < 1 ? 1 : serviceLatencyUs > max ? max : serviceLatencyUs);
       }
     }
+  }
+
+  /** Per-step figures; with one step its latency is the run's, recorded once on the hot path. */
+  stepSummaries(): StepSummary[] {
+    return this.steps.map((s) => s.summary(this.steps.length === 1 ? this.totals.latency : undefined));
   }
 
   failure(step: number, reason: string): void {

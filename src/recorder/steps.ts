@@ -26,7 +26,8 @@ export class StepStats {
     if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }
 
-  summary(): StepSummary {
+  /** `latency` replaces this step's own histogram when the caller holds the same figures. */
+  summary(latency = this.latency): StepSummary {
     const errorsByClass: Record<string, number> = {};
     let requests = 0;
     let errors = 0;
@@ -43,7 +44,7 @@ export class StepStats {
       requests,
       errors,
       errorsByClass,
-      latencyMs: latencyStatsMs(this.latency),
+      latencyMs: latencyStatsMs(latency),
       failures: [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
     };
   }

@@ -1,5 +1,5 @@
-import { latencyStatsMs, decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../recorder/histogram';
-import type { RunSummary } from '../runner/summary';
+import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../recorder/histogram';
+import { thresholdInputsOf, type RunSummary } from '../runner/summary';
 import type { Db } from '../store/db';
 import { RunStore, type RunRow } from '../store/runs';
 
@@ -22,17 +22,17 @@ export function figuresOf(db: Db, run: RunRow): RunFigures {
   for (const hist of runs.histograms(run.id)) merged.add(decodeHistogram(hist));
   const rows = runs.intervalsWithoutHistograms(run.id);
   const requests = rows.reduce((s, r) => s + r.requests, 0);
-  const errors = rows.reduce((s, r) => s + r.errors, 0);
-  const durationS = rows.reduce((s, r) => s + r.duration_ms, 0) / 1000;
+  const durationMs = rows.reduce((s, r) => s + r.duration_ms, 0);
+  const inputs = thresholdInputsOf(merged, requests, rows.reduce((s, r) => s + r.errors, 0), durationMs);
   const summary = run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined;
   return {
     id: run.id,
     profile: run.profile_name,
     requests,
-    durationS,
-    throughput: durationS > 0 ? requests / durationS : 0,
-    errorRate: requests > 0 ? errors / requests : 0,
-    latency: latencyStatsMs(merged),
+    durationS: durationMs / 1000,
+    throughput: inputs.throughput,
+    errorRate: inputs.errorRate,
+    latency: inputs.latencyMs,
     cpuMeanPct: summary?.resources.cpuMeanPct ?? null,
     rssEndMB: summary?.resources.rssEndMB ?? null,
   };

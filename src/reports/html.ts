@@ -1,6 +1,7 @@
 import type { Finding } from '../analysis/types';
 import { stageStarts } from '../engine/plan';
 import { formatDuration } from '../util/duration';
+import { num } from '../util/format';
 import type { ReportData } from './data';
 import { downsample, type Fold } from './downsample';
 import { escapeXml as e } from './escape';
@@ -8,8 +9,6 @@ import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from '.
 import { trendRows } from './trend';
 
 const MAX_POINTS = 600;
-const num = (n: number | null | undefined, d = 0) =>
-  n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#1b1f24;padding:0 12px}

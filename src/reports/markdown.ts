@@ -1,7 +1,6 @@
+import { num } from '../util/format';
 import type { ReportData } from './data';
 
-const num = (n: number | null | undefined, d = 0) =>
-  n === null || n === undefined ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 /** Pipes and newlines would break a table cell. */
 const cell = (text: unknown) => String(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 

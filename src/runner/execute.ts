@@ -108,7 +108,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     thresholds,
     resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
     findings,
-    steps: engine.recorder.steps.map((s) => s.summary()),
+    steps: engine.recorder.stepSummaries(),
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);

@@ -1,6 +1,7 @@
+import { round } from '../util/format';
 import { OUTCOME_NAMES } from '../engine/outcome';
 import type { ResolvedProfile } from '../profiles/types';
-import { latencyStatsMs, type LatencyStatsMs } from '../recorder/histogram';
+import { latencyStatsMs, type Histogram, type LatencyStatsMs } from '../recorder/histogram';
 import type { RunTotals } from '../recorder/totals';
 import type { StepSummary } from '../recorder/steps';
 import type { ResourceSummary } from '../analysis/resources';
@@ -45,25 +46,24 @@ export interface RunSummary {
   generator: { maxLagMs: number; saturated: boolean };
 }
 
+/** The figures thresholds (and comparisons) are judged on, from a merged histogram and counts. */
+export function thresholdInputsOf(latency: Histogram, requests: number, errors: number, durationMs: number): ThresholdInputs {
+  return {
+    latencyMs: latencyStatsMs(latency),
+    errorRate: requests > 0 ? errors / requests : 0,
+    throughput: durationMs > 0 ? (requests * 1000) / durationMs : 0,
+  };
+}
+
 /** The inputs thresholds are judged on, from whole-run (or so-far) totals. */
 export function thresholdInputs(totals: RunTotals): ThresholdInputs {
-  const seconds = totals.durationMs / 1000;
-  return {
-    latencyMs: latencyStatsMs(totals.latency),
-    errorRate: totals.requests > 0 ? totals.errors / totals.requests : 0,
-    throughput: seconds > 0 ? totals.requests / seconds : 0,
-  };
+  return thresholdInputsOf(totals.latency, totals.requests, totals.errors, totals.durationMs);
 }
 
 /** The same inputs from stored intervals (a subset of a run, e.g. the steps before a break). */
 export function thresholdInputsFromRows(rows: readonly IntervalRow[]): ThresholdInputs {
-  const requests = rows.reduce((s, r) => s + r.requests, 0);
-  const seconds = rows.reduce((s, r) => s + r.duration_ms, 0) / 1000;
-  return {
-    latencyMs: latencyStatsMs(mergeLatency(rows)),
-    errorRate: requests > 0 ? rows.reduce((s, r) => s + r.errors, 0) / requests : 0,
-    throughput: seconds > 0 ? requests / seconds : 0,
-  };
+  const sum = (pick: (r: IntervalRow) => number) => rows.reduce((s, r) => s + pick(r), 0);
+  return thresholdInputsOf(mergeLatency(rows), sum((r) => r.requests), sum((r) => r.errors), sum((r) => r.duration_ms));
 }
 
 export interface SummaryInput {
@@ -81,7 +81,6 @@ export interface SummaryInput {
   steps: StepSummary[];
 }
 
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export function buildSummary(s: SummaryInput): RunSummary {
   const inputs = thresholdInputs(s.totals);
@@ -102,7 +101,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     stopReason: s.stopReason,
     startedAt: new Date(s.startedAt).toISOString(),
     endedAt: new Date(s.endedAt).toISOString(),
-    durationS: round((s.endedAt - s.startedAt) / 1000),
+    durationS: round((s.endedAt - s.startedAt) / 1000, 3),
     requests: s.totals.requests,
     errors: s.totals.errors,
     errorRate: round(inputs.errorRate, 6),

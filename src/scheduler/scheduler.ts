@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Finding } from '../analysis/types';
 import { loadReportData } from '../reports/data';
@@ -10,8 +10,8 @@ import type { Db } from '../store/db';
 import { RunStore } from '../store/runs';
 import { ScheduleStore, type ScheduleRow } from '../store/schedules';
 import { formatDuration } from '../util/duration';
+import { STRAIN_BIN } from '../paths';
 
-const STRAIN_BIN = join(__dirname, '..', '..', '..', 'bin', 'strain.js');
 const RELOAD_EVERY_MS = 5000;
 
 export interface SchedulerOptions {

@@ -57,7 +57,6 @@ export class MonitorStore {
   private readonly selectHost: Statement;
   private readonly selectEvents: Statement;
   private readonly selectMonitor: Statement;
-  private readonly linkRun: Statement;
 
   constructor(readonly db: Db) {
     this.insertMonitor = db.prepare(
@@ -71,7 +70,6 @@ export class MonitorStore {
     this.selectHost = db.prepare('SELECT * FROM host_samples WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at');
     this.selectEvents = db.prepare('SELECT * FROM events WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at, id');
     this.selectMonitor = db.prepare('SELECT * FROM monitors WHERE id = ?');
-    this.linkRun = db.prepare('UPDATE runs SET monitor_id = ? WHERE id = ?');
   }
 
   createMonitor(m: NewMonitor): number {
@@ -85,10 +83,6 @@ export class MonitorStore {
 
   monitor(id: number): MonitorRow | undefined {
     return this.selectMonitor.get(id) as MonitorRow | undefined;
-  }
-
-  linkRunToMonitor(runId: number, monitorId: number): void {
-    this.linkRun.run(monitorId, runId);
   }
 
   /** One transaction for everything one flush carries. */

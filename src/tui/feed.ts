@@ -1,7 +1,8 @@
 import type { Finding } from '../analysis/types';
 import { planAt } from '../engine/plan';
 import type { ResolvedProfile } from '../profiles/types';
-import { decodeHistogram, latencyStatsMs, newLatencyHistogram } from '../recorder/histogram';
+import { decodeHistogram, newLatencyHistogram } from '../recorder/histogram';
+import { thresholdInputsOf } from '../runner/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
@@ -65,10 +66,6 @@ export class RunFeed {
     this.plan = JSON.parse(this.run.plan_json) as ResolvedProfile;
   }
 
-  get runId(): number {
-    return this.run.id;
-  }
-
   /** Pulls whatever is new from the store. */
   poll(): void {
     this.run = this.runs.getRun(this.run.id)!;
@@ -113,13 +110,7 @@ export class RunFeed {
   }
 
   private updateThresholds(): void {
-    const seconds = this.durationMs / 1000;
-    const errorRate = this.requests > 0 ? this.errors / this.requests : 0;
-    this.thresholds = evaluateThresholds(this.plan.thresholds, {
-      latencyMs: latencyStatsMs(this.total),
-      errorRate,
-      throughput: seconds > 0 ? this.requests / seconds : 0,
-    });
+    this.thresholds = evaluateThresholds(this.plan.thresholds, thresholdInputsOf(this.total, this.requests, this.errors, this.durationMs));
   }
 
   private finishedSteps(): DashboardSnapshot['steps'] {

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration';
+import { num } from '../util/format';
 import type { DashboardSnapshot } from './snapshot';
 
 /** Pure view functions: snapshot in, text and series out. The dashboard only places them. */
@@ -6,7 +7,7 @@ import type { DashboardSnapshot } from './snapshot';
 export const MIN_WIDTH = 80;
 export const MIN_HEIGHT = 24;
 
-const num = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+// The dashboard keeps latency in ms whatever its size, so the columns do not jump.
 const ms = (x: number) => (x >= 100 ? `${num(x)}ms` : x >= 10 ? `${num(x, 1)}ms` : `${num(x, 2)}ms`);
 const clock = (msValue: number) => {
   const s = Math.max(0, Math.round(msValue / 1000));

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CannotRunError, type ExitCodeValue } from '../../errors';
+import { PROFILES_DIR, STRAIN_BIN } from '../../paths';
 import { parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
 import { runCommand } from './run';
 
-const STRAIN_BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'strain.js');
-const DEMO_PROFILE = join(__dirname, '..', '..', '..', '..', 'profiles', 'demo.yaml');
+const DEMO_PROFILE = join(PROFILES_DIR, 'demo.yaml');
 
 /** Starts `strain target` as its own process (so it can be monitored like a real service). */
 export async function spawnDemoTarget(knobArgs: string[]): Promise<{ child: ChildProcess; url: string }> {

@@ -9,7 +9,7 @@ import { openDb } from '../../store/db';
 import { MonitorStore } from '../../store/monitor';
 import { durationMs, parseCommandArgs, port, positiveInt } from '../args';
 import { readPidFile, startDaemon, stopDaemon, type PidFile } from '../daemon';
-import { line, type CliIo } from '../io';
+import { line, untilStopSignal, type CliIo } from '../io';
 
 export const monitorUsage =
   'strain monitor [--pid N | --port P | --match REGEX] [--interval D] [--db FILE] [--listen ADDR|none] [--token T]\n' +
@@ -71,10 +71,7 @@ async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
   }
   monitor.start();
   line(io.stdout, `strain monitor ${monitor.id} (pid ${process.pid}) sampling ${values.db ?? defaults.db} every ${intervalMs} ms${api ? `; API on ${api.url}` : ''}`);
-  await new Promise<void>((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
+  await untilStopSignal();
   monitor.stop();
   await api?.close();
   db.close();

@@ -5,7 +5,7 @@ import { Scheduler } from '../../scheduler/scheduler';
 import { openDb } from '../../store/db';
 import { parseCommandArgs } from '../args';
 import { readPidFile, startDaemon, stopDaemon } from '../daemon';
-import { line, type CliIo } from '../io';
+import { line, untilStopSignal, type CliIo } from '../io';
 
 export const schedulerUsage = 'strain scheduler [--db FILE]   |   strain scheduler start [--db FILE] [--pidfile F] [--log F] | stop [--pidfile F] | status [--pidfile F]';
 
@@ -37,10 +37,7 @@ export async function schedulerCommand(argv: string[], io: CliIo): Promise<ExitC
   const scheduler = new Scheduler({ db, dbPath, env: io.env, log });
   scheduler.start();
   log(`scheduler (pid ${process.pid}) running on ${dbPath}`);
-  await new Promise<void>((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
+  await untilStopSignal();
   log('stopping: the job in progress (if any) is stopped and stored as aborted');
   await scheduler.stop();
   db.close();

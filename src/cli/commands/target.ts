@@ -2,7 +2,7 @@ import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import type { DemoKnobs } from '../../demo/knobs';
 import { startDemoTarget } from '../../demo/server';
 import { durationMs, nonNegativeNumber, parseCommandArgs, port, positiveInt } from '../args';
-import { line, type CliIo } from '../io';
+import { line, untilStopSignal, type CliIo } from '../io';
 
 export const targetOptions = {
   port: { type: 'string' },
@@ -50,10 +50,7 @@ export async function targetCommand(argv: string[], io: CliIo): Promise<ExitCode
   });
   const described = Object.entries(knobs).map(([k, v]) => `${k}=${v}`).join(' ') || 'no knobs';
   line(io.stdout, `strain target listening on ${target.url} (pid ${process.pid}; ${described})`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopSignal();
   await target.close();
   return ExitCode.passed;
 }
