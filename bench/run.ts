@@ -1,4 +1,5 @@
 import { benchGenerators } from './generator';
+import { benchMemory } from './memory';
 import { benchMonitorCost } from './monitor-cost';
 import { benchOpenModel } from './open-model';
 import { benchTuiCost } from './tui-cost';
@@ -20,6 +21,17 @@ const benches: Record<string, () => Promise<string>> = {
   open: async () => {
     const results = await benchOpenModel();
     return ['open model, fixed rates, same target:', ...results.map((r) => `  ${r.tool.padEnd(14)} rate ${fmt(r.rate).padStart(6)}/s  achieved ${fmt(r.achieved).padStart(6)}/s  p99 ${r.p99Ms.toFixed(2)} ms`)].join('\n');
+  },
+  memory: async () => {
+    // MINUTES=N shortens it for a quick look; the target is judged on the full 30 minutes.
+    const minutes = Number(process.env.MINUTES ?? 30);
+    const r = await benchMemory(minutes, (l) => console.log(l));
+    const mb = (b: number) => (b / 1e6).toFixed(2);
+    return [
+      `generator at full rate for ${r.minutes} min against ${r.target}: ${fmt(r.requests)} requests (${fmt(r.throughput)}/s)`,
+      `  RSS of strain: ${r.rssWarmMB} MB at 60 s, ${r.rssEndMB} MB at the end, at most ${r.rssMaxAfterWarmMB} MB after the first minute (end/warm ${(r.rssEndMB / r.rssWarmMB).toFixed(3)})`,
+      `  database: ${mb(r.dbBytes)} MB, ${mb(r.dbBytesPerHour)} MB per hour of run (target < 50), ${mb(r.dbBytesPerMillionRequests)} MB per million requests`,
+    ].join('\n');
   },
   monitor: async () => {
     const r = await benchMonitorCost(60);

@@ -13,6 +13,12 @@ export const defaults = {
     maxInFlight: 1000,
     /** How long in-flight requests may finish after the last stage before they are cut off. */
     gracefulStop: '5s',
+    /**
+     * Load before the clock starts (the generator's JIT and the target warm up), shown apart.
+     * Profiles with setup steps or a data file default to none: their logins and rows belong
+     * to the results.
+     */
+    warmup: '1s',
     preflightTimeoutMs: 3000,
   },
   kinds: {

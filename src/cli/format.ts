@@ -13,6 +13,10 @@ export function formatSummary(s: RunSummary): string {
       (s.model === 'open' ? `   dropped ${num(s.dropped)} of ${num(s.offered)}` : ''),
     `  latency  min ${ms(l.min)}  p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}`,
   ];
+  if (s.warmup) {
+    const w = s.warmup;
+    lines.push(`  warm-up  ${num(w.durationS, 1)}s at ${num(w.level, 1)}${s.model === 'open' ? '/s' : ' VUs'}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
+  }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
   const r = s.resources;

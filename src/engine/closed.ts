@@ -26,6 +26,8 @@ export class ClosedExecutor implements Executor {
     this.timer = setInterval(() => this.adjust(), ADJUST_EVERY_MS);
   }
 
+  startDue(): void {}
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -64,7 +66,7 @@ export class ClosedExecutor implements Executor {
     this.running[id] = true;
     this.runningCount++;
     // A VU keeps its user (cookies, captured values) across iterations; {{vu}} counts from 1.
-    const user = new User(id + 1, this.ctx.iteration.env, this.ctx.iteration.random);
+    const user = (this.ctx.users[id] ??= new User(id + 1, this.ctx.iteration.env, this.ctx.iteration.random));
     const loop = (): void => {
       if (this.stopped || id >= this.targetVus) {
         this.running[id] = false;

@@ -2,13 +2,16 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { ResolvedProfile } from '../profiles/types';
 import { Recorder } from '../recorder/recorder';
+import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink } from '../recorder/types';
-import type { Executor } from './executor';
+import type { Executor, ExecutorContext } from './executor';
 import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
 import { planAt } from './plan';
 import { HttpTransport } from './transport';
+import type { IterationContext } from './iteration';
+import type { Stage } from '../profiles/types';
 
 export type StopReason = 'completed' | 'aborted' | 'threshold' | 'stopped';
 
@@ -20,6 +23,17 @@ export interface EngineResult {
   endedAt: number;
   /** Iterations still running when the graceful stop ran out (not recorded). */
   interrupted: number;
+  /** The warm-up before the clock started (never part of the results), when there was one. */
+  warmup?: WarmupResult;
+}
+
+export interface WarmupResult {
+  durationMs: number;
+  /** The level it ran at, in the model's unit (VUs or arrivals/s). */
+  level: number;
+  /** Connections opened before it began. */
+  connections: number;
+  totals: RunTotals;
 }
 
 export interface EngineOptions {
@@ -47,8 +61,10 @@ export class Engine extends EventEmitter {
   private readonly executor: Executor;
   private readonly clock: () => number;
   private readonly now: () => number;
-  private readonly t0: number;
-  private readonly startedAt: number;
+  private t0: number;
+  private startedAt: number;
+  private readonly executorContext: ExecutorContext;
+  private readonly stepNames: { name: string; scenario: string }[];
   private stopping = false;
   private recording = true;
   private stopReason: StopReason = 'completed';
@@ -63,11 +79,13 @@ export class Engine extends EventEmitter {
     this.clock = options.clock ?? (() => performance.now());
     this.now = options.now ?? Date.now;
     this.transport = new HttpTransport({ target: profile.target, connections: profile.connections });
+    // Provisional: run() sets both again once connections are open and the warm-up is over.
     this.t0 = this.clock();
     this.startedAt = this.now();
     const plan = (ms: number) => planAt(profile.stages, ms);
     const random = options.random ?? Math.random;
     const prepared = prepareScenarios(this.transport, profile.setup, profile.scenarios);
+    this.stepNames = prepared.stepNames;
     const feeder = profile.data ? new DataFeeder(profile.data.file, profile.data.mode, random) : undefined;
     this.recorder = new Recorder({
       steps: prepared.stepNames,
@@ -79,27 +97,30 @@ export class Engine extends EventEmitter {
       inFlight: () => this.executor.inFlight(),
       sinks: options.sinks,
     });
-    this.executor = executors[profile.model]({
-      iteration: {
-        transport: this.transport,
-        setup: prepared.setup,
-        scenarios: prepared.scenarios,
-        sink: this.recorder,
-        clock: this.clock,
-        random,
-        env: options.env ?? process.env,
-        feeder,
-        onFeederExhausted: () => this.stop('stopped', feeder!.describeExhausted()),
-        isStopping: () => this.stopping,
-        isRecording: () => this.recording,
-      },
+    const iteration: IterationContext = {
+      transport: this.transport,
+      setup: prepared.setup,
+      scenarios: prepared.scenarios,
+      sink: this.recorder,
+      clock: this.clock,
+      random,
+      env: options.env ?? process.env,
+      feeder,
+      onFeederExhausted: () => this.stop('stopped', feeder!.describeExhausted()),
+      isStopping: () => this.stopping,
+      isRecording: () => this.recording,
+    };
+    this.executorContext = {
+      iteration,
       recorder: this.recorder,
       stages: profile.stages,
       plan,
       clock: this.clock,
       t0: this.t0,
       maxInFlight: profile.maxInFlight,
-    });
+      users: [],
+    };
+    this.executor = executors[profile.model](this.executorContext);
   }
 
   /** Milliseconds since the run started. */
@@ -152,12 +173,75 @@ export class Engine extends EventEmitter {
   }
 
   async run(): Promise<EngineResult> {
-    this.recorder.start();
-    this.executor.start();
-    this.watchPlan();
-    const planDone = new Promise<void>((resolve) => setTimeout(resolve, this.profile.totalDurationMs).unref());
-    await Promise.race([planDone, this.stopRequested]);
-    return this.finish();
+    const connections = await this.openConnections();
+    const warmup = this.profile.warmupMs > 0 && !this.stopping ? await this.warmUp(connections) : undefined;
+    // The clock starts now: connecting and warming up are never part of the results.
+    this.t0 = this.clock();
+    this.startedAt = this.now();
+    this.executorContext.t0 = this.t0;
+    this.recorder.begin(this.t0, this.startedAt);
+    this.emit('measuring', { at: this.startedAt });
+    if (!this.stopping) {
+      this.executor.start();
+      this.watchPlan();
+    }
+    await Promise.race([this.planOver(), this.stopRequested]);
+    if (!this.stopping) this.executor.startDue();
+    return { ...(await this.finish()), ...(warmup ? { warmup } : {}) };
+  }
+
+  /** Resolves once the plan's time is up on the run's clock (timers may fire a little early). */
+  private async planOver(): Promise<void> {
+    let left = this.profile.totalDurationMs;
+    while (left > 0 && !this.stopping) {
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, left)).unref());
+      left = this.profile.totalDurationMs - this.elapsedMs();
+    }
+  }
+
+  /** Opens the target's connections before the clock: VUs in the closed model, a share of maxInFlight in the open one. */
+  private openConnections(): Promise<number> {
+    const wanted = this.profile.model === 'closed' ? this.profile.connections : Math.min(this.profile.connections, OPEN_MODEL_PREOPEN);
+    return Promise.race([this.transport.warm(wanted), this.stopRequested.then(() => 0)]);
+  }
+
+  /**
+   * Runs the load at its starting level for warmupMs into a recorder of its own, so the
+   * generator's JIT warm-up (and the target's) is shown but never mixed into the results.
+   * In-flight iterations drain before the clock starts; closed-model VUs keep their users.
+   */
+  private async warmUp(connections: number): Promise<WarmupResult> {
+    const level = warmupLevel(this.profile.stages, this.profile.model);
+    const stages: Stage[] = [{ name: 'warm-up', durationMs: this.profile.warmupMs, from: level, to: level }];
+    const t0 = this.clock();
+    const recorder = new Recorder({
+      steps: this.stepNames,
+      clock: this.clock,
+      startClock: t0,
+      startedAt: this.now(),
+      plan: (ms) => planAt(stages, ms),
+      separateServiceLatency: this.profile.model === 'open',
+      inFlight: () => executor.inFlight(),
+      sinks: [],
+    });
+    const executor = executors[this.profile.model]({
+      ...this.executorContext,
+      iteration: { ...this.executorContext.iteration, sink: recorder },
+      recorder,
+      stages,
+      plan: (ms) => planAt(stages, ms),
+      t0,
+    });
+    this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level });
+    recorder.begin(t0, this.now());
+    executor.start();
+    const over = new Promise<void>((resolve) => setTimeout(resolve, this.profile.warmupMs).unref());
+    await Promise.race([over, this.stopRequested]);
+    executor.stop();
+    const drainUntil = this.clock() + Math.min(this.profile.gracefulStopMs, WARMUP_DRAIN_MS);
+    while (executor.inFlight() > 0 && this.clock() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+    recorder.finish();
+    return { durationMs: Math.round(this.clock() - t0), level, connections, totals: recorder.totals };
   }
 
   private watchPlan(): void {
@@ -193,4 +277,19 @@ export class Engine extends EventEmitter {
       interrupted,
     };
   }
+}
+
+/** The open model pre-opens at most this many connections; more open as the load needs them. */
+const OPEN_MODEL_PREOPEN = 100;
+/** How long warm-up iterations still in flight may take before the clock starts anyway. */
+const WARMUP_DRAIN_MS = 2000;
+
+/**
+ * The warm-up runs at the plan's starting level; a plan that starts from zero (a ramp) warms
+ * up at a tenth of where its first stage ends, at least one VU or arrival per second.
+ */
+export function warmupLevel(stages: readonly Stage[], model: 'open' | 'closed'): number {
+  const first = stages[0];
+  const level = first.from > 0 ? first.from : Math.max(1, first.to / 10);
+  return model === 'closed' ? Math.max(1, Math.ceil(level)) : level;
 }

@@ -1,5 +1,5 @@
 import type { Recorder } from '../recorder/recorder';
-import type { IterationContext } from './iteration';
+import type { IterationContext, User } from './iteration';
 import type { PlanPoint } from './plan';
 import type { Stage } from '../profiles/types';
 
@@ -13,11 +13,15 @@ export interface ExecutorContext {
   /** clock() value at the run start. */
   t0: number;
   maxInFlight: number;
+  /** Closed-model users by VU index, shared by the warm-up and the run so setup runs once per VU. */
+  users: User[];
 }
 
 /** A load model: starts iterations according to the plan until stopped. */
 export interface Executor {
   start(): void;
+  /** Starts whatever the plan owes up to now (the open model's last arrival may fall on the end). */
+  startDue(): void;
   /** Stop starting iterations; those in progress finish on their own. */
   stop(): void;
   /** Iterations in progress (closed model: VUs inside an iteration). */

@@ -160,7 +160,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       record(outcome, status, bytes);
       if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
       afterStep();
-    }, step.needsBody, rendered.origin);
+    }, step.needsBody ? 'body' : 'headers', rendered.origin);
   };
   next();
 }

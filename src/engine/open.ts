@@ -29,6 +29,10 @@ export class OpenExecutor implements Executor {
     this.tick();
   }
 
+  startDue(): void {
+    if (!this.stopped && !this.paused) this.tick();
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import { Http1Pool } from './http1';
 import { classifyError, classifyStatus, type OutcomeClass } from './outcome';
 
 /** A request ready to send: everything that does not change per request is computed once. */
@@ -8,20 +9,25 @@ export interface PreparedRequest {
   headers: Record<string, string>;
   body: string | undefined;
   timeoutMs: number;
+  /** Sent unchanged every time (a fixed step): its bytes are built once and kept in `wire`. */
+  reusable?: boolean;
+  wire?: Buffer;
 }
+
+/** How much of a response the caller reads: set-cookie only, every header, or headers and body. */
+export type Keep = 'status' | 'headers' | 'body';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
-/** Called once per request with its class, status (0 when none), bytes, headers and (if asked) body. */
+/**
+ * Called once per request with its class, status (0 when none), body bytes, headers and (if
+ * kept) body. With keep 'status' the headers carry set-cookie only (or are undefined).
+ */
 export type Completion = (cls: OutcomeClass, status: number, bytes: number, headers: ResponseHeaders | undefined, body: string | undefined) => void;
 
-/** Bodies kept for checks and captures are capped: a load generator must not buffer downloads. */
 const MAX_KEPT_BODY = 1 << 20;
 
-/**
- * One exchange on undici's dispatch layer with a bare handler: cheaper per request than
- * request() with a body stream, which matters because the generator must outrun the target.
- */
+/** One exchange on undici's dispatch layer (HTTPS origins): a bare handler, no body stream. */
 class Exchange implements Dispatcher.DispatchHandler {
   private status = 0;
   private bytes = 0;
@@ -48,15 +54,53 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** What a transport needs from a connection pool to one origin. */
+interface OriginPool {
+  send(req: PreparedRequest, done: Completion, keep: Keep): void;
+  warm(count: number): Promise<number>;
+  destroy(): Promise<void> | void;
+}
+
+/** HTTPS goes through undici: TLS and its corner cases are not worth re-implementing. */
+class UndiciOriginPool implements OriginPool {
+  private readonly pool: Pool;
+  constructor(origin: string, connections: number) {
+    this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  }
+  send(req: PreparedRequest, done: Completion, keep: Keep): void {
+    this.pool.dispatch(
+      { path: req.path, method: req.method, headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
+      new Exchange(done, keep === 'body'),
+    );
+  }
+  async warm(): Promise<number> {
+    return 0; // undici connects on demand
+  }
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+function poolFor(origin: string, connections: number): OriginPool {
+  const url = new URL(origin);
+  if (url.protocol !== 'http:') return new UndiciOriginPool(origin, connections);
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return new Http1Pool(host, Number(url.port || 80), connections, url.host);
+}
+
 export interface TransportOptions {
   target: string;
   connections: number;
 }
 
-/** Keep-alive connection pools: one to the target, and one per other origin a step names. */
+/**
+ * Keep-alive connection pools: one to the target, and one per other origin a step names.
+ * Plain HTTP uses strain's own HTTP/1.1 client (http1.ts), measured cheaper per request than
+ * any undici API; HTTPS uses undici.
+ */
 export class HttpTransport {
-  private readonly pool: Pool;
-  private readonly others = new Map<string, Pool>();
+  private readonly pool: OriginPool;
+  private readonly others = new Map<string, OriginPool>();
   readonly basePath: string;
   readonly origin: string;
 
@@ -64,11 +108,7 @@ export class HttpTransport {
     const url = new URL(options.target);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.origin = url.origin;
-    this.pool = this.newPool(url.origin);
-  }
-
-  private newPool(origin: string): Pool {
-    return new Pool(origin, { connections: this.options.connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+    this.pool = poolFor(url.origin, options.connections);
   }
 
   prepare(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): PreparedRequest {
@@ -78,24 +118,27 @@ export class HttpTransport {
       headers: { 'user-agent': 'strain/0.1', ...headers },
       body,
       timeoutMs,
+      reusable: true,
     };
   }
 
+  /** Opens up to `count` connections to the target before the clock starts; returns how many opened. */
+  warm(count = this.options.connections): Promise<number> {
+    return this.pool.warm(count);
+  }
+
   /** Sends to the target, or to `origin` when a step names an absolute URL elsewhere. */
-  send(req: PreparedRequest, done: Completion, keepBody = false, origin?: string): void {
+  send(req: PreparedRequest, done: Completion, keep: Keep = 'status', origin?: string): void {
     let pool = this.pool;
     if (origin !== undefined && origin !== this.origin) {
-      pool = this.others.get(origin) ?? this.newPool(origin);
+      pool = this.others.get(origin) ?? poolFor(origin, this.options.connections);
       this.others.set(origin, pool);
     }
-    pool.dispatch(
-      { path: req.path, method: req.method, headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
-      new Exchange(done, keepBody),
-    );
+    pool.send(req, done, keep);
   }
 
   /** Cuts off whatever is still in flight. */
   async destroy(): Promise<void> {
-    await Promise.all([this.pool, ...this.others.values()].map((p) => p.destroy()));
+    await Promise.all([this.pool, ...this.others.values()].map(async (p) => p.destroy()));
   }
 }

@@ -10,6 +10,7 @@ import { schemaProblems } from './validate';
 export interface ProfileOverrides {
   target?: string;
   duration?: string;
+  warmup?: string;
   vus?: number;
   rate?: number;
   /** --monitor SPEC (already parsed), or false for --no-monitor. */
@@ -32,6 +33,7 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   if (o.vus !== undefined) Object.assign(load, { model: 'closed', vus: o.vus, rate: undefined, maxInFlight: undefined });
   if (o.rate !== undefined) Object.assign(load, { model: 'open', rate: o.rate, vus: undefined });
   if (o.duration !== undefined && (kind === 'load' || kind === 'soak')) load.duration = o.duration;
+  if (o.warmup !== undefined) load.warmup = o.warmup;
   for (const key of Object.keys(load)) if (load[key] === undefined) delete load[key];
   doc.load = load;
   return doc;

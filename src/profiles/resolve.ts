@@ -53,6 +53,7 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
       maxInFlight,
       connections: user.load.connections ?? (model === 'closed' ? Math.max(1, Math.ceil(peakLevel)) : maxInFlight),
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
+      warmupMs: parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!,
       setup,
       scenarios,
       ...(data ? { data } : {}),

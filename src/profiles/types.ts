@@ -21,6 +21,7 @@ export interface UserLoad {
   maxInFlight?: number;
   connections?: number;
   gracefulStop?: string;
+  warmup?: string;
 }
 
 export interface UserRequest {
@@ -163,6 +164,8 @@ export interface ResolvedProfile {
   maxInFlight: number;
   connections: number;
   gracefulStopMs: number;
+  /** Load run before the clock starts, recorded apart (0: none). */
+  warmupMs: number;
   setup: ResolvedStep[];
   scenarios: ResolvedScenario[];
   /** Absolute path of the CSV feeder, if any. */

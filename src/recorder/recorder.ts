@@ -65,8 +65,15 @@ export class Recorder {
     for (const sink of this.o.sinks) await sink.close?.();
   }
 
-  /** Starts the timer that closes intervals even when no request completes. */
-  start(): void {
+  /**
+   * Starts interval 0 at `startClock` (wall time `startedAt`), and the timer that closes
+   * intervals even when no request completes.
+   */
+  begin(startClock: number, startedAt: number): void {
+    this.o.startClock = startClock;
+    this.o.startedAt = startedAt;
+    this.intervalEnd = startClock + this.intervalMs;
+    this.cpuAt = process.cpuUsage();
     this.lag.enable();
     this.timer = setInterval(() => this.tick(), Math.min(250, this.intervalMs));
     this.timer.unref();

@@ -71,6 +71,9 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
 
+  engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
+    store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile, w.level)} (not in the results)`, w));
+  engine.on('measuring', (m: { at: number }) => store.setStartedAt(runId, m.at));
   engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
   engine.on('control', (c: { at: number; action: string; factor: number }) =>
     store.addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
@@ -109,10 +112,15 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
     findings,
     steps: engine.recorder.stepSummaries(),
+    warmup: result.warmup,
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);
   return summary;
+}
+
+function levelText(profile: ResolvedProfile, level: number): string {
+  return profile.model === 'closed' ? `${level} VUs` : `${Math.round(level * 10) / 10}/s`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { OUTCOME_NAMES } from '../engine/outcome';
 import type { ResolvedProfile } from '../profiles/types';
 import { latencyStatsMs, type Histogram, type LatencyStatsMs } from '../recorder/histogram';
 import type { RunTotals } from '../recorder/totals';
+import type { WarmupResult } from '../engine/engine';
 import type { StepSummary } from '../recorder/steps';
 import type { ResourceSummary } from '../analysis/resources';
 import { mergeLatency } from '../analysis/intervals';
@@ -44,6 +45,17 @@ export interface RunSummary {
   steps: StepSummary[];
   /** saturated: strain itself was the limit for a while (see the generator-saturated finding). */
   generator: { maxLagMs: number; saturated: boolean };
+  /** Load before the clock started: shown for honesty, never part of the figures above. */
+  warmup?: WarmupSummary;
+}
+
+export interface WarmupSummary {
+  durationS: number;
+  level: number;
+  connections: number;
+  requests: number;
+  errors: number;
+  latencyMs: LatencyStatsMs;
 }
 
 /** The figures thresholds (and comparisons) are judged on, from a merged histogram and counts. */
@@ -79,6 +91,7 @@ export interface SummaryInput {
   resources: ResourceSummary;
   findings: Finding[];
   steps: StepSummary[];
+  warmup?: WarmupResult;
 }
 
 
@@ -118,5 +131,17 @@ export function buildSummary(s: SummaryInput): RunSummary {
     resources: s.resources,
     steps: s.steps,
     generator: { maxLagMs: s.totals.maxGeneratorLagMs, saturated: s.findings.some((f) => f.kind === 'generator-saturated') },
+    ...(s.warmup ? { warmup: warmupSummary(s.warmup) } : {}),
+  };
+}
+
+function warmupSummary(w: WarmupResult): WarmupSummary {
+  return {
+    durationS: round(w.durationMs / 1000, 3),
+    level: w.level,
+    connections: w.connections,
+    requests: w.totals.requests,
+    errors: w.totals.errors,
+    latencyMs: latencyStatsMs(w.totals.latency),
   };
 }

@@ -85,6 +85,7 @@ export class RunStore {
   private readonly selectIntervals: Statement;
   private readonly selectEvents: Statement;
   private readonly updateMonitor: Statement;
+  private readonly updateStartedAt: Statement;
   private readonly selectLightIntervals: Statement;
   private readonly selectByProfile: Statement;
 
@@ -104,6 +105,7 @@ export class RunStore {
     this.selectIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? ORDER BY t');
     this.selectEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY at, id');
     this.updateMonitor = db.prepare('UPDATE runs SET monitor_id = ? WHERE id = ?');
+    this.updateStartedAt = db.prepare('UPDATE runs SET started_at = ? WHERE id = ?');
     const light = INTERVAL_COLUMNS.filter((c) => c !== 'hist' && c !== 'service_hist').join(', ');
     this.selectLightIntervals = db.prepare(`SELECT ${light}, NULL AS hist, NULL AS service_hist FROM intervals WHERE run_id = ? ORDER BY t`);
     this.selectByProfile = db.prepare('SELECT * FROM runs WHERE profile_name = ? ORDER BY started_at, id LIMIT ?');
@@ -134,6 +136,11 @@ export class RunStore {
 
   addEvent(runId: number | null, at: number, kind: string, message: string, data?: unknown): void {
     this.insertEvent.run(runId, at, kind, message, data === undefined ? null : JSON.stringify(data));
+  }
+
+  /** The clock started (after connecting and the warm-up): stage windows count from here. */
+  setStartedAt(runId: number, startedAt: number): void {
+    this.updateStartedAt.run(startedAt, runId);
   }
 
   setMonitor(runId: number, monitorId: number): void {

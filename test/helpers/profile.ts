@@ -18,6 +18,7 @@ export function profile(target: string, o: Partial<ResolvedProfile> & { level?: 
     maxInFlight: 1000,
     connections: Math.max(1, o.level ?? 5),
     gracefulStopMs: 2000,
+    warmupMs: 0,
     setup: [],
     scenarios: [{ name: 'default', weight: 1, steps: [step()] }],
     thresholds: [],

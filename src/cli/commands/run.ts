@@ -12,7 +12,7 @@ import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 import { startLiveDashboard, type LiveDashboard } from '../../tui/live';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
 
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
@@ -37,6 +37,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const { values, positionals } = parseCommandArgs('run', argv, {
     target: { type: 'string' },
     duration: { type: 'string' },
+    warmup: { type: 'string' },
     vus: { type: 'string' },
     rate: { type: 'string' },
     db: { type: 'string' },
@@ -58,6 +59,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const profile = loadProfile(profilePath, {
     target: values.target,
     duration: values.duration,
+    warmup: values.warmup,
     vus: positiveInt(values.vus, 'vus'),
     rate: positiveNumber(values.rate, 'rate'),
     monitor: values['no-monitor'] ? false : monitorSpec,
