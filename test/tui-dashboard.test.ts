@@ -24,6 +24,8 @@ test('the dashboard in a real terminal: figures on screen, survives resizes, q s
   const tmux = new Tmux();
   try {
     tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} run ${profile} --db ${db}; echo $? > ${exitFile}; sleep 60`);
+    await tmux.waitFor(/warm-up 1s at 8 VUs \(not in the results\)/); // the event log keeps it
+    await tmux.waitFor(/\[RUNNING\]/);
     const screen = await tmux.waitFor(/target CPU \d+(\.\d)?%/);
     assert.match(screen, /p99 \d+(\.\d+)?ms/);
     assert.match(screen, /throughput [\d,]+ req\/s/);

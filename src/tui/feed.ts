@@ -39,6 +39,7 @@ export class RunFeed {
   private run: RunRow;
   private lastT = -1;
   private lastSampleAt = 0;
+  private warmupAt: number | undefined;
   private lastEventId = 0;
   private requests = 0;
   private errors = 0;
@@ -100,6 +101,7 @@ export class RunFeed {
       .all(this.lastEventId, this.run.id, this.run.monitor_id ?? -1, this.run.started_at) as { id: number; at: number; kind: string; message: string }[];
     for (const e of events) {
       this.lastEventId = e.id;
+      if (e.kind === 'warmup') this.warmupAt = e.at;
       if (e.kind === 'monitor-started' || e.kind === 'monitor-stopped') continue;
       push(this.s.log, `${new Date(e.at).toISOString().slice(11, 19)} ${e.message}`);
     }
@@ -140,6 +142,8 @@ export class RunFeed {
       stageCount: plan.stages.length,
       plannedLevel: point.level * controls.factor,
       paused: controls.paused,
+      // The run's start moves past the warm-up event once the clock starts.
+      warmingUp: running && this.warmupAt !== undefined && this.warmupAt >= this.run.started_at,
       factor: controls.factor,
       ...this.s,
       latest: {

@@ -16,6 +16,8 @@ export interface DashboardSnapshot {
   stageCount: number;
   plannedLevel: number;
   paused: boolean;
+  /** The warm-up is running: the clock (and the figures) have not started yet. */
+  warmingUp: boolean;
   factor: number;
   /** Per-second series, oldest first, at most the last `window` seconds. */
   t: number[];

@@ -33,7 +33,7 @@ export function progressBar(fraction: number, width: number): string {
 }
 
 export function headerLines(s: DashboardSnapshot, width: number): string[] {
-  const state = s.status === 'running' ? (s.paused ? 'PAUSED' : 'RUNNING') : s.status.toUpperCase();
+  const state = s.status === 'running' ? (s.warmingUp ? 'WARMING UP' : s.paused ? 'PAUSED' : 'RUNNING') : s.status.toUpperCase();
   const remaining = Math.max(0, s.totalMs - s.elapsedMs);
   const nudge = s.factor !== 1 ? ` (×${num(s.factor, 1)} of plan)` : '';
   return [
