@@ -8,6 +8,9 @@ export interface OpenResult {
   rate: number;
   achieved: number;
   p99Ms: number;
+  /** strain only: its own verdict that the generator was the limit. */
+  saturated?: boolean;
+  dropped?: number;
 }
 
 const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => existsSync(p));
@@ -16,7 +19,7 @@ const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => existsSync(p));
  * Open model at fixed rates: strain (latency from intended start) against autocannon's rate
  * mode and hey's per-worker QPS, same target. Achieved rate and p99 side by side.
  */
-export async function benchOpenModel(rates = [1000, 5000], seconds = 8): Promise<OpenResult[]> {
+export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOnlyRates = [10_000, 20_000, 40_000, 80_000]): Promise<OpenResult[]> {
   const target = await startBenchTarget();
   const dir = tempDir();
   const out: OpenResult[] = [];
@@ -25,9 +28,7 @@ export async function benchOpenModel(rates = [1000, 5000], seconds = 8): Promise
       const profile = writeFile(dir, `open-${rate}.yaml`, [
         'name: bench-open', 'kind: load', `target: ${target.url}`, `load: { model: open, rate: ${rate}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
       ].join('\n'));
-      const [c1, ...a1] = pinned(1, [process.execPath, STRAIN, 'run', profile, '--no-tui', '--json', '--no-monitor', '--db', join(dir, 'o.db')]);
-      const s = JSON.parse((await run(c1, a1)).stdout);
-      out.push({ tool: 'strain', rate, achieved: s.throughput, p99Ms: s.latencyMs.p99 });
+      out.push(await strainOpen(profile, dir, rate));
       await sleep(500);
       const [c2, ...a2] = pinned(1, [process.execPath, join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '-c', '50', '-d', String(seconds), '-R', String(rate), '-j', target.url]);
       const j = JSON.parse((await run(c2, a2)).stdout);
@@ -40,8 +41,22 @@ export async function benchOpenModel(rates = [1000, 5000], seconds = 8): Promise
         await sleep(500);
       }
     }
+    // Above the rates the peers are compared at: where strain's own limit lies, and whether it says so.
+    for (const rate of strainOnlyRates) {
+      const profile = writeFile(dir, `open-${rate}.yaml`, [
+        'name: bench-open', 'kind: load', `target: ${target.url}`, `load: { model: open, rate: ${rate}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
+      ].join('\n'));
+      out.push(await strainOpen(profile, dir, rate));
+      await sleep(500);
+    }
   } finally {
     target.stop();
   }
   return out;
+}
+
+async function strainOpen(profile: string, dir: string, rate: number): Promise<OpenResult> {
+  const [cmd, ...args] = pinned(1, [process.execPath, STRAIN, 'run', profile, '--no-tui', '--json', '--no-monitor', '--db', join(dir, 'o.db')]);
+  const s = JSON.parse((await run(cmd, args)).stdout);
+  return { tool: 'strain', rate, achieved: s.throughput, p99Ms: s.latencyMs.p99, saturated: s.generator.saturated, dropped: s.dropped };
 }

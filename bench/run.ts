@@ -20,7 +20,16 @@ const benches: Record<string, () => Promise<string>> = {
   },
   open: async () => {
     const results = await benchOpenModel();
-    return ['open model, fixed rates, same target:', ...results.map((r) => `  ${r.tool.padEnd(14)} rate ${fmt(r.rate).padStart(6)}/s  achieved ${fmt(r.achieved).padStart(6)}/s  p99 ${r.p99Ms.toFixed(2)} ms`)].join('\n');
+    const line = (r: (typeof results)[number]) => `  ${r.tool.padEnd(14)} rate ${fmt(r.rate).padStart(6)}/s  achieved ${fmt(r.achieved).padStart(6)}/s (${((r.achieved / r.rate) * 100).toFixed(1)}%)  p99 ${r.p99Ms.toFixed(2)} ms` +
+      (r.saturated === undefined ? '' : `  ${r.saturated ? 'generator-saturated' : 'not saturated'}, dropped ${fmt(r.dropped ?? 0)}`);
+    const ratios = [...new Set(results.map((r) => r.rate))].flatMap((rate) => {
+      const s = results.find((r) => r.rate === rate && r.tool === 'strain');
+      const h = results.find((r) => r.rate === rate && r.tool === 'hey -q');
+      return s && h ? [`  at ${fmt(rate)}/s strain p99 / hey p99 = ${(s.p99Ms / h.p99Ms).toFixed(2)} (target <= 2)`] : [];
+    });
+    const held = results.filter((r) => r.tool === 'strain' && r.achieved >= 0.99 * r.rate && !r.saturated).map((r) => r.rate);
+    return ['open model, fixed rates, same target:', ...results.map(line), ...ratios,
+      `  strain held >= 99% of the intended rate without saturating up to ${held.length ? fmt(Math.max(...held)) : 'none'}/s of those tried`].join('\n');
   },
   memory: async () => {
     // MINUTES=N shortens it for a quick look; the target is judged on the full 30 minutes.

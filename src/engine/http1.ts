@@ -99,8 +99,13 @@ export function parseHead(text: string, allHeaders: boolean): HeadFacts | undefi
     const colon = text.indexOf(':', start);
     if (colon < 0 || colon > end) continue;
     const nameLength = colon - start;
-    // Only a few names matter; skip the lowercase copy for every other length.
-    if (!allHeaders && nameLength !== 14 && nameLength !== 17 && nameLength !== 10) continue;
+    // Only a few names matter (content-length, transfer-encoding, connection, set-cookie):
+    // skip the lowercase copy for every other length and first letter.
+    if (!allHeaders) {
+      if (nameLength !== 14 && nameLength !== 17 && nameLength !== 10) continue;
+      const first = text.charCodeAt(start) | 0x20;
+      if (first !== 99 && first !== 116 && first !== 115) continue; // c, t, s
+    }
     const name = text.slice(start, colon).toLowerCase();
     const value = text.slice(colon + 1, end).trim();
     if (name === 'content-length') {
@@ -367,7 +372,8 @@ export class Http1Pool {
       }
       if (req.reusable) req.wire = wire;
     }
-    const closeAfter = /close/i.test(req.headers.connection ?? '');
+    req.closeAfter ??= /close/i.test(req.headers.connection ?? '');
+    const closeAfter = req.closeAfter;
     this.enqueue({
       wire, isHead: req.method === 'HEAD', idempotent: IDEMPOTENT.has(req.method), closeAfter,
       timeoutMs: req.timeoutMs, deadline: 0, done, keepBody: keep === 'body', keepHeaders: keep !== 'status', retried: false,

@@ -96,6 +96,10 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
     const step = steps[stepIndex++];
     const afterStep = () => {
       const pause = thinkMs(step.think, ctx.random);
+      if (pause === 0 && stepIndex >= steps.length) {
+        done(false); // the iteration's last step: no clock read for a next step
+        return;
+      }
       if (pause > 0 && !ctx.isStopping()) {
         setTimeout(() => {
           origin = ctx.clock();

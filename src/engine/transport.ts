@@ -12,6 +12,8 @@ export interface PreparedRequest {
   /** Sent unchanged every time (a fixed step): its bytes are built once and kept in `wire`. */
   reusable?: boolean;
   wire?: Buffer;
+  /** The request asks for connection: close (worked out once for a reusable request). */
+  closeAfter?: boolean;
 }
 
 /** How much of a response the caller reads: set-cookie only, every header, or headers and body. */
