@@ -211,7 +211,7 @@ class Connection {
             this.partial = Buffer.from(buf.subarray(off)); // the read buffer is reused
             return;
           }
-          const facts = parseHead(buf.toString('latin1', off, end), this.job.keepHeaders);
+          const facts = this.pool.head(buf.toString('latin1', off, end), this.job.keepHeaders);
           off = end + 4;
           if (!facts || facts.status === 101) return this.fail(Outcome.other);
           if (facts.status < 200) continue; // 1xx: the real response follows
@@ -352,6 +352,24 @@ export class Http1Pool {
 
   constructor(private readonly host: string, private readonly port: number, private readonly limit: number, hostHeader?: string) {
     this.hostHeader = hostHeader ?? (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+  }
+
+  private lastHead = '';
+  private lastFacts: HeadFacts | undefined;
+
+  /**
+   * Parses a response head, reusing the last result when the head is byte-for-byte the same
+   * (a load test mostly gets the same response; the Date header changes once a second).
+   * Only heads read for their facts are shared: their header object holds set-cookie at most
+   * and is never written to.
+   */
+  head(text: string, allHeaders: boolean): HeadFacts | undefined {
+    if (allHeaders) return parseHead(text, true);
+    if (text === this.lastHead) return this.lastFacts;
+    const facts = parseHead(text, false);
+    this.lastHead = text;
+    this.lastFacts = facts;
+    return facts;
   }
 
   /** Opens every connection ahead of the run, so connecting is not measured as latency. */

@@ -8,7 +8,8 @@ import type { HttpTransport, ResponseHeaders } from './transport';
 
 /** What an iteration reports to; the Recorder implements it. */
 export interface OutcomeSink {
-  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void;
+  /** `at` is when it ended (the run clock), when the caller already read it. */
+  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number, at?: number): void;
   /** Why a step failed a check, a capture or a template ("missing {{token}}"). */
   failure(step: number, reason: string): void;
 }
@@ -116,7 +117,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       if (!ctx.isRecording()) return;
       const end = ctx.clock();
       const has = status > 0;
-      ctx.sink.response(step.index, cls, has ? (end - measuredFrom) * 1000 : -1, has ? (end - sentAt) * 1000 : -1, bytes);
+      ctx.sink.response(step.index, cls, has ? (end - measuredFrom) * 1000 : -1, has ? (end - sentAt) * 1000 : -1, bytes, end);
     };
 
     if (step.fixed && !user.jar) {

@@ -85,8 +85,8 @@ export class Recorder {
   }
 
   /** A response (or transport failure) finished; latencies in µs, or -1 when there was no response. */
-  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number): void {
-    const now = this.o.clock();
+  response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number, at?: number): void {
+    const now = at ?? this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
     this.counts[cls]++;
     this.bytes += bytes;
