@@ -40,6 +40,7 @@ test('the dashboard in a real terminal: figures on screen, survives resizes, q s
     tmux.resize(120, 40);
     await tmux.waitFor(/target RSS \d/);
 
+    await tmux.waitFor(/elapsed 0:0[3-9]/); // a few measured seconds, so the stored run has intervals
     const pressed = Date.now();
     tmux.keys('q');
     await waitFor(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 5000, 'strain to exit after q');

@@ -1,4 +1,4 @@
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import type { ThinkTime } from '../profiles/types';
 import { Outcome, type OutcomeClass } from './outcome';
 import type { DataFeeder } from './scenario/feeder';
@@ -62,7 +62,9 @@ export function thinkMs(think: ThinkTime, random: () => number): number {
 function storeCookies(user: User, headers: ResponseHeaders | undefined, href: string): void {
   const set = headers?.['set-cookie'];
   if (!set) return;
-  user.jar ??= new CookieJar();
+  // tough-cookie loads with the first cookie a run sees, not at every start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  user.jar ??= new (require('tough-cookie') as typeof import('tough-cookie')).CookieJar();
   for (const cookie of Array.isArray(set) ? set : [set]) user.jar.setCookieSync(cookie, href, { ignoreError: true });
 }
 

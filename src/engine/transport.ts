@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { Http1Pool } from './http1';
 import { classifyError, classifyStatus, type OutcomeClass } from './outcome';
 
@@ -67,7 +67,10 @@ interface OriginPool {
 class UndiciOriginPool implements OriginPool {
   private readonly pool: Pool;
   constructor(origin: string, connections: number) {
-    this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+    // Loaded only for HTTPS: plain-HTTP runs should not pay for undici at start-up.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool: UndiciPool } = require('undici') as typeof import('undici');
+    this.pool = new UndiciPool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
   }
   send(req: PreparedRequest, done: Completion, keep: Keep): void {
     this.pool.dispatch(

@@ -10,7 +10,7 @@ import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../ar
 import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
-import { startLiveDashboard, type LiveDashboard } from '../../tui/live';
+import type { LiveDashboard } from '../../tui/live';
 
 export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
 
@@ -85,6 +85,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       },
       onStart: (runId, engine) => {
         if (useTui) {
+          // Loaded only when drawn: blessed and its charts cost start-up time plain runs do not need.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const { startLiveDashboard } = require('../../tui/live') as typeof import('../../tui/live');
           dashboard = startLiveDashboard(db, runId, engine, () => controller.abort('q'));
           return;
         }
