@@ -13,7 +13,9 @@ export interface MemoryResult {
   rssWarmMB: number;
   rssEndMB: number;
   rssMaxAfterWarmMB: number;
-  samples: { atS: number; rssMB: number }[];
+  samples: { atS: number; rssMB: number; dbBytes: number }[];
+  /** Growth of the database from the first minute to the end, per hour (the WAL's fixed size left out). */
+  dbGrowthPerHour: number;
   dbBytes: number;
   dbBytesPerHour: number;
   dbBytesPerMillionRequests: number;
@@ -57,11 +59,11 @@ export async function benchMemory(minutes: number, log: (line: string) => void):
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   const started = Date.now();
-  const samples: { atS: number; rssMB: number }[] = [];
+  const samples: { atS: number; rssMB: number; dbBytes: number }[] = [];
   const timer = setInterval(() => {
     const rss = rssMBOf(child.pid!);
     if (rss === undefined) return;
-    const sample = { atS: Math.round((Date.now() - started) / 1000), rssMB: rss };
+    const sample = { atS: Math.round((Date.now() - started) / 1000), rssMB: rss, dbBytes: dbBytesOf(db) };
     samples.push(sample);
     if (sample.atS % 60 < 10) log(`  ${sample.atS}s: RSS ${rss} MB, database ${(dbBytesOf(db) / 1e6).toFixed(2)} MB`);
   }, 10_000);
@@ -84,5 +86,6 @@ export async function benchMemory(minutes: number, log: (line: string) => void):
     dbBytes,
     dbBytesPerHour: dbBytes / hours,
     dbBytesPerMillionRequests: dbBytes / (summary.requests / 1e6),
+    dbGrowthPerHour: warm.length > 1 ? ((warm[warm.length - 1].dbBytes - warm[0].dbBytes) / (warm[warm.length - 1].atS - warm[0].atS)) * 3600 : NaN,
   };
 }

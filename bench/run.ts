@@ -39,7 +39,7 @@ const benches: Record<string, () => Promise<string>> = {
     return [
       `generator at full rate for ${r.minutes} min against ${r.target}: ${fmt(r.requests)} requests (${fmt(r.throughput)}/s)`,
       `  RSS of strain: ${r.rssWarmMB} MB at 60 s, ${r.rssEndMB} MB at the end, at most ${r.rssMaxAfterWarmMB} MB after the first minute (end/warm ${(r.rssEndMB / r.rssWarmMB).toFixed(3)})`,
-      `  database: ${mb(r.dbBytes)} MB, ${mb(r.dbBytesPerHour)} MB per hour of run (target < 50), ${mb(r.dbBytesPerMillionRequests)} MB per million requests`,
+      `  database: ${mb(r.dbBytes)} MB with its WAL, ${mb(r.dbBytesPerHour)} MB per hour of run; growth after the first minute ${mb(r.dbGrowthPerHour)} MB per hour (target < 50); ${mb(r.dbBytesPerMillionRequests)} MB per million requests`,
     ].join('\n');
   },
   monitor: async () => {

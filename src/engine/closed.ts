@@ -59,7 +59,9 @@ export class ClosedExecutor implements Executor {
   private adjust(): void {
     if (this.stopped) return;
     this.targetVus = Math.round(this.ctx.plan(this.ctx.clock() - this.ctx.t0).level * this.factor);
-    for (let id = 0; id < this.targetVus; id++) if (!this.running[id]) this.spawn(id);
+    // Under worker threads each runs the VU ids of its shard, so the total is exact at every level.
+    const { index, of } = this.ctx.shard;
+    for (let id = index; id < this.targetVus; id += of) if (!this.running[id]) this.spawn(id);
   }
 
   private spawn(id: number): void {

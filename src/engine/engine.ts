@@ -4,7 +4,8 @@ import type { ResolvedProfile } from '../profiles/types';
 import { Recorder } from '../recorder/recorder';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink } from '../recorder/types';
-import type { Executor, ExecutorContext } from './executor';
+import type { Executor, ExecutorContext, Shard } from './executor';
+import { WorkerFleet } from './workers';
 import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
@@ -38,6 +39,10 @@ export interface WarmupResult {
 
 export interface EngineOptions {
   sinks: IntervalSink[];
+  /** Set inside a worker thread: this engine runs that share of the load and never splits again. */
+  shard?: Shard;
+  /** Called after connecting and warming up, just before the clock starts (a worker waits for the others here). */
+  beforeClock?: (warmup: WarmupResult | undefined) => Promise<void>;
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
   now?: () => number;
@@ -59,6 +64,8 @@ export class Engine extends EventEmitter {
   readonly recorder: Recorder;
   private readonly transport: HttpTransport;
   private readonly executor: Executor;
+  /** Set when the load is split across worker threads: then it is the executor. */
+  private readonly fleet: WorkerFleet | undefined;
   private readonly clock: () => number;
   private readonly now: () => number;
   private t0: number;
@@ -74,7 +81,7 @@ export class Engine extends EventEmitter {
   private resolveStop: (() => void) | undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.resolveStop = resolve));
 
-  constructor(private readonly profile: ResolvedProfile, options: EngineOptions) {
+  constructor(private readonly profile: ResolvedProfile, private readonly options: EngineOptions) {
     super();
     this.clock = options.clock ?? (() => performance.now());
     this.now = options.now ?? Date.now;
@@ -86,7 +93,9 @@ export class Engine extends EventEmitter {
     const random = options.random ?? Math.random;
     const prepared = prepareScenarios(this.transport, profile.setup, profile.scenarios);
     this.stepNames = prepared.stepNames;
-    const feeder = profile.data ? new DataFeeder(profile.data.file, profile.data.mode, random) : undefined;
+    const shard = options.shard ?? { index: 0, of: 1 };
+    const split = profile.workers > 1 && !options.shard;
+    const feeder = profile.data && !split ? new DataFeeder(profile.data.file, profile.data.mode, random, shard) : undefined;
     this.recorder = new Recorder({
       steps: prepared.stepNames,
       clock: this.clock,
@@ -96,6 +105,7 @@ export class Engine extends EventEmitter {
       separateServiceLatency: profile.model === 'open',
       inFlight: () => this.executor.inFlight(),
       sinks: options.sinks,
+      ...(split ? { mergeParts: profile.workers } : {}),
     });
     const iteration: IterationContext = {
       transport: this.transport,
@@ -119,8 +129,10 @@ export class Engine extends EventEmitter {
       t0: this.t0,
       maxInFlight: profile.maxInFlight,
       users: [],
+      shard,
     };
-    this.executor = executors[profile.model](this.executorContext);
+    this.fleet = split ? new WorkerFleet(profile, this.recorder, options.env ?? process.env, (reason, detail) => this.stop(reason, detail)) : undefined;
+    this.executor = this.fleet ?? executors[profile.model](this.executorContext);
   }
 
   /** Milliseconds since the run started. */
@@ -129,6 +141,11 @@ export class Engine extends EventEmitter {
   }
 
   describeLevel(): string {
+    if (this.fleet) {
+      const level = planAt(this.profile.stages, this.elapsedMs()).level * this.factor;
+      const unit = this.profile.model === 'closed' ? `${Math.round(level)} VUs` : `${Math.round(level)}/s`;
+      return `${unit} on ${this.profile.workers} workers${this.paused ? ' (paused)' : ''}`;
+    }
     return this.executor.describeLevel();
   }
 
@@ -149,16 +166,24 @@ export class Engine extends EventEmitter {
 
   /** Pauses or resumes the load (interactive runs); recorded as a 'control' event. */
   togglePause(): boolean {
-    this.paused = !this.paused;
-    this.executor.setPaused(this.paused);
+    this.setPaused(!this.paused);
     this.emit('control', { at: this.now(), action: this.paused ? 'pause' : 'resume', factor: this.factor });
     return this.paused;
   }
 
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.executor.setPaused(paused);
+  }
+
+  setFactor(factor: number): void {
+    this.factor = factor;
+    this.executor.setFactor(factor);
+  }
+
   /** Nudges the level by ±10% of plan from now on; recorded as a 'control' event. */
   nudge(direction: 1 | -1): number {
-    this.factor = Math.max(0.1, Math.round((this.factor + direction * 0.1) * 10) / 10);
-    this.executor.setFactor(this.factor);
+    this.setFactor(Math.max(0.1, Math.round((this.factor + direction * 0.1) * 10) / 10));
     this.emit('control', { at: this.now(), action: direction > 0 ? 'level-up' : 'level-down', factor: this.factor });
     return this.factor;
   }
@@ -168,13 +193,27 @@ export class Engine extends EventEmitter {
     if (this.stopping) return;
     this.stopReason = reason;
     this.stopDetail = detail;
+    this.emit('stopping', { reason, detail });
     this.executor.stop(); // no new iterations from now on, even before finish() runs
     this.resolveStop?.();
   }
 
   async run(): Promise<EngineResult> {
-    const connections = await this.openConnections();
-    const warmup = this.profile.warmupMs > 0 && !this.stopping ? await this.warmUp(connections) : undefined;
+    let warmup: WarmupResult | undefined;
+    if (this.fleet) {
+      if (this.profile.warmupMs > 0) {
+        this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level: warmupLevel(this.profile.stages, this.profile.model) });
+      }
+      this.fleet.launch();
+      await Promise.race([this.fleet.whenReady(), this.stopRequested]);
+      const merged = this.fleet.warmup();
+      // Each worker reports the whole plan's level (it takes its shard of it): the level is the plan's.
+      warmup = merged && { ...merged, level: warmupLevel(this.profile.stages, this.profile.model) };
+    } else {
+      const connections = await this.openConnections();
+      warmup = this.profile.warmupMs > 0 && !this.stopping ? await this.warmUp(connections) : undefined;
+      await this.options.beforeClock?.(warmup);
+    }
     // The clock starts now: connecting and warming up are never part of the results.
     this.t0 = this.clock();
     this.startedAt = this.now();
@@ -261,11 +300,17 @@ export class Engine extends EventEmitter {
     this.stopping = true;
     if (this.planTimer) clearInterval(this.planTimer);
     this.executor.stop();
-    const deadline = this.clock() + this.profile.gracefulStopMs;
-    while (this.executor.inFlight() > 0 && this.clock() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    let interrupted: number;
+    if (this.fleet) {
+      // Each worker drains its own in-flight iterations, then hands over its last interval.
+      interrupted = await this.fleet.finished(this.profile.gracefulStopMs + WORKER_HANDOVER_MS);
+    } else {
+      const deadline = this.clock() + this.profile.gracefulStopMs;
+      while (this.executor.inFlight() > 0 && this.clock() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      interrupted = this.executor.inFlight();
     }
-    const interrupted = this.executor.inFlight();
     this.recording = false;
     this.recorder.finish();
     await this.transport.destroy().catch(() => undefined);
@@ -281,6 +326,8 @@ export class Engine extends EventEmitter {
 
 /** The open model pre-opens at most this many connections; more open as the load needs them. */
 const OPEN_MODEL_PREOPEN = 100;
+/** Time past the graceful stop for worker threads to send their last figures. */
+const WORKER_HANDOVER_MS = 3000;
 /** How long warm-up iterations still in flight may take before the clock starts anyway. */
 const WARMUP_DRAIN_MS = 2000;
 

@@ -3,6 +3,12 @@ import type { IterationContext, User } from './iteration';
 import type { PlanPoint } from './plan';
 import type { Stage } from '../profiles/types';
 
+/** A worker's share: VU ids and arrivals whose number modulo `of` is `index`. */
+export interface Shard {
+  index: number;
+  of: number;
+}
+
 /** What every load model gets from the engine. */
 export interface ExecutorContext {
   iteration: IterationContext;
@@ -13,6 +19,8 @@ export interface ExecutorContext {
   /** clock() value at the run start. */
   t0: number;
   maxInFlight: number;
+  /** This engine's share of the load when worker threads split it (index of `of`). */
+  shard: Shard;
   /** Closed-model users by VU index, shared by the warm-up and the run so setup runs once per VU. */
   users: User[];
 }

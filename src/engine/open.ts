@@ -72,7 +72,13 @@ export class OpenExecutor implements Executor {
     if (this.stopped || this.paused) return;
     const { clock, t0, recorder, maxInFlight } = this.ctx;
     const now = clock();
+    const { index, of } = this.ctx.shard;
     while (this.nextAt !== undefined && t0 + this.nextAt <= now) {
+      // Under worker threads each takes every of-th arrival of the one schedule: interleaved, exact.
+      if (this.arrivals++ % of !== index) {
+        this.nextAt = this.schedule.next();
+        continue;
+      }
       recorder.arrivalOffered();
       if (this.running >= maxInFlight) {
         recorder.arrivalDropped();
@@ -81,7 +87,7 @@ export class OpenExecutor implements Executor {
         recorder.iterationStarted();
         recorder.scheduleLate(now - (t0 + this.nextAt));
         // Every arrival is a new user: its own cookies and variables, its setup first.
-        const user = new User(++this.arrivals, this.ctx.iteration.env, this.ctx.iteration.random);
+        const user = new User(this.arrivals, this.ctx.iteration.env, this.ctx.iteration.random);
         runIteration(this.ctx.iteration, user, t0 + this.nextAt, this.finished);
       }
       this.nextAt = this.schedule.next();

@@ -11,6 +11,7 @@ export interface ProfileOverrides {
   target?: string;
   duration?: string;
   warmup?: string;
+  workers?: number;
   vus?: number;
   rate?: number;
   /** --monitor SPEC (already parsed), or false for --no-monitor. */
@@ -34,6 +35,7 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   if (o.rate !== undefined) Object.assign(load, { model: 'open', rate: o.rate, vus: undefined });
   if (o.duration !== undefined && (kind === 'load' || kind === 'soak')) load.duration = o.duration;
   if (o.warmup !== undefined) load.warmup = o.warmup;
+  if (o.workers !== undefined) load.workers = o.workers;
   for (const key of Object.keys(load)) if (load[key] === undefined) delete load[key];
   doc.load = load;
   return doc;

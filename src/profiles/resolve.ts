@@ -5,6 +5,7 @@ import { compileJson, compileTemplate } from '../engine/scenario/template';
 import { kindExpanders } from './kinds';
 import { monitorPlanFrom } from './monitor-spec';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import type {
   Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
@@ -53,6 +54,7 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
       maxInFlight,
       connections: user.load.connections ?? (model === 'closed' ? Math.max(1, Math.ceil(peakLevel)) : maxInFlight),
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
+      workers: user.load.workers ?? defaultWorkers(target),
       warmupMs: parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!,
       setup,
       scenarios,
@@ -190,4 +192,15 @@ export function capStages(stages: Stage[], capMs: number): Stage[] {
     elapsed += durationMs;
   }
   return out;
+}
+
+/**
+ * Worker threads when the profile does not say: a loopback target shares this machine's
+ * cores, so one (the main thread); a remote one gets every core but one (kept for storage,
+ * the dashboard and the monitor).
+ */
+export function defaultWorkers(target: string): number {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return loopback ? 1 : Math.max(1, availableParallelism() - 1);
 }

@@ -41,7 +41,7 @@ function threshold(pattern: string) {
 }
 
 /** Keys of `load` that every kind accepts. */
-const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop', 'warmup'];
+const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop', 'warmup', 'workers'];
 /** Keys of `load` each kind accepts on top of the common ones. */
 export const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; required: string[] }> = {
   load: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
@@ -201,6 +201,7 @@ export const profileSchema = {
         maxInFlight: { $ref: '#/$defs/positiveInteger', description: 'Open model: iterations in flight before new arrivals are dropped.' },
         connections: { $ref: '#/$defs/positiveInteger', description: 'Keep-alive connections to the target (default: VUs, or maxInFlight).' },
         gracefulStop: { $ref: '#/$defs/duration', description: 'Time in-flight requests get to finish at the end.' },
+        workers: { $ref: '#/$defs/positiveInteger', description: 'Worker threads generating the load, their histograms added exactly (default: 1 against a loopback target, which needs the other cores; otherwise one per core but one).' },
         warmup: { $ref: '#/$defs/duration', description: 'Load at the starting level before the clock starts, shown apart and never in the results (default 1s, or 0s when the profile has setup steps or a data file; 0s for none).' },
       },
     },

@@ -22,6 +22,7 @@ export interface UserLoad {
   connections?: number;
   gracefulStop?: string;
   warmup?: string;
+  workers?: number;
 }
 
 export interface UserRequest {
@@ -166,6 +167,8 @@ export interface ResolvedProfile {
   gracefulStopMs: number;
   /** Load run before the clock starts, recorded apart (0: none). */
   warmupMs: number;
+  /** Worker threads generating the load (1: the main thread does). */
+  workers: number;
   setup: ResolvedStep[];
   scenarios: ResolvedScenario[];
   /** Absolute path of the CSV feeder, if any. */

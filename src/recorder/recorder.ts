@@ -2,10 +2,10 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { defaults } from '../defaults';
 import { OUTCOME_COUNT, isError, type OutcomeClass } from '../engine/outcome';
 import type { PlanPoint } from '../engine/plan';
-import { newLatencyHistogram, type Histogram } from './histogram';
+import { decodeHistogram, encodeHistogram, newLatencyHistogram, type Histogram } from './histogram';
 import { RunTotals } from './totals';
 import { StepStats, type StepSummary } from './steps';
-import type { IntervalSink, IntervalSnapshot } from './types';
+import type { IntervalPart, IntervalSink, IntervalSnapshot } from './types';
 
 export interface RecorderOptions {
   /** Names of every step (setup first), indexed as the engine reports them. */
@@ -21,6 +21,11 @@ export interface RecorderOptions {
   separateServiceLatency: boolean;
   inFlight: () => number;
   sinks: IntervalSink[];
+  /**
+   * Worker threads send this many parts per interval (ingest()); the recorder merges them and
+   * records nothing itself. Absent: requests are recorded here (response()).
+   */
+  mergeParts?: number;
 }
 
 /**
@@ -74,6 +79,7 @@ export class Recorder {
     this.o.startedAt = startedAt;
     this.intervalEnd = startClock + this.intervalMs;
     this.cpuAt = process.cpuUsage();
+    if (this.o.mergeParts) return; // intervals close when the workers' parts arrive
     this.lag.enable();
     this.timer = setInterval(() => this.tick(), Math.min(250, this.intervalMs));
     this.timer.unref();
@@ -131,12 +137,63 @@ export class Recorder {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.o.mergeParts) {
+      // Whatever parts arrived for the last intervals (a worker may end a moment early).
+      for (const index of [...this.parts.keys()].sort((a, b) => a - b)) this.publishMerged(index);
+      return;
+    }
     if (this.timer) clearInterval(this.timer);
     const now = this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
     const partialMs = now - (this.intervalEnd - this.intervalMs);
     if (partialMs > 1 || this.hasData()) this.emit(Math.max(partialMs, 1));
     this.lag.disable();
+  }
+
+  private readonly parts = new Map<number, IntervalPart[]>();
+
+  /** A worker's part of an interval; intervals are published in order once every part is in. */
+  ingest(part: IntervalPart): void {
+    const parts = this.parts.get(part.index) ?? [];
+    parts.push(part);
+    this.parts.set(part.index, parts);
+    while ((this.parts.get(this.index)?.length ?? 0) >= this.o.mergeParts!) this.publishMerged(this.index);
+  }
+
+  /** Encodes an interval for the main thread (worker side). */
+  static partOf(i: IntervalSnapshot): IntervalPart {
+    return {
+      index: i.index, durationMs: i.durationMs, counts: [...i.counts], offered: i.offered, started: i.started, dropped: i.dropped,
+      bytes: i.bytes, latency: encodeHistogram(i.latency),
+      ...(i.serviceLatency !== i.latency ? { serviceLatency: encodeHistogram(i.serviceLatency) } : {}),
+      generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight,
+    };
+  }
+
+  private publishMerged(index: number): void {
+    const parts = this.parts.get(index) ?? [];
+    this.parts.delete(index);
+    let lag = 0;
+    let scheduleLag = 0;
+    let inFlight = 0;
+    let durationMs = 0;
+    for (const p of parts) {
+      for (let c = 0; c < OUTCOME_COUNT; c++) this.counts[c] += p.counts[c];
+      this.offered += p.offered;
+      this.started += p.started;
+      this.dropped += p.dropped;
+      this.bytes += p.bytes;
+      this.latency.add(decodeHistogram(p.latency));
+      if (this.serviceLatency !== this.latency) this.serviceLatency.add(decodeHistogram(p.serviceLatency ?? p.latency));
+      lag = Math.max(lag, p.generatorLagMs);
+      scheduleLag = Math.max(scheduleLag, p.scheduleLagMs);
+      inFlight += p.inFlight;
+      durationMs = Math.max(durationMs, p.durationMs);
+    }
+    this.scheduleLag = scheduleLag;
+    this.index = index;
+    this.intervalEnd = this.o.startClock + (index + 1) * this.intervalMs;
+    this.emit(durationMs || this.intervalMs, { lagMs: lag, inFlight });
   }
 
   private hasData(): boolean {
@@ -157,7 +214,7 @@ export class Recorder {
     }
   }
 
-  private emit(durationMs: number): void {
+  private emit(durationMs: number, merged?: { lagMs: number; inFlight: number }): void {
     const start = this.intervalEnd - this.intervalMs;
     const plan = this.o.plan(start - this.o.startClock + durationMs / 2);
     let requests = 0;
@@ -181,10 +238,10 @@ export class Recorder {
       bytes: this.bytes,
       latency: this.latency,
       serviceLatency: this.serviceLatency,
-      generatorLagMs: lagBeyondResolutionMs(this.lag.max),
+      generatorLagMs: merged ? merged.lagMs : lagBeyondResolutionMs(this.lag.max),
       scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
       generatorCpuPct: this.cpuPercent(durationMs),
-      inFlight: this.o.inFlight(),
+      inFlight: merged ? merged.inFlight : this.o.inFlight(),
     };
     this.totals.add(snapshot);
     for (const sink of this.o.sinks) sink.onInterval(snapshot);

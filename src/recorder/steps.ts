@@ -1,5 +1,5 @@
 import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../engine/outcome';
-import { latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from './histogram';
+import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from './histogram';
 
 const MAX_REASONS = 20;
 
@@ -14,6 +14,13 @@ export interface StepSummary {
   failures: { reason: string; count: number }[];
 }
 
+/** A step's figures as a worker thread hands them over at the end of a run. */
+export interface StepPart {
+  counts: number[];
+  latency: string;
+  reasons: [string, number][];
+}
+
 /** Whole-run figures of one step: a histogram, outcome counts and failure reasons. */
 export class StepStats {
   readonly counts = new Array<number>(OUTCOME_COUNT).fill(0);
@@ -24,6 +31,19 @@ export class StepStats {
 
   fail(reason: string): void {
     if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  export(): StepPart {
+    return { counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()] };
+  }
+
+  /** Adds a worker's figures: counts and reasons summed, histograms added. */
+  merge(part: StepPart): void {
+    part.counts.forEach((n, cls) => (this.counts[cls] += n));
+    this.latency.add(decodeHistogram(part.latency));
+    for (const [reason, count] of part.reasons) {
+      if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
+    }
   }
 
   /** `latency` replaces this step's own histogram when the caller holds the same figures. */

@@ -37,3 +37,23 @@ export interface IntervalSink {
   onInterval(interval: IntervalSnapshot): void;
   close?(): void | Promise<void>;
 }
+
+/**
+ * One worker thread's share of an interval, as it crosses to the main thread: counts and
+ * encoded histograms, merged there by histogram addition (never by averaging percentiles).
+ */
+export interface IntervalPart {
+  index: number;
+  durationMs: number;
+  counts: number[];
+  offered: number;
+  started: number;
+  dropped: number;
+  bytes: number;
+  latency: string;
+  /** Absent when service latency is the same histogram (closed model). */
+  serviceLatency?: string;
+  generatorLagMs: number;
+  scheduleLagMs: number;
+  inFlight: number;
+}

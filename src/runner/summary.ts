@@ -44,7 +44,7 @@ export interface RunSummary {
   /** Per step: latency, outcomes and why checks or captures failed. */
   steps: StepSummary[];
   /** saturated: strain itself was the limit for a while (see the generator-saturated finding). */
-  generator: { maxLagMs: number; saturated: boolean };
+  generator: { maxLagMs: number; saturated: boolean; workers: number };
   /** Load before the clock started: shown for honesty, never part of the figures above. */
   warmup?: WarmupSummary;
 }
@@ -130,7 +130,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     findings: s.findings,
     resources: s.resources,
     steps: s.steps,
-    generator: { maxLagMs: s.totals.maxGeneratorLagMs, saturated: s.findings.some((f) => f.kind === 'generator-saturated') },
+    generator: { maxLagMs: s.totals.maxGeneratorLagMs, saturated: s.findings.some((f) => f.kind === 'generator-saturated'), workers: s.profile.workers },
     ...(s.warmup ? { warmup: warmupSummary(s.warmup) } : {}),
   };
 }

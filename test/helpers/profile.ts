@@ -19,6 +19,7 @@ export function profile(target: string, o: Partial<ResolvedProfile> & { level?: 
     connections: Math.max(1, o.level ?? 5),
     gracefulStopMs: 2000,
     warmupMs: 0,
+    workers: 1,
     setup: [],
     scenarios: [{ name: 'default', weight: 1, steps: [step()] }],
     thresholds: [],

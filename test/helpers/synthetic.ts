@@ -14,7 +14,7 @@ export function synthesizeRun(db: Db, hours: number, options: { name?: string; p
   const plan: ResolvedProfile = {
     name: options.name ?? 'overnight-soak', description: '', kind: 'soak', target: 'http://127.0.0.1:3000', model: 'open',
     stages: [{ name: 'ramp-up', durationMs: 300_000, from: 0, to: 100 }, { name: 'hold', durationMs: seconds * 1000 - 300_000, from: 100, to: 100 }],
-    totalDurationMs: seconds * 1000, maxInFlight: 1000, connections: 1000, gracefulStopMs: 5000, warmupMs: 0,
+    totalDurationMs: seconds * 1000, maxInFlight: 1000, connections: 1000, gracefulStopMs: 5000, warmupMs: 0, workers: 1,
     setup: [],
     scenarios: [{ name: 'default', weight: 1, steps: [{ name: 'GET /', method: 'GET', path: '/', headers: {}, body: undefined, timeoutMs: 10_000, think: { kind: 'none' } }] }],
     thresholds: [{ name: 'latency.p95', condition: '< 50ms', op: '<', value: 50, abortOnFail: false, delayAbortEvalMs: 5000 }],

@@ -12,7 +12,7 @@ import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 import type { LiveDashboard } from '../../tui/live';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
 
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
@@ -38,6 +38,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     target: { type: 'string' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    workers: { type: 'string' },
     vus: { type: 'string' },
     rate: { type: 'string' },
     db: { type: 'string' },
@@ -60,6 +61,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     target: values.target,
     duration: values.duration,
     warmup: values.warmup,
+    workers: positiveInt(values.workers, 'workers'),
     vus: positiveInt(values.vus, 'vus'),
     rate: positiveNumber(values.rate, 'rate'),
     monitor: values['no-monitor'] ? false : monitorSpec,

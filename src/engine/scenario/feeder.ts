@@ -7,14 +7,20 @@ export class DataFeeder {
   private readonly rows: Record<string, string>[];
   private next_ = 0;
   private used = 0;
+  private readonly totalRows: number;
 
-  constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number) {
-    this.rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-    if (this.rows.length === 0) throw new Error(`data file ${file} has a header but no rows`);
+  /** `shard`: under worker threads each takes the rows whose number modulo `of` is `index`, so unique stays unique. */
+  constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number, shard = { index: 0, of: 1 }) {
+    const all = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    if (all.length === 0) throw new Error(`data file ${file} has a header but no rows`);
+    const mine = shard.of > 1 ? all.filter((_, i) => i % shard.of === shard.index) : all;
+    // More workers than rows: a unique feeder's share may be empty; the others share every row.
+    this.rows = mine.length > 0 || mode === 'unique' ? mine : all;
+    this.totalRows = all.length;
   }
 
   get columns(): string[] {
-    return Object.keys(this.rows[0]);
+    return Object.keys(this.rows[0] ?? {});
   }
 
   /** The next row, or undefined once a unique feeder has given every row. */
@@ -28,6 +34,6 @@ export class DataFeeder {
   }
 
   describeExhausted(): string {
-    return `data file ${this.file} ran out of rows in unique mode (all ${this.rows.length} used); the run ends here`;
+    return `data file ${this.file} ran out of rows in unique mode (all ${this.totalRows} used); the run ends here`;
   }
 }

@@ -1,0 +1,76 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeHistogram } from '../recorder/histogram';
+import { Recorder } from '../recorder/recorder';
+import { Engine } from './engine';
+import type { FromWorker, ToWorker, WorkerData } from './workers';
+
+/**
+ * One worker thread of a split run: a whole engine on its shard of the load. It reports
+ * ready after connecting and warming up, starts its clock on 'go', sends every closed
+ * interval to the main thread, and its step figures at the end.
+ */
+const data = workerData as WorkerData;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+let go: () => void = () => undefined;
+const started = new Promise<void>((resolve) => (go = resolve));
+let stoppedByMain = false;
+
+const engine = new Engine(data.profile, {
+  env: data.env,
+  shard: data.shard,
+  sinks: [{
+    onInterval: (i) => {
+      post({ type: 'interval', part: Recorder.partOf(i) });
+      post({ type: 'inflight', count: engine.inFlight() });
+    },
+  }],
+  beforeClock: async (warmup) => {
+    post({
+      type: 'ready',
+      ...(warmup ? {
+        warmup: {
+          durationMs: warmup.durationMs, level: warmup.level, connections: warmup.connections,
+          counts: [...warmup.totals.counts], latency: encodeHistogram(warmup.totals.latency), durationOfIntervalsMs: warmup.totals.durationMs,
+        },
+      } : {}),
+    });
+    await started;
+  },
+});
+
+// A stop that starts here (a unique data file ran out, say) stops every worker.
+engine.on('stopping', (s: { reason: 'aborted' | 'threshold' | 'stopped'; detail: string }) => {
+  if (!stoppedByMain) post({ type: 'stopping', reason: s.reason, detail: s.detail });
+});
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'go':
+      go();
+      break;
+    case 'stop':
+      stoppedByMain = true;
+      go(); // a stop during the warm-up must not leave the worker waiting
+      engine.stop('stopped', m.detail);
+      break;
+    case 'pause':
+      engine.setPaused(m.paused);
+      break;
+    case 'factor':
+      engine.setFactor(m.factor);
+      break;
+  }
+});
+
+engine.run().then(
+  (result) => {
+    post({ type: 'done', interrupted: result.interrupted, steps: engine.recorder.steps.map((s) => s.export()) });
+    port.close();
+  },
+  (err: Error) => {
+    post({ type: 'failed', message: err.message });
+    port.close();
+  },
+);
