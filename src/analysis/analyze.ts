@@ -3,7 +3,7 @@ import { analyzeCorrelation } from './correlation';
 import { stageWindows } from './intervals';
 import { analyzeLeak } from './leak';
 import { analyzeRecovery } from './recovery';
-import { analyzeSaturation } from './saturation';
+import { analyzeSaturation, saturationLimits } from './saturation';
 import type { AnalysisInput, Finding } from './types';
 
 /** Every finding a run supports, by its kind and the data it has. Pure: rows in, verdicts out. */
@@ -26,7 +26,7 @@ export function analyzeRun(input: AnalysisInput): Finding[] {
     const correlation = analyzeCorrelation(intervals, target);
     if (correlation) findings.push(correlation);
   }
-  const saturation = analyzeSaturation(intervals);
+  const saturation = analyzeSaturation(intervals, saturationLimits(plan.workers ?? 1));
   if (saturation) findings.push(saturation);
   return findings;
 }

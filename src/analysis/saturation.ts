@@ -1,38 +1,59 @@
 import type { IntervalRow } from '../store/runs';
 import type { Finding } from './types';
 
+export interface SaturationLimits {
+  /** Event-loop or arrival-schedule lag (ms) beyond which a second is generator-bound. */
+  lagLimitMs: number;
+  /** Generator CPU (100 = one core) at or beyond which a second is generator-bound. */
+  cpuLimitPct: number;
+  /** Seconds in a row before it counts: one slow GC pause is not saturation. */
+  minRunS: number;
+}
+
+/** Limits for a generator of `workers` threads: each thread can use at most one core. */
+export function saturationLimits(workers = 1): SaturationLimits {
+  return { lagLimitMs: 50, cpuLimitPct: 95 * workers, minRunS: 3 };
+}
+
 /**
  * The generator, not the target, was the limit when its event loop or its arrival schedule
- * fell behind for several seconds in a row: latency measured then includes strain's own delay.
+ * fell behind, or it used all the CPU it can use, for several seconds in a row: latency and
+ * throughput measured then include strain's own delay.
  */
-export function analyzeSaturation(rows: readonly IntervalRow[], lagLimitMs = 50, minRunS = 3): Finding | undefined {
+export function analyzeSaturation(rows: readonly IntervalRow[], limits: SaturationLimits = saturationLimits()): Finding | undefined {
+  const { lagLimitMs, cpuLimitPct, minRunS } = limits;
   let run = 0;
-  let seconds = 0;
+  const flagged = new Set<number>();
+  let lagSeconds = 0;
+  let cpuSeconds = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const bound = Math.max(r.generator_lag_ms, r.schedule_lag_ms) > lagLimitMs || r.generator_cpu_pct >= cpuLimitPct;
+    run = bound ? run + 1 : 0;
+    if (run >= minRunS) for (let k = i - run + 1; k <= i; k++) flagged.add(k);
+  }
   let worstLag = 0;
   let worstCpu = 0;
-  const flagged: number[] = [];
-  for (const r of rows) {
-    const lag = Math.max(r.generator_lag_ms, r.schedule_lag_ms);
-    if (lag > lagLimitMs) {
-      run++;
-      if (run === minRunS) for (let k = minRunS - 1; k >= 0; k--) flagged.push(r.t - k);
-      else if (run > minRunS) flagged.push(r.t);
-    } else run = 0;
-  }
-  for (const r of rows) {
-    if (!flagged.includes(r.t)) continue;
-    seconds++;
+  for (const i of flagged) {
+    const r = rows[i];
     worstLag = Math.max(worstLag, r.generator_lag_ms, r.schedule_lag_ms);
     worstCpu = Math.max(worstCpu, r.generator_cpu_pct);
+    if (Math.max(r.generator_lag_ms, r.schedule_lag_ms) > lagLimitMs) lagSeconds++;
+    if (r.generator_cpu_pct >= cpuLimitPct) cpuSeconds++;
   }
-  if (seconds === 0) return undefined;
+  if (flagged.size === 0) return undefined;
+  const seconds = flagged.size;
+  const why = [
+    lagSeconds > 0 ? `fell behind by up to ${Math.round(worstLag)} ms for ${lagSeconds} s` : '',
+    cpuSeconds > 0 ? `used all its CPU (up to ${Math.round(worstCpu)}%) for ${cpuSeconds} s` : '',
+  ].filter(Boolean).join(' and ');
   return {
     kind: 'generator-saturated',
     verdict: 'saturated',
     seconds,
     maxLagMs: Math.round(worstLag),
     maxCpuPct: Math.round(worstCpu),
-    atSeconds: flagged,
-    summary: `the generator, not the target, was the limit for ${seconds} s (lag up to ${Math.round(worstLag)} ms, CPU up to ${Math.round(worstCpu)}%): latency in those seconds includes strain's own delay; lower the load or add --workers`,
+    atSeconds: [...flagged].sort((a, b) => a - b).map((i) => rows[i].t),
+    summary: `the generator, not the target, was the limit for ${seconds} s (strain ${why}): latency and throughput in those seconds include strain's own delay; lower the load or add --workers`,
   };
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { join } from 'node:path';
+import { analyzeSaturation, saturationLimits } from '../src/analysis/saturation';
+import type { IntervalRow } from '../src/store/runs';
+import { strain, tempDir, writeProfile } from './helpers/cli';
+import { httpServer } from './helpers/servers';
+
+function rows(per: { lag?: number; schedule?: number; cpu?: number }[]): IntervalRow[] {
+  return per.map((p, t) => ({
+    run_id: 1, t, started_at: t * 1000, duration_ms: 1000, stage: 0, level: 1, requests: 100, errors: 0,
+    c2xx: 100, c3xx: 0, c4xx: 0, c5xx: 0, timeouts: 0, refused: 0, resets: 0, other: 0, checks: 0,
+    offered: 0, started: 0, dropped: 0, bytes: 0, in_flight: 1, p50_ms: 1, p90_ms: 1, p95_ms: 1, p99_ms: 1, max_ms: 1, mean_ms: 1,
+    generator_lag_ms: p.lag ?? 0, schedule_lag_ms: p.schedule ?? 0, generator_cpu_pct: p.cpu ?? 20, hist: null, service_hist: null,
+  }));
+}
+
+test('three seconds in a row of schedule lag or a full core are flagged; a lone pause is not', () => {
+  assert.equal(analyzeSaturation(rows([{}, { lag: 400 }, {}, { schedule: 90 }, { schedule: 90 }, {}])), undefined, 'never three in a row');
+
+  const lagged = analyzeSaturation(rows([{}, { schedule: 80 }, { lag: 120 }, { schedule: 60 }, {}, {}]))!;
+  assert.equal(lagged.seconds, 3);
+  assert.deepEqual(lagged.atSeconds, [1, 2, 3]);
+  assert.match(lagged.summary, /fell behind by up to 120 ms for 3 s/);
+
+  const busy = analyzeSaturation(rows([{ cpu: 99 }, { cpu: 98 }, { cpu: 97 }, { cpu: 99 }, { cpu: 40 }]))!;
+  assert.equal(busy.seconds, 4);
+  assert.match(busy.summary, /used all its CPU \(up to 99%\) for 4 s/);
+
+  // Two worker threads may use two cores: 150% is not saturated for them.
+  assert.equal(analyzeSaturation(rows([{ cpu: 150 }, { cpu: 150 }, { cpu: 150 }]), saturationLimits(2)), undefined);
+  assert.ok(analyzeSaturation(rows([{ cpu: 195 }, { cpu: 196 }, { cpu: 199 }]), saturationLimits(2)));
+});
+
+test('an open-model rate one thread cannot reach is reported as the generator\'s limit, not the target\'s', async () => {
+  const server = await httpServer((_req, res) => res.end('ok'));
+  const dir = tempDir();
+  try {
+    const profile = writeProfile(dir, 'flood.yaml', [
+      'name: flood', 'kind: load', `target: ${server.url}`,
+      'load: { model: open, rate: 200000, duration: 5s, warmup: 0s, maxInFlight: 100000 }',
+      'scenario: [{ request: { path: / } }]',
+    ].join('\n'));
+    const r = await strain(['run', profile, '--json', '--no-tui', '--db', join(dir, 'f.db')], { timeoutMs: 60_000 });
+    const s = JSON.parse(r.stdout);
+    assert.ok(s.throughput < 0.99 * 200_000, `achieved ${s.throughput}/s`);
+    assert.equal(s.generator.saturated, true);
+    const finding = s.findings.find((f: { kind: string }) => f.kind === 'generator-saturated');
+    assert.match(finding.summary, /the generator, not the target, was the limit/);
+  } finally {
+    await server.close();
+  }
+});
