@@ -49,6 +49,9 @@ export class Recorder {
   private cpuAt = process.cpuUsage();
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
+  private lastTickAt: number | undefined;
+  private tickLate = 0;
+  private readonly tickEveryMs: number;
 
   /** Per-step totals for the whole run (latency and outcomes by step name). */
   readonly steps: StepStats[];
@@ -56,6 +59,7 @@ export class Recorder {
   constructor(private readonly o: RecorderOptions) {
     this.steps = (o.steps ?? []).map((s) => new StepStats(s.name, s.scenario));
     this.intervalMs = o.intervalMs ?? defaults.recorder.intervalMs;
+    this.tickEveryMs = Math.min(250, this.intervalMs);
     this.intervalEnd = o.startClock + this.intervalMs;
     this.serviceLatency = o.separateServiceLatency ? newLatencyHistogram() : this.latency;
     this.lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -81,12 +85,17 @@ export class Recorder {
     this.cpuAt = process.cpuUsage();
     if (this.o.mergeParts) return; // intervals close when the workers' parts arrive
     this.lag.enable();
-    this.timer = setInterval(() => this.tick(), Math.min(250, this.intervalMs));
+    this.lastTickAt = startClock;
+    this.timer = setInterval(() => this.tick(), this.tickEveryMs);
     this.timer.unref();
   }
 
   tick(): void {
     const now = this.o.clock();
+    // The tick's own lateness catches a blocked event loop that the delay histogram can miss
+    // (its sample may land after the interval closed).
+    if (this.lastTickAt !== undefined) this.tickLate = Math.max(this.tickLate, now - this.lastTickAt - this.tickEveryMs);
+    this.lastTickAt = now;
     if (now >= this.intervalEnd) this.rotate(now);
   }
 
@@ -238,7 +247,7 @@ export class Recorder {
       bytes: this.bytes,
       latency: this.latency,
       serviceLatency: this.serviceLatency,
-      generatorLagMs: merged ? merged.lagMs : lagBeyondResolutionMs(this.lag.max),
+      generatorLagMs: merged ? merged.lagMs : Math.max(lagBeyondResolutionMs(this.lag.max), Math.round(this.tickLate * 100) / 100),
       scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
       generatorCpuPct: this.cpuPercent(durationMs),
       inFlight: merged ? merged.inFlight : this.o.inFlight(),
@@ -251,6 +260,7 @@ export class Recorder {
     this.latency.reset();
     if (this.serviceLatency !== this.latency) this.serviceLatency.reset();
     this.lag.reset();
+    this.tickLate = 0;
   }
 }
 
