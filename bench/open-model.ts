@@ -19,7 +19,7 @@ const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => existsSync(p));
  * Open model at fixed rates: strain (latency from intended start) against autocannon's rate
  * mode and hey's per-worker QPS, same target. Achieved rate and p99 side by side.
  */
-export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOnlyRates = [10_000, 20_000, 40_000, 80_000]): Promise<OpenResult[]> {
+export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOnlyRates = [10_000, 20_000, 40_000, 80_000, 120_000, 160_000]): Promise<OpenResult[]> {
   const target = await startBenchTarget();
   const dir = tempDir();
   const out: OpenResult[] = [];
