@@ -299,7 +299,9 @@ export class Engine extends EventEmitter {
   private async finish(): Promise<EngineResult> {
     this.stopping = true;
     if (this.planTimer) clearInterval(this.planTimer);
-    this.executor.stop();
+    // Worker threads started their clocks a moment after this one (the 'go' message): at a
+    // normal end each finishes its own plan, or its last arrivals would be cut off.
+    if (!this.fleet || this.stopReason !== 'completed') this.executor.stop();
     let interrupted: number;
     if (this.fleet) {
       // Each worker drains its own in-flight iterations, then hands over its last interval.
