@@ -25,10 +25,7 @@ export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOn
   const out: OpenResult[] = [];
   try {
     for (const rate of rates) {
-      const profile = writeFile(dir, `open-${rate}.yaml`, [
-        'name: bench-open', 'kind: load', `target: ${target.url}`, `load: { model: open, rate: ${rate}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
-      ].join('\n'));
-      out.push(await strainOpen(profile, dir, rate));
+      out.push(await strainOpen(target.url, dir, rate, seconds));
       await sleep(500);
       const [c2, ...a2] = pinned(1, [process.execPath, join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '-c', '50', '-d', String(seconds), '-R', String(rate), '-j', target.url]);
       const j = JSON.parse((await run(c2, a2)).stdout);
@@ -43,10 +40,7 @@ export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOn
     }
     // Above the rates the peers are compared at: where strain's own limit lies, and whether it says so.
     for (const rate of strainOnlyRates) {
-      const profile = writeFile(dir, `open-${rate}.yaml`, [
-        'name: bench-open', 'kind: load', `target: ${target.url}`, `load: { model: open, rate: ${rate}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
-      ].join('\n'));
-      out.push(await strainOpen(profile, dir, rate));
+      out.push(await strainOpen(target.url, dir, rate, seconds));
       await sleep(500);
     }
   } finally {
@@ -55,7 +49,10 @@ export async function benchOpenModel(rates = [1000, 5000], seconds = 8, strainOn
   return out;
 }
 
-async function strainOpen(profile: string, dir: string, rate: number): Promise<OpenResult> {
+async function strainOpen(targetUrl: string, dir: string, rate: number, seconds: number): Promise<OpenResult> {
+  const profile = writeFile(dir, `open-${rate}.yaml`, [
+    'name: bench-open', 'kind: load', `target: ${targetUrl}`, `load: { model: open, rate: ${rate}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
+  ].join('\n'));
   const [cmd, ...args] = pinned(1, [process.execPath, STRAIN, 'run', profile, '--no-tui', '--json', '--no-monitor', '--db', join(dir, 'o.db')]);
   const s = JSON.parse((await run(cmd, args)).stdout);
   return { tool: 'strain', rate, achieved: s.throughput, p99Ms: s.latencyMs.p99, saturated: s.generator.saturated, dropped: s.dropped };

@@ -22,24 +22,24 @@ export function saturationLimits(workers = 1): SaturationLimits {
  */
 export function analyzeSaturation(rows: readonly IntervalRow[], limits: SaturationLimits = saturationLimits()): Finding | undefined {
   const { lagLimitMs, cpuLimitPct, minRunS } = limits;
+  const lagOf = (r: IntervalRow) => Math.max(r.generator_lag_ms, r.schedule_lag_ms);
+  const lagBound = rows.map((r) => lagOf(r) > lagLimitMs);
+  const cpuBound = rows.map((r) => r.generator_cpu_pct >= cpuLimitPct);
   let run = 0;
   const flagged = new Set<number>();
-  let lagSeconds = 0;
-  let cpuSeconds = 0;
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const bound = Math.max(r.generator_lag_ms, r.schedule_lag_ms) > lagLimitMs || r.generator_cpu_pct >= cpuLimitPct;
-    run = bound ? run + 1 : 0;
+    run = lagBound[i] || cpuBound[i] ? run + 1 : 0;
     if (run >= minRunS) for (let k = i - run + 1; k <= i; k++) flagged.add(k);
   }
   let worstLag = 0;
   let worstCpu = 0;
+  let lagSeconds = 0;
+  let cpuSeconds = 0;
   for (const i of flagged) {
-    const r = rows[i];
-    worstLag = Math.max(worstLag, r.generator_lag_ms, r.schedule_lag_ms);
-    worstCpu = Math.max(worstCpu, r.generator_cpu_pct);
-    if (Math.max(r.generator_lag_ms, r.schedule_lag_ms) > lagLimitMs) lagSeconds++;
-    if (r.generator_cpu_pct >= cpuLimitPct) cpuSeconds++;
+    worstLag = Math.max(worstLag, lagOf(rows[i]));
+    worstCpu = Math.max(worstCpu, rows[i].generator_cpu_pct);
+    if (lagBound[i]) lagSeconds++;
+    if (cpuBound[i]) cpuSeconds++;
   }
   if (flagged.size === 0) return undefined;
   const seconds = flagged.size;

@@ -1,6 +1,6 @@
 import type { RunSummary } from '../runner/summary';
 
-import { ms, num, pct } from '../util/format';
+import { levelText, ms, num, pct } from '../util/format';
 
 export { ms, num, pct };
 
@@ -15,7 +15,7 @@ export function formatSummary(s: RunSummary): string {
   ];
   if (s.warmup) {
     const w = s.warmup;
-    lines.push(`  warm-up  ${num(w.durationS, 1)}s at ${num(w.level, 1)}${s.model === 'open' ? '/s' : ' VUs'}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
+    lines.push(`  warm-up  ${num(w.durationS, 1)}s at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
   }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);

@@ -141,11 +141,6 @@ export class Engine extends EventEmitter {
   }
 
   describeLevel(): string {
-    if (this.fleet) {
-      const level = planAt(this.profile.stages, this.elapsedMs()).level * this.factor;
-      const unit = this.profile.model === 'closed' ? `${Math.round(level)} VUs` : `${Math.round(level)}/s`;
-      return `${unit} on ${this.profile.workers} workers${this.paused ? ' (paused)' : ''}`;
-    }
     return this.executor.describeLevel();
   }
 
@@ -201,14 +196,13 @@ export class Engine extends EventEmitter {
   async run(): Promise<EngineResult> {
     let warmup: WarmupResult | undefined;
     if (this.fleet) {
-      if (this.profile.warmupMs > 0) {
-        this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level: warmupLevel(this.profile.stages, this.profile.model) });
-      }
+      const level = warmupLevel(this.profile.stages, this.profile.model);
+      if (this.profile.warmupMs > 0) this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level });
       this.fleet.launch();
       await Promise.race([this.fleet.whenReady(), this.stopRequested]);
       const merged = this.fleet.warmup();
       // Each worker reports the whole plan's level (it takes its shard of it): the level is the plan's.
-      warmup = merged && { ...merged, level: warmupLevel(this.profile.stages, this.profile.model) };
+      warmup = merged && { ...merged, level };
     } else {
       const connections = await this.openConnections();
       warmup = this.profile.warmupMs > 0 && !this.stopping ? await this.warmUp(connections) : undefined;
@@ -299,9 +293,10 @@ export class Engine extends EventEmitter {
   private async finish(): Promise<EngineResult> {
     this.stopping = true;
     if (this.planTimer) clearInterval(this.planTimer);
-    // Worker threads started their clocks a moment after this one (the 'go' message): at a
-    // normal end each finishes its own plan, or its last arrivals would be cut off.
-    if (!this.fleet || this.stopReason !== 'completed') this.executor.stop();
+    // An early stop reached the executor in stop(). Worker threads are not stopped at a normal
+    // end: their clocks started a moment after this one (the 'go' message), and each finishes
+    // its own plan, or its last arrivals would be cut off.
+    if (!this.fleet) this.executor.stop();
     let interrupted: number;
     if (this.fleet) {
       // Each worker drains its own in-flight iterations, then hands over its last interval.

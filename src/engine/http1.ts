@@ -14,7 +14,7 @@ import type { Completion, Keep, PreparedRequest, ResponseHeaders } from './trans
  */
 
 /** Bodies kept for checks and captures are capped: a load generator must not buffer downloads. */
-const MAX_KEPT_BODY = 1 << 20;
+export const MAX_KEPT_BODY = 1 << 20;
 /** A response head larger than this is not HTTP we want to parse. */
 const MAX_HEAD = 64 * 1024;
 /** Deadlines are checked on a coarse timer, not one timer per request. */
@@ -234,10 +234,7 @@ class Connection {
           break;
         }
         case State.Length: {
-          const n = Math.min(this.remaining, chunk.length - off);
-          this.take(chunk, off, n);
-          off += n;
-          this.remaining -= n;
+          off = this.consume(chunk, off, true);
           if (this.remaining === 0) return this.complete(off < chunk.length);
           break;
         }
@@ -266,10 +263,7 @@ class Connection {
           break;
         }
         case State.ChunkData: {
-          const n = Math.min(this.remaining, chunk.length - off);
-          this.take(chunk, off, n);
-          off += n;
-          this.remaining -= n;
+          off = this.consume(chunk, off, true);
           if (this.remaining === 0) {
             this.state = State.ChunkEnd;
             this.remaining = 2;
@@ -277,9 +271,7 @@ class Connection {
           break;
         }
         case State.ChunkEnd: {
-          const n = Math.min(this.remaining, chunk.length - off);
-          off += n;
-          this.remaining -= n;
+          off = this.consume(chunk, off, false);
           if (this.remaining === 0) this.state = State.ChunkSize;
           break;
         }
@@ -290,6 +282,14 @@ class Connection {
         }
       }
     }
+  }
+
+  /** Takes up to `remaining` bytes of a counted section (a body, a chunk, its CRLF); returns the new offset. */
+  private consume(chunk: Buffer, off: number, isBody: boolean): number {
+    const n = Math.min(this.remaining, chunk.length - off);
+    if (isBody) this.take(chunk, off, n);
+    this.remaining -= n;
+    return off + n;
   }
 
   private take(chunk: Buffer, off: number, n: number): void {
@@ -376,8 +376,7 @@ export class Http1Pool {
   async warm(count = this.limit): Promise<number> {
     const opening: Promise<boolean>[] = [];
     for (let i = this.connections.size; i < Math.min(count, this.limit); i++) {
-      const c = new Connection(this, this.host, this.port);
-      this.connections.add(c);
+      const c = this.open();
       opening.push(new Promise((resolve) => {
         c.socket.once('connect', () => resolve(true));
         c.socket.once('close', () => resolve(false));
@@ -417,13 +416,14 @@ export class Http1Pool {
     this.timer ??= setInterval(() => this.checkDeadlines(), DEADLINE_TICK_MS).unref();
     const free = this.idle.pop();
     if (free) return free.start(job);
-    if (this.connections.size < this.limit) {
-      const c = new Connection(this, this.host, this.port);
-      this.connections.add(c);
-      c.start(job); // written once connected; net queues it
-      return;
-    }
+    if (this.connections.size < this.limit) return this.open().start(job); // written once connected; net queues it
     this.pending.push(job);
+  }
+
+  private open(): Connection {
+    const c = new Connection(this, this.host, this.port);
+    this.connections.add(c);
+    return c;
   }
 
   /** A connection finished an exchange and stays open: it takes the oldest waiting request. */
@@ -459,9 +459,7 @@ export class Http1Pool {
     while (!this.destroyed && this.connections.size < this.limit) {
       const job = this.takePending();
       if (!job) break;
-      const fresh = new Connection(this, this.host, this.port);
-      this.connections.add(fresh);
-      fresh.start(job);
+      this.open().start(job);
     }
   }
 

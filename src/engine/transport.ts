@@ -1,5 +1,5 @@
 import type { Dispatcher, Pool } from 'undici';
-import { Http1Pool } from './http1';
+import { Http1Pool, MAX_KEPT_BODY } from './http1';
 import { classifyError, classifyStatus, type OutcomeClass } from './outcome';
 
 /** A request ready to send: everything that does not change per request is computed once. */
@@ -26,8 +26,6 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
  * kept) body. With keep 'status' the headers carry set-cookie only (or are undefined).
  */
 export type Completion = (cls: OutcomeClass, status: number, bytes: number, headers: ResponseHeaders | undefined, body: string | undefined) => void;
-
-const MAX_KEPT_BODY = 1 << 20;
 
 /** One exchange on undici's dispatch layer (HTTPS origins): a bare handler, no body stream. */
 class Exchange implements Dispatcher.DispatchHandler {

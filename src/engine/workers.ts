@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedProfile } from '../profiles/types';
 import { decodeHistogram, newLatencyHistogram } from '../recorder/histogram';
@@ -6,7 +7,9 @@ import type { Recorder } from '../recorder/recorder';
 import type { StepPart } from '../recorder/steps';
 import { RunTotals } from '../recorder/totals';
 import type { IntervalPart } from '../recorder/types';
+import { levelText } from '../util/format';
 import type { Executor } from './executor';
+import { planAt } from './plan';
 import type { StopReason, WarmupResult } from './engine';
 
 /** What a worker's warm-up looks like on the wire. */
@@ -65,6 +68,8 @@ export class WorkerFleet implements Executor {
   private interrupted = 0;
   private factor = 1;
   private paused = false;
+  /** When the clock started (performance.now()), for the planned level. */
+  private startedAt = performance.now();
   private onReady: (() => void) | undefined;
   private onDone: (() => void) | undefined;
   private failure: string | undefined;
@@ -166,6 +171,7 @@ export class WorkerFleet implements Executor {
   }
 
   start(): void {
+    this.startedAt = performance.now();
     this.post({ type: 'go' });
   }
 
@@ -192,7 +198,8 @@ export class WorkerFleet implements Executor {
   }
 
   describeLevel(): string {
-    return `${this.workers.length} workers${this.paused ? ' (paused)' : ''}`;
+    const level = planAt(this.profile.stages, performance.now() - this.startedAt).level * this.factor;
+    return `${levelText(this.profile.model, Math.round(level))} on ${this.workers.length} workers${this.paused ? ' (paused)' : ''}`;
   }
 
   setPaused(paused: boolean): void {

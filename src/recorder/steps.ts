@@ -29,8 +29,8 @@ export class StepStats {
 
   constructor(readonly name: string, readonly scenario: string) {}
 
-  fail(reason: string): void {
-    if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  fail(reason: string, count = 1): void {
+    if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
   }
 
   export(): StepPart {
@@ -41,9 +41,7 @@ export class StepStats {
   merge(part: StepPart): void {
     part.counts.forEach((n, cls) => (this.counts[cls] += n));
     this.latency.add(decodeHistogram(part.latency));
-    for (const [reason, count] of part.reasons) {
-      if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
-    }
+    for (const [reason, count] of part.reasons) this.fail(reason, count);
   }
 
   /** `latency` replaces this step's own histogram when the caller holds the same figures. */

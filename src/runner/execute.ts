@@ -1,5 +1,6 @@
 import { defaults } from '../defaults';
 import { formatDuration } from '../util/duration';
+import { levelText } from '../util/format';
 import { Engine, type StageEvent } from '../engine/engine';
 import type { ResolvedProfile } from '../profiles/types';
 import type { RunTotals } from '../recorder/totals';
@@ -72,7 +73,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
 
   engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
-    store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile, w.level)} (not in the results)`, w));
+    store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
   engine.on('measuring', (m: { at: number }) => store.setStartedAt(runId, m.at));
   engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
   engine.on('control', (c: { at: number; action: string; factor: number }) =>
@@ -117,10 +118,6 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);
   return summary;
-}
-
-function levelText(profile: ResolvedProfile, level: number): string {
-  return profile.model === 'closed' ? `${level} VUs` : `${Math.round(level * 10) / 10}/s`;
 }
 
 /**

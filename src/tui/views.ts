@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/duration';
-import { num } from '../util/format';
+import { levelText as modelLevelText, num } from '../util/format';
 import type { DashboardSnapshot } from './snapshot';
 
 /** Pure view functions: snapshot in, text and series out. The dashboard only places them. */
@@ -23,7 +23,7 @@ export function tooSmall(width: number, height: number): string | undefined {
 }
 
 export function levelText(s: DashboardSnapshot, level: number): string {
-  return s.model === 'open' ? `${num(level)}/s` : `${num(level)} VUs`;
+  return modelLevelText(s.model, Math.round(level));
 }
 
 export function progressBar(fraction: number, width: number): string {

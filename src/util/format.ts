@@ -11,6 +11,12 @@ export function ms(x: number): string {
   return `${num(x, 2)}ms`;
 }
 
+/** A load level in its model's unit: VUs (closed model) or arrivals per second (open model), at most one decimal. */
+export function levelText(model: string, level: number): string {
+  const n = level.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return model === 'open' ? `${n}/s` : `${n} VUs`;
+}
+
 export const pct = (fraction: number) => `${num(fraction * 100, 2)}%`;
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
