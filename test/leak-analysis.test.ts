@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeLeak } from '../src/analysis/leak';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeLeak, leakDefaults } from '../src/analysis/leak';
 import { seededRandom } from '../src/analysis/stats';
 import type { ResourceSample } from '../monitor/types';
+import { ROOT } from './helpers/cli';
 
 const MB = 1048576;
 const T0 = 1_700_000_000_000;
@@ -44,6 +47,25 @@ test('growth that slows to nothing within the window is inconclusive, not a leak
   const f = analyzeLeak(series(600, (s) => 80 + 40 * (1 - Math.exp(-s / 150))), plateau(600), 50);
   assert.equal(f.verdict, 'inconclusive', f.summary);
   assert.match(f.summary, /slowing/);
+});
+
+test('RSS that rose in steps to a high-water mark and held level to the end is inconclusive, not a leak', () => {
+  // Recorded: the demo target with --garbage-kb 1024 (1 MB of garbage per request) at 100 req/s,
+  // the analysed 95 s of a 2-minute soak. RSS climbed in two steps (the allocator keeping freed
+  // memory) and then held at ~150 MB for the last quarter; before this rule it was called a leak.
+  const rows = readFileSync(join(ROOT, 'test', 'fixtures', 'high-water-rss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const recorded = series(rows.length, (i) => rows[i][1] / MB).map((x, i) => ({ ...x, at: T0 + rows[i][0] * 1000 }));
+  const window = { from: T0, to: recorded[recorded.length - 1].at };
+  const options = { ...leakDefaults, skipFraction: 0 };
+  const f = analyzeLeak(recorded, window, 100, options);
+  assert.equal(f.verdict, 'inconclusive', f.summary);
+  assert.match(f.summary, /held level for the last quarter/);
+
+  // The same series, but still climbing through the last quarter at its overall rate: a leak.
+  const q = Math.floor(recorded.length * 0.75);
+  const perMs = (recorded[recorded.length - 1].rssBytes - recorded[0].rssBytes) / (recorded[recorded.length - 1].at - recorded[0].at);
+  const climbing = recorded.map((x, i) => (i < q ? x : { ...x, rssBytes: Math.round(recorded[q].rssBytes + (x.at - recorded[q].at) * perMs) }));
+  assert.equal(analyzeLeak(climbing, window, 100, options).verdict, 'leak');
 });
 
 test('too little steady data is inconclusive', () => {

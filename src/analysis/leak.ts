@@ -107,6 +107,9 @@ export function analyzeLeak(
   const half = Math.floor(points.length / 2);
   const firstHalf = slopeOf(points.slice(0, half));
   const secondHalf = slopeOf(points.slice(half));
+  // A leak under steady load is still growing at the end; RSS that rose in steps to a
+  // high-water mark (an allocator keeping freed memory) has levelled off by then.
+  const lastQuarter = slopeOf(points.slice(Math.min(Math.floor(points.length * 0.75), points.length - 3)));
   const rssMB = median(points.map((p) => p.mb));
   const windowHours = Math.max((samples[samples.length - 1].at - samples[0].at) / 3_600_000, 1 / 3600);
   const practical = Math.max(o.floorMBPerHour, Math.max(o.minGrowthMB, rssMB * o.minGrowthFraction) / windowHours);
@@ -121,6 +124,7 @@ export function analyzeLeak(
     tau: round(mk.tau, 3),
     firstHalfMBPerHour: round(firstHalf),
     secondHalfMBPerHour: round(secondHalf),
+    lastQuarterMBPerHour: round(lastQuarter),
     practicalMBPerHour: round(practical),
     envelopeMethod: spread ? 'post-gc floors' : `minima of ${windowSize}-sample windows`,
     rssMB: round(rssMB, 1),
@@ -128,6 +132,13 @@ export function analyzeLeak(
     trendLine: { interceptMB: round(ts.intercept, 3), slopeMBPerHour: round(ts.slope, 3) },
   };
   const growing = mk.p < o.alpha && mk.s > 0 && ts.lower > practical;
+  if (growing && secondHalf > practical && lastQuarter <= practical) {
+    return {
+      ...detail,
+      verdict: 'inconclusive',
+      summary: `RSS rose ${round(ts.slope, 1)} MB/h but has held level for the last quarter of the window (${round(lastQuarter, 1)} MB/h): a high-water mark, not yet a leak; soak longer`,
+    };
+  }
   if (growing && secondHalf >= firstHalf * o.halfRatio && secondHalf > practical) {
     const per = perThousand === null ? '' : ` (${round(perThousand, 3)} MB per 1000 requests)`;
     return { ...detail, verdict: 'leak', summary: `RSS grows ${round(ts.slope, 1)} MB/h${per}, ${fmtP(mk.p)}` };
