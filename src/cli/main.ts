@@ -27,7 +27,7 @@ const commands: Record<string, Command> = {
   target: {
     load: () => ({
       run: require('./commands/target').targetCommand,
-      usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R]',
+      usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R] [--llm [--ttft D] [--tpot D] [--slots N [--queue N]] [--output-tokens N]]',
     }),
     about: 'the built-in demo target with knobs',
   },

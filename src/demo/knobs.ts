@@ -1,5 +1,9 @@
+import type { LlmKnobs } from './llm';
+
 /** Behaviours of the demo target that make strain's analysis demonstrable. */
 export interface DemoKnobs {
+  /** Serve an OpenAI-compatible LLM API (streamed tokens with known timing) on /v1/... */
+  llm?: LlmKnobs;
   /** Retain this many KB per request forever (a leak). */
   leakKb: number;
   /** Allocate and drop this many KB per request (GC sawtooth, no leak). */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { noKnobs, stallReleaseAt, type DemoKnobs } from './knobs';
+import { createLlmHandler } from './llm';
 
 export interface DemoTarget {
   server: Server;
@@ -24,6 +25,7 @@ export function createDemoHandler(knobs: DemoKnobs) {
   let nextFree = 0; // FIFO: when the single server is next free (ms since t0)
   let waiting = 0;
   let served = 0;
+  const llm = knobs.llm ? createLlmHandler(knobs.llm) : undefined;
 
   function answer(res: ServerResponse, status: number): void {
     if (status === 200) {
@@ -37,6 +39,7 @@ export function createDemoHandler(knobs: DemoKnobs) {
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (llm?.(req, res)) return;
     req.resume();
     if (req.url === '/health') return answer(res, 200);
     const now = performance.now() - t0;
