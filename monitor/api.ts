@@ -77,6 +77,8 @@ export async function startMonitorApi(o: ApiOptions): Promise<MonitorApi> {
           monitorId: o.monitor.id,
           target: o.store.resourceSamples(o.monitor.id, since, until),
           host: o.store.hostSamples(o.monitor.id, since, until),
+          gpu: o.store.gpuSamples(o.monitor.id, since, until),
+          cgroup: o.store.cgroupSamples(o.monitor.id, since, until),
           events: o.store.events(o.monitor.id, since, until),
         });
       }

@@ -2,7 +2,7 @@ import type { MonitorStore } from '../src/store/monitor';
 import { hasProc } from './proc';
 import { HostSampler, ProcessSampler, SelfSampler } from './sampler';
 import { describeSelector, resolveTarget, type TargetSelector } from './select';
-import type { HostSample, MonitorEvent, ResourceSample } from './types';
+import { emptyBatch, type HostSample, type MonitorEvent, type ResourceSample, type SampleBatch } from './types';
 
 export interface MonitorOptions {
   selector: TargetSelector;
@@ -32,7 +32,7 @@ export class Monitor {
   private missingReported = false;
   private unreadableReported = false;
   private timer: NodeJS.Timeout | undefined;
-  private pending: { resources: ResourceSample[]; hosts: HostSample[]; events: MonitorEvent[] } = { resources: [], hosts: [], events: [] };
+  private pending: SampleBatch = emptyBatch();
   latestTarget: ResourceSample | undefined;
   latestHost: HostSample | undefined;
   latestSelf: ResourceSample | undefined;
@@ -134,12 +134,12 @@ export class Monitor {
 
   /** A failed write (database locked past busy_timeout) keeps its rows for the next flush. */
   private flush(): void {
-    const { resources, hosts, events } = this.pending;
-    if (resources.length + hosts.length + events.length === 0) return;
+    const rows = Object.values(this.pending).reduce((n, list: unknown[]) => n + list.length, 0);
+    if (rows === 0) return;
     try {
-      this.o.store.addBatch(this.id, resources, hosts, events);
-      this.samplesWritten += resources.length;
-      this.pending = { resources: [], hosts: [], events: [] };
+      this.o.store.addBatch(this.id, this.pending);
+      this.samplesWritten += this.pending.resources.length;
+      this.pending = emptyBatch();
       this.lastWriteError = undefined;
     } catch (err) {
       this.lastWriteError = err as Error;

@@ -1,10 +1,13 @@
 import type { MonitorStore } from '../src/store/monitor';
-import type { HostSample, MonitorEvent, ResourceSample } from './types';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from './types';
 
 interface SamplesResponse {
   monitorId: number;
   target: ResourceSample[];
   host: HostSample[];
+  /** Absent from monitors older than the GPU and cgroup sources. */
+  gpu?: GpuSample[];
+  cgroup?: CgroupSample[];
   events: MonitorEvent[];
 }
 
@@ -49,9 +52,11 @@ export class RemoteMonitor {
       const res = await fetch(`${this.url}/samples?since=${this.since}`, { headers: this.headers(), signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`answered ${res.status}`);
       const body = (await res.json()) as SamplesResponse;
-      if (body.target.length + body.host.length + body.events.length === 0) return;
-      const latest = Math.max(...body.target.map((s) => s.at), ...body.host.map((s) => s.at), ...body.events.map((e) => e.at));
-      this.store.addBatch(this.id, body.target, body.host, body.events);
+      const batch = { resources: body.target, hosts: body.host, gpus: body.gpu ?? [], cgroups: body.cgroup ?? [], events: body.events };
+      const times = Object.values(batch).flatMap((rows: { at: number }[]) => rows.map((r) => r.at));
+      if (times.length === 0) return;
+      const latest = Math.max(...times);
+      this.store.addBatch(this.id, batch);
       this.since = latest + 1;
       this.lastError = undefined;
     } catch (err) {

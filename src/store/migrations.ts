@@ -130,3 +130,25 @@ migrations.push(`
   ALTER TABLE events ADD COLUMN schedule_name TEXT;
   CREATE INDEX events_by_schedule ON events (schedule_name, at);
 `);
+
+/** 6: GPU (per device, nvidia-smi) and cgroup samples, next to the process and host samples. */
+migrations.push(`
+  CREATE TABLE gpu_samples (
+    monitor_id INTEGER NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    gpu INTEGER NOT NULL,
+    uuid TEXT NOT NULL,
+    util_pct REAL, mem_used_mb REAL, mem_total_mb REAL, power_w REAL, temp_c REAL,
+    target_mem_mb REAL
+  );
+  CREATE INDEX gpu_samples_by_time ON gpu_samples (monitor_id, at);
+  CREATE TABLE cgroup_samples (
+    monitor_id INTEGER NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    cpu_usage_usec INTEGER, cpu_pct REAL, quota_cores REAL, quota_pct REAL,
+    mem_bytes INTEGER, mem_limit_bytes INTEGER, oom_kills INTEGER,
+    io_read_bps REAL, io_write_bps REAL
+  );
+  CREATE INDEX cgroup_samples_by_time ON cgroup_samples (monitor_id, at);
+`);

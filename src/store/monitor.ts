@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { HostSample, MonitorEvent, ResourceSample } from '../../monitor/types';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample, SampleBatch } from '../../monitor/types';
 import type { Db } from './db';
 
 export interface MonitorRow {
@@ -27,6 +27,28 @@ const RESOURCE_COLUMNS = `monitor_id, at, source, pid, cpu_pct, cpu_user_pct, cp
 const HOST_COLUMNS = `monitor_id, at, cpu_pct, mem_used_bytes, mem_available_bytes, load1, load5, load15,
   disk_read_bps, disk_write_bps, net_rx_bps, net_tx_bps`;
 
+const GPU_COLUMNS = 'monitor_id, at, gpu, uuid, util_pct, mem_used_mb, mem_total_mb, power_w, temp_c, target_mem_mb';
+const CGROUP_COLUMNS = `monitor_id, at, path, cpu_usage_usec, cpu_pct, quota_cores, quota_pct, mem_bytes, mem_limit_bytes, oom_kills,
+  io_read_bps, io_write_bps`;
+const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
+
+function toGpu(r: Record<string, number | string | null>): GpuSample {
+  return {
+    at: r.at as number, index: r.gpu as number, uuid: r.uuid as string, utilPct: r.util_pct as number | null,
+    memUsedMB: r.mem_used_mb as number | null, memTotalMB: r.mem_total_mb as number | null, powerW: r.power_w as number | null,
+    tempC: r.temp_c as number | null, targetMemMB: r.target_mem_mb as number | null,
+  };
+}
+
+function toCgroup(r: Record<string, number | string | null>): CgroupSample {
+  const n = (k: string) => r[k] as number | null;
+  return {
+    at: r.at as number, path: r.path as string, cpuUsageUsec: n('cpu_usage_usec'), cpuPct: n('cpu_pct'), quotaCores: n('quota_cores'),
+    quotaPct: n('quota_pct'), memBytes: n('mem_bytes'), memLimitBytes: n('mem_limit_bytes'), oomKills: n('oom_kills'),
+    ioReadBps: n('io_read_bps'), ioWriteBps: n('io_write_bps'),
+  };
+}
+
 function toResource(r: Record<string, number | string | null>): ResourceSample {
   return {
     at: r.at as number, pid: r.pid as number, source: r.source as ResourceSample['source'],
@@ -53,6 +75,10 @@ export class MonitorStore {
   private readonly insertResource: Statement;
   private readonly insertHost: Statement;
   private readonly insertEvent: Statement;
+  private readonly insertGpu: Statement;
+  private readonly insertCgroup: Statement;
+  private readonly selectGpu: Statement;
+  private readonly selectCgroup: Statement;
   private readonly selectResources: Statement;
   private readonly selectHost: Statement;
   private readonly selectEvents: Statement;
@@ -70,6 +96,10 @@ export class MonitorStore {
     this.selectHost = db.prepare('SELECT * FROM host_samples WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at');
     this.selectEvents = db.prepare('SELECT * FROM events WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at, id');
     this.selectMonitor = db.prepare('SELECT * FROM monitors WHERE id = ?');
+    this.insertGpu = db.prepare(`INSERT INTO gpu_samples (${GPU_COLUMNS}) VALUES (${placeholders(GPU_COLUMNS)})`);
+    this.insertCgroup = db.prepare(`INSERT INTO cgroup_samples (${CGROUP_COLUMNS}) VALUES (${placeholders(CGROUP_COLUMNS)})`);
+    this.selectGpu = db.prepare('SELECT * FROM gpu_samples WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at, gpu');
+    this.selectCgroup = db.prepare('SELECT * FROM cgroup_samples WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at');
   }
 
   createMonitor(m: NewMonitor): number {
@@ -86,7 +116,8 @@ export class MonitorStore {
   }
 
   /** One transaction for everything one flush carries. */
-  addBatch(monitorId: number, resources: readonly ResourceSample[], hosts: readonly HostSample[], events: readonly MonitorEvent[]): void {
+  addBatch(monitorId: number, batch: Partial<SampleBatch>): void {
+    const { resources = [], hosts = [], gpus = [], cgroups = [], events = [] } = batch;
     this.db.transaction(() => {
       for (const r of resources) {
         this.insertResource.run(monitorId, r.at, r.source, r.pid, r.cpuPct, r.cpuUserPct, r.cpuSystemPct, r.rssBytes, r.vsizeBytes,
@@ -95,6 +126,13 @@ export class MonitorStore {
       for (const h of hosts) {
         this.insertHost.run(monitorId, h.at, h.cpuPct, h.memUsedBytes, h.memAvailableBytes, h.load1, h.load5, h.load15,
           h.diskReadBps, h.diskWriteBps, h.netRxBps, h.netTxBps);
+      }
+      for (const g of gpus) {
+        this.insertGpu.run(monitorId, g.at, g.index, g.uuid, g.utilPct, g.memUsedMB, g.memTotalMB, g.powerW, g.tempC, g.targetMemMB);
+      }
+      for (const c of cgroups) {
+        this.insertCgroup.run(monitorId, c.at, c.path, c.cpuUsageUsec, c.cpuPct, c.quotaCores, c.quotaPct, c.memBytes, c.memLimitBytes,
+          c.oomKills, c.ioReadBps, c.ioWriteBps);
       }
       for (const e of events) this.insertEvent.run(monitorId, e.at, e.kind, e.message, e.data === undefined ? null : JSON.stringify(e.data));
     })();
@@ -106,6 +144,15 @@ export class MonitorStore {
 
   hostSamples(monitorId: number, since: number, until = Number.MAX_SAFE_INTEGER): HostSample[] {
     return (this.selectHost.all(monitorId, since, until) as Record<string, number>[]).map(toHost);
+  }
+
+  /** One row per GPU per sample, in time order. */
+  gpuSamples(monitorId: number, since: number, until = Number.MAX_SAFE_INTEGER): GpuSample[] {
+    return (this.selectGpu.all(monitorId, since, until) as Record<string, number | string | null>[]).map(toGpu);
+  }
+
+  cgroupSamples(monitorId: number, since: number, until = Number.MAX_SAFE_INTEGER): CgroupSample[] {
+    return (this.selectCgroup.all(monitorId, since, until) as Record<string, number | string | null>[]).map(toCgroup);
   }
 
   events(monitorId: number, since: number, until = Number.MAX_SAFE_INTEGER): MonitorEvent[] {

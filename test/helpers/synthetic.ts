@@ -47,11 +47,11 @@ export function synthesizeRun(db: Db, hours: number, options: { name?: string; p
     });
     if (rows.length === 10_000) {
       runs.addIntervals(rows.splice(0));
-      monitors.addBatch(monitorId, samples.splice(0), [], []);
+      monitors.addBatch(monitorId, { resources: samples.splice(0) });
     }
   }
   runs.addIntervals(rows);
-  monitors.addBatch(monitorId, samples, [], []);
+  monitors.addBatch(monitorId, { resources: samples });
   runs.finishRun(runId, 'passed', startedAt + seconds * 1000, null);
   return runId;
 }
