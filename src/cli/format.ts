@@ -10,7 +10,7 @@ export function formatSummary(s: RunSummary): string {
   const lines = [
     `run ${s.runId} ${s.status.toUpperCase()}: ${s.profile} (${s.kind}, ${s.model} model) against ${s.target}`,
     `  duration ${num(s.durationS, 1)}s   requests ${num(s.requests)} (${num(s.throughput, 1)}/s)   errors ${num(s.errors)} (${pct(s.errorRate)})` +
-      (s.model === 'open' ? `   dropped ${num(s.dropped)} of ${num(s.offered)}` : ''),
+      (s.model === 'open' ? `   dropped ${num(s.dropped)} of ${num(s.offered)}${s.dropped > 0 ? ` (${pct(s.dropped / s.offered)})` : ''}` : ''),
     `  latency  min ${ms(l.min)}  p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}`,
   ];
   if (s.warmup) {

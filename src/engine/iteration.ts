@@ -118,7 +118,8 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
     const record = (cls: OutcomeClass, status: number, bytes: number) => {
       if (!ctx.isRecording()) return;
       const end = ctx.clock();
-      const has = status > 0;
+      // A timeout took at least the timeout: leaving it out would let a hung target pass latency thresholds.
+      const has = status > 0 || cls === Outcome.timeout;
       ctx.sink.response(step.index, cls, has ? (end - measuredFrom) * 1000 : -1, has ? (end - sentAt) * 1000 : -1, bytes, end);
     };
 

@@ -11,7 +11,7 @@ export const KINDS = ['load', 'stress', 'spike', 'soak'] as const;
 export const MODELS = ['closed', 'open'] as const;
 export const THRESHOLD_METRICS = [
   'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
-  'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'throughput',
+  'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'dropped.rate', 'throughput',
 ] as const;
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -21,8 +21,13 @@ const LATENCY_CONDITION = condition('(us|ms|s)');
 const ERROR_RATE_CONDITION = condition('%?');
 const THROUGHPUT_CONDITION = condition('(/s)?');
 
+/** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */
+export function isRateMetric(metric: string): boolean {
+  return metric === 'errors.rate' || metric === 'dropped.rate';
+}
+
 function thresholdDef(metric: (typeof THRESHOLD_METRICS)[number]): string {
-  return metric.startsWith('latency.') ? 'latencyThreshold' : metric === 'errors.rate' ? 'errorRateThreshold' : 'throughputThreshold';
+  return metric.startsWith('latency.') ? 'latencyThreshold' : isRateMetric(metric) ? 'errorRateThreshold' : 'throughputThreshold';
 }
 
 /** A threshold is a condition string, or an object with the condition and abort options. */

@@ -139,7 +139,7 @@ export interface ResolvedStep {
 
 export type ThresholdMetric =
   | 'latency.min' | 'latency.mean' | 'latency.p50' | 'latency.p90' | 'latency.p95'
-  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'throughput';
+  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput';
 export type Comparator = '<' | '<=' | '>' | '>=';
 
 export interface Threshold {
@@ -147,7 +147,7 @@ export interface Threshold {
   /** The condition as written, for reports. */
   condition: string;
   op: Comparator;
-  /** In the metric's base unit: ms for latency, 0..1 for error rate, per second for throughput. */
+  /** In the metric's base unit: ms for latency, 0..1 for error and dropped rates, per second for throughput. */
   value: number;
   abortOnFail: boolean;
   delayAbortEvalMs: number;

@@ -9,7 +9,7 @@ import type { Finding } from '../analysis/types';
 import type { IntervalSink } from '../recorder/types';
 import type { RunStore } from '../store/runs';
 import { StoreSink } from '../store/sink';
-import { evaluateThresholds } from '../thresholds/evaluate';
+import { evaluateThresholds, noSuccessReason } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
 import { noResources } from '../analysis/resources';
 import type { MonitorEvent } from '../../monitor/types';
@@ -98,14 +98,16 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const findings = analyzeRun(input);
   new FindingStore(store.db).replace(runId, findings);
   const thresholds = evaluateThresholds(profile.thresholds, thresholdBasis(profile, totals, input.intervals, findings));
-  const status: SummaryStatus =
-    result.reason === 'aborted' ? 'aborted' : result.reason === 'threshold' || thresholds.some((t) => !t.passed) ? 'failed' : 'passed';
+  const noSuccess = result.reason === 'aborted' ? undefined : noSuccessReason(totals.counts, totals.requests);
+  const status: SummaryStatus = result.reason === 'aborted' ? 'aborted'
+    : result.reason === 'threshold' || noSuccess || thresholds.some((t) => !t.passed) ? 'failed' : 'passed';
+  const stopReason = result.detail || noSuccess || result.reason;
   const summary = buildSummary({
     runId,
     profile,
     totals,
     status,
-    stopReason: result.detail || result.reason,
+    stopReason,
     startedAt: result.startedAt,
     endedAt: result.endedAt,
     interrupted: result.interrupted,
@@ -116,7 +118,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     warmup: result.warmup,
   });
   store.finishRun(runId, status, result.endedAt, summary);
-  store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${result.detail ? `: ${result.detail}` : ''}`);
+  store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
   return summary;
 }
 

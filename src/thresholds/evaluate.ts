@@ -1,5 +1,7 @@
 import type { LatencyStatsMs } from '../recorder/histogram';
 import type { Threshold, ThresholdMetric } from '../profiles/types';
+import { OUTCOME_NAMES, Outcome } from '../engine/outcome';
+import { isRateMetric } from '../profiles/schema';
 import { compare } from './parse';
 
 /** The figures thresholds are judged on. */
@@ -9,6 +11,8 @@ export interface ThresholdInputs {
   errorRate: number;
   /** Requests per second. */
   throughput: number;
+  /** Open model: arrivals dropped (maxInFlight reached) over arrivals offered, 0..1; 0 in the closed model. */
+  droppedRate: number;
 }
 
 export interface ThresholdResult {
@@ -22,6 +26,7 @@ export interface ThresholdResult {
 
 function actualOf(name: ThresholdMetric, inputs: ThresholdInputs): number {
   if (name === 'errors.rate') return inputs.errorRate;
+  if (name === 'dropped.rate') return inputs.droppedRate;
   if (name === 'throughput') return inputs.throughput;
   const key = name.slice('latency.'.length) as keyof LatencyStatsMs;
   return inputs.latencyMs[key];
@@ -30,7 +35,7 @@ function actualOf(name: ThresholdMetric, inputs: ThresholdInputs): number {
 export function evaluateThreshold(t: Threshold, inputs: ThresholdInputs): ThresholdResult {
   const actual = actualOf(t.name, inputs);
   const passed = compare(actual, t.op, t.value);
-  const isRate = t.name === 'errors.rate';
+  const isRate = isRateMetric(t.name);
   return {
     name: t.name,
     condition: t.condition,
@@ -42,4 +47,15 @@ export function evaluateThreshold(t: Threshold, inputs: ThresholdInputs): Thresh
 
 export function evaluateThresholds(thresholds: readonly Threshold[], inputs: ThresholdInputs): ThresholdResult[] {
   return thresholds.map((t) => evaluateThreshold(t, inputs));
+}
+
+/**
+ * A run in which no request succeeded (2xx or 3xx) fails whatever its thresholds say: a target
+ * that never answered must not pass because nothing was measured. Returns why, or undefined.
+ */
+export function noSuccessReason(counts: readonly number[], requests: number): string | undefined {
+  if (requests === 0) return 'no request completed';
+  if (counts[Outcome.s2xx] + counts[Outcome.s3xx] > 0) return undefined;
+  const classes = OUTCOME_NAMES.map((name, cls) => [name, counts[cls]] as const).filter(([, n]) => n > 0);
+  return `no request succeeded (${requests} requests: ${classes.map(([name, n]) => `${name} ${n}`).join(', ')})`;
 }

@@ -1,4 +1,5 @@
 import type { Comparator, ThresholdMetric } from '../profiles/types';
+import { isRateMetric } from '../profiles/schema';
 
 export interface ParsedCondition {
   op: Comparator;
@@ -21,7 +22,7 @@ const ACCEPTED: Record<keyof typeof UNITS, string> = {
 };
 
 function family(metric: ThresholdMetric): keyof typeof UNITS {
-  return metric.startsWith('latency.') ? 'latency' : metric === 'errors.rate' ? 'errors' : 'throughput';
+  return metric.startsWith('latency.') ? 'latency' : isRateMetric(metric) ? 'errors' : 'throughput';
 }
 
 /** Parses "< 200ms" for a metric; returns an error message naming what is accepted instead. */

@@ -44,6 +44,7 @@ export class RunFeed {
   private requests = 0;
   private errors = 0;
   private dropped = 0;
+  private offered = 0;
   private durationMs = 0;
   private readonly s: Pick<DashboardSnapshot, 't' | 'p50' | 'p95' | 'p99' | 'rps' | 'errorPct' | 'level' | 'cpuT' | 'cpuPct' | 'rssMB' | 'log'> = {
     t: [], p50: [], p95: [], p99: [], rps: [], errorPct: [], level: [], cpuT: [], cpuPct: [], rssMB: [], log: [],
@@ -77,6 +78,7 @@ export class RunFeed {
       this.requests += r.requests;
       this.errors += r.errors;
       this.dropped += r.dropped;
+      this.offered += r.offered;
       this.durationMs += r.duration_ms;
       this.inFlight = r.in_flight;
       this.lastDropped = r.dropped;
@@ -112,7 +114,7 @@ export class RunFeed {
   }
 
   private updateThresholds(): void {
-    this.thresholds = evaluateThresholds(this.plan.thresholds, thresholdInputsOf(this.total, this.requests, this.errors, this.durationMs));
+    this.thresholds = evaluateThresholds(this.plan.thresholds, thresholdInputsOf(this.total, this.requests, this.errors, this.durationMs, this.dropped, this.offered));
   }
 
   private finishedSteps(): DashboardSnapshot['steps'] {
