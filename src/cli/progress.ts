@@ -1,6 +1,6 @@
 import { defaults } from '../defaults';
 import type { ResolvedProfile } from '../profiles/types';
-import { latencyStatsMs, newLatencyHistogram } from '../recorder/histogram';
+import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../recorder/histogram';
 import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
 import { formatDuration } from '../util/duration';
 import { ms, num, pct } from './format';
@@ -22,7 +22,7 @@ export class ProgressPrinter implements IntervalSink {
   ) {}
 
   onInterval(i: IntervalSnapshot): void {
-    this.window.add(i.latency);
+    addHistogram(this.window, i.latency);
     this.requests += i.requests;
     this.errors += i.errors;
     this.dropped += i.dropped;

@@ -1,5 +1,5 @@
 import { OUTCOME_COUNT, isError } from '../engine/outcome';
-import { newLatencyHistogram, type Histogram } from './histogram';
+import { addHistogram, newLatencyHistogram, type Histogram } from './histogram';
 import type { IntervalSnapshot } from './types';
 
 /** Whole-run aggregates built by adding interval histograms: exact, never averaged percentiles. */
@@ -30,7 +30,7 @@ export class RunTotals {
     this.durationMs += i.durationMs;
     this.intervals++;
     this.maxGeneratorLagMs = Math.max(this.maxGeneratorLagMs, i.generatorLagMs);
-    this.latency.add(i.latency);
-    this.serviceLatency.add(i.serviceLatency);
+    addHistogram(this.latency, i.latency);
+    addHistogram(this.serviceLatency, i.serviceLatency);
   }
 }
