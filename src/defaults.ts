@@ -34,6 +34,26 @@ export const defaults = {
     maxLatencyUs: 3_600_000_000,
   },
   progress: { everyMs: 5000 },
+  /**
+   * Upper bounds `validate` (and every run) enforces, README "Limits". Past them a run
+   * exhausts memory or the event loop before it can be stopped, or a profile takes minutes
+   * to parse: 10,000,000 VUs reached 1.9 GB in 28 s, 500 workers 5.6 GB.
+   */
+  limits: {
+    profileBytes: 1024 * 1024,
+    /** YAML alias expansions (the yaml library's maxAliasCount): an alias bomb stops here. */
+    yamlAliases: 100,
+    descriptionChars: 10_000,
+    vus: 100_000,
+    /** Iterations started per second (open model); one generator thread tops out near 120,000. */
+    rate: 1_000_000,
+    /** maxInFlight and connections. */
+    inFlight: 100_000,
+    workers: 64,
+    stressSteps: 10_000,
+    /** The whole plan (and the warm-up); timers longer than Node's 24.8-day maximum are split. */
+    durationMs: 90 * 86_400_000,
+  },
   scheduler: {
     pidfile: 'data/scheduler.pid',
     log: 'data/scheduler.log',

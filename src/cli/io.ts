@@ -5,7 +5,18 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+/**
+ * The process's own streams. A reader that goes away (`strain runs | head -1`) is not an
+ * error: later writes are dropped instead of an unhandled EPIPE killing the process.
+ */
+export function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
 
 /** Resolves on the first SIGINT or SIGTERM: how foreground servers (target, monitor, scheduler) wait. */
 export function untilStopSignal(): Promise<NodeJS.Signals> {

@@ -13,6 +13,7 @@ import { planAt } from './plan';
 import { HttpTransport } from './transport';
 import type { IterationContext } from './iteration';
 import type { Stage } from '../profiles/types';
+import { MAX_TIMER_MS, sleepLong } from '../util/timers';
 
 export type StopReason = 'completed' | 'aborted' | 'threshold' | 'stopped';
 
@@ -227,7 +228,7 @@ export class Engine extends EventEmitter {
   private async planOver(): Promise<void> {
     let left = this.profile.totalDurationMs;
     while (left > 0 && !this.stopping) {
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, left)).unref());
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(1, left))).unref());
       left = this.profile.totalDurationMs - this.elapsedMs();
     }
   }
@@ -268,7 +269,7 @@ export class Engine extends EventEmitter {
     this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level });
     recorder.begin(t0, this.now());
     executor.start();
-    const over = new Promise<void>((resolve) => setTimeout(resolve, this.profile.warmupMs).unref());
+    const over = sleepLong(this.profile.warmupMs);
     await Promise.race([over, this.stopRequested]);
     executor.stop();
     const drainUntil = this.clock() + Math.min(this.profile.gracefulStopMs, WARMUP_DRAIN_MS);

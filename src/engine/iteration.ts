@@ -5,6 +5,7 @@ import type { DataFeeder } from './scenario/feeder';
 import { inspectResponse, pickScenario, renderRequest, type PreparedScenario, type PreparedStep } from './scenario/steps';
 import { MissingValue, type TemplateContext } from './scenario/template';
 import type { HttpTransport, ResponseHeaders } from './transport';
+import { longTimeout } from '../util/timers';
 
 /** What an iteration reports to; the Recorder implements it. */
 export interface OutcomeSink {
@@ -104,7 +105,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
         return;
       }
       if (pause > 0 && !ctx.isStopping()) {
-        setTimeout(() => {
+        longTimeout(() => {
           origin = ctx.clock();
           next();
         }, pause);

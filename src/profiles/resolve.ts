@@ -3,6 +3,7 @@ import { parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
 import { compileJson, compileTemplate } from '../engine/scenario/template';
 import { kindExpanders } from './kinds';
+import { durationLimitProblems, levelLimitProblems } from './limits';
 import { monitorPlanFrom } from './monitor-spec';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -31,9 +32,13 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
   const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? 'sequential' as const } : undefined;
   if (data && !existsSync(data.file)) problems.push(`data.file: ${user.data!.file} does not exist (looked for ${data.file})`);
   const level = (model === 'open' ? user.load.rate : user.load.vus) ?? 0;
-  const stages = kindExpanders[user.kind](user.load, level);
+  const overLimits = levelLimitProblems(user, model);
+  problems.push(...overLimits);
+  const stages = overLimits.length > 0 ? [] : kindExpanders[user.kind](user.load, level);
   const totalDurationMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
-  if (totalDurationMs <= 0) problems.push('load: the stages add up to no time at all; give a duration above 0');
+  if (totalDurationMs <= 0 && overLimits.length === 0) problems.push('load: the stages add up to no time at all; give a duration above 0');
+  const warmupMs = parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!;
+  problems.push(...durationLimitProblems(user, totalDurationMs, warmupMs));
   const monitor = user.monitor ? monitorPlanFrom(user.monitor) : undefined;
   if (typeof monitor === 'string') problems.push(monitor);
   if (problems.length > 0) return { problems };
@@ -55,7 +60,7 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
       connections: user.load.connections ?? (model === 'closed' ? Math.max(1, Math.ceil(peakLevel)) : maxInFlight),
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
       workers: user.load.workers ?? defaultWorkers(target),
-      warmupMs: parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!,
+      warmupMs,
       setup,
       scenarios,
       ...(data ? { data } : {}),

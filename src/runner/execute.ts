@@ -1,5 +1,6 @@
 import { defaults } from '../defaults';
 import { formatDuration } from '../util/duration';
+import { longTimeout } from '../util/timers';
 import { levelText } from '../util/format';
 import { Engine, type StageEvent } from '../engine/engine';
 import type { ResolvedProfile } from '../profiles/types';
@@ -82,12 +83,12 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   req.onStart?.(runId, engine);
-  const capTimer = req.maxDurationMs === undefined ? undefined
-    : setTimeout(() => engine?.stop('aborted', `max duration ${formatDuration(req.maxDurationMs!)} reached`), req.maxDurationMs);
+  const cancelCap = req.maxDurationMs === undefined ? undefined
+    : longTimeout(() => engine?.stop('aborted', `max duration ${formatDuration(req.maxDurationMs!)} reached`), req.maxDurationMs);
 
   const result = await engine.run().finally(() => {
     req.signal?.removeEventListener('abort', onAbort);
-    if (capTimer) clearTimeout(capTimer);
+    cancelCap?.();
   });
   await engine.recorder.closeSinks();
   await monitor?.stop();

@@ -44,17 +44,26 @@ export function selectorFrom(values: { pid?: string; port?: string; match?: stri
   return { kind: 'match', pattern: values.match! };
 }
 
-async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
+/**
+ * Every check on the options, shared by the foreground monitor and `monitor start`, so a
+ * refusal is the same exit code (2) whether or not the monitor would go to the background.
+ */
+function monitorOptions(values: Values, env: NodeJS.ProcessEnv) {
   const selector = selectorFrom(values);
   const intervalMs = durationMs(values.interval ?? defaults.monitor.interval, 'interval')!;
   if (intervalMs < 100) throw new UsageError('--interval: must be at least 100ms');
   const listenSpec = values.listen ?? defaults.monitor.listen;
   const listen = listenSpec === 'none' ? undefined : parseListen(listenSpec);
   if (listenSpec !== 'none' && !listen) throw new UsageError(`--listen: "${listenSpec}" is not HOST:PORT (e.g. 127.0.0.1:9930) or none`);
-  const token = values.token ?? io.env.STRAIN_MONITOR_TOKEN;
+  const token = values.token ?? env.STRAIN_MONITOR_TOKEN;
   if (listen && !['127.0.0.1', 'localhost', '::1'].includes(listen.host) && !/^127\./.test(listen.host) && !token) {
     throw new UsageError(`--listen ${listenSpec}: serving beyond loopback requires --token (or STRAIN_MONITOR_TOKEN)`);
   }
+  return { selector, intervalMs, listenSpec, listen, token };
+}
+
+async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
+  const { selector, intervalMs, listenSpec, listen, token } = monitorOptions(values, io.env);
   const db = openDb(values.db ?? defaults.db);
   const store = new MonitorStore(db);
   const monitor = new Monitor({
@@ -79,7 +88,7 @@ async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
 }
 
 async function startMonitorDaemon(argv: string[], values: Values, io: CliIo): Promise<ExitCodeValue> {
-  selectorFrom(values); // fail here, not in the background
+  monitorOptions(values, io.env); // fail here, with the foreground's exit code, not in the background
   const listen = values.listen ?? defaults.monitor.listen;
   const pidfile = values.pidfile ?? defaults.monitor.pidfile;
   const log = values.log ?? defaults.monitor.log;
