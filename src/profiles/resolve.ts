@@ -5,7 +5,8 @@ import { compileJson, compileTemplate } from '../engine/scenario/template';
 import { kindExpanders } from './kinds';
 import { durationLimitProblems, levelLimitProblems } from './limits';
 import { monitorPlanFrom } from './monitor-spec';
-import { existsSync } from 'node:fs';
+import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
+import { REDACTED, isSecretKey } from '../util/secrets';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import type {
@@ -19,18 +20,26 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
   checkLevels(user, model, problems);
   const thresholds = resolveThresholds(user, problems);
   const timeoutMs = parseDuration(user.http?.timeout ?? defaults.http.timeout)!;
-  const setup = (user.setup ?? []).map((step, i) => resolveStep(user, step, `setup[${i}]`, timeoutMs, problems));
+  problems.push(...headerProblems('http.headers', user.http?.headers, shownValue));
+  const refs: NameRef[] = [];
+  const at = (path: string) => ({ user, path, timeoutMs, problems, refs });
+  const setup = (user.setup ?? []).map((step, i) => resolveStep(step, at(`setup[${i}]`)));
   if (user.scenario && user.scenarios) problems.push('scenarios: give scenario (one list of steps) or scenarios (weighted), not both');
   if (!user.scenario && !user.scenarios) problems.push('scenario: is required (a list of steps), or give weighted scenarios');
   const scenarios: ResolvedScenario[] = user.scenarios
     ? user.scenarios.map((sc, i) => ({
       name: sc.name,
       weight: sc.weight ?? 1,
-      steps: sc.steps.map((step, j) => resolveStep(user, step, `scenarios[${i}].steps[${j}]`, timeoutMs, problems)),
+      steps: sc.steps.map((step, j) => resolveStep(step, at(`scenarios[${i}].steps[${j}]`))),
     }))
-    : [{ name: 'default', weight: 1, steps: (user.scenario ?? []).map((step, i) => resolveStep(user, step, `scenario[${i}]`, timeoutMs, problems)) }];
+    : [{ name: 'default', weight: 1, steps: (user.scenario ?? []).map((step, i) => resolveStep(step, at(`scenario[${i}]`))) }];
   const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? 'sequential' as const } : undefined;
-  if (data && !existsSync(data.file)) problems.push(`data.file: ${user.data!.file} does not exist (looked for ${data.file})`);
+  const dataCheck = data ? checkDataFile(data.file, user.data!.file) : { columns: [] };
+  if (typeof dataCheck === 'string') problems.push(dataCheck);
+  else {
+    const captured = [...setup, ...scenarios.flatMap((sc) => sc.steps)].flatMap((s) => (s.capture ?? []).map((c) => c.name));
+    problems.push(...unresolvedNames(refs, captured, dataCheck.columns));
+  }
   const level = (model === 'open' ? user.load.rate : user.load.vus) ?? 0;
   const overLimits = levelLimitProblems(user, model);
   problems.push(...overLimits);
@@ -138,8 +147,24 @@ function resolveCaptures(capture: UserStep['capture'], path: string, problems: s
   });
 }
 
+/** A header value as a problem may show it: secrets (by header name) are never printed. */
+function shownValue(name: string, value: string): string {
+  return isSecretKey(name) ? REDACTED : value;
+}
+
+/** Where a step sits in the profile, and what its checks report to. */
+interface StepContext {
+  user: UserProfile;
+  path: string;
+  timeoutMs: number;
+  problems: string[];
+  /** {{name}} references, checked for a capture or data column once every step is read. */
+  refs: NameRef[];
+}
+
 /** Template syntax and the environment variables they name are checked when the profile loads. */
-function checkTemplates(path: string, texts: [string, unknown][], problems: string[]): void {
+function checkTemplates(ctx: StepContext, texts: [string, unknown][]): void {
+  const { path, problems } = ctx;
   for (const [where, value] of texts) {
     if (value === undefined) continue;
     try {
@@ -147,19 +172,22 @@ function checkTemplates(path: string, texts: [string, unknown][], problems: stri
       for (const name of t.envNames) {
         if (process.env[name] === undefined) problems.push(`${path}.${where}: environment variable ${name} is not set ({{env.${name}}})`);
       }
+      for (const name of new Set(t.varNames)) ctx.refs.push({ where: `${path}.${where}`, name });
     } catch (err) {
       problems.push(`${path}.${where}: ${(err as Error).message}`);
     }
   }
 }
 
-function resolveStep(user: UserProfile, step: UserStep, path: string, timeoutMs: number, problems: string[]): ResolvedStep {
+function resolveStep(step: UserStep, ctx: StepContext): ResolvedStep {
+  const { user, path, timeoutMs, problems } = ctx;
   const req = step.request;
-  checkTemplates(path, [
+  problems.push(...headerProblems(`${path}.request.headers`, req.headers, shownValue));
+  checkTemplates(ctx, [
     ['request.path', req.path], ['request.url', req.url], ['request.body', req.body], ['request.json', req.json],
     ...Object.entries(req.headers ?? {}).map(([k, v]) => [`request.headers.${k}`, v] as [string, unknown]),
     ...Object.entries(req.query ?? {}).map(([k, v]) => [`request.query.${k}`, String(v)] as [string, unknown]),
-  ], problems);
+  ]);
   if (req.body !== undefined && req.json !== undefined) problems.push(`${path}.request: give body or json, not both`);
   if (req.path !== undefined && req.url !== undefined) problems.push(`${path}.request: give path or url, not both`);
   const think = parseThink(step.think);

@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { FeederMode } from '../../profiles/types';
 
+/** A data file's rows as the feeder reads them: a header line of column names, then one row per line. */
+export function parseDataRows(text: string): Record<string, string>[] {
+  return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+}
+
 /** Rows of a CSV file handed to iterations: in order (wrapping), at random, or each once. */
 export class DataFeeder {
   private readonly rows: Record<string, string>[];
@@ -11,7 +16,7 @@ export class DataFeeder {
 
   /** `shard`: under worker threads each takes the rows whose number modulo `of` is `index`, so unique stays unique. */
   constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number, shard = { index: 0, of: 1 }) {
-    const all = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    const all = parseDataRows(readFileSync(file, 'utf8'));
     if (all.length === 0) throw new Error(`data file ${file} has a header but no rows`);
     const mine = shard.of > 1 ? all.filter((_, i) => i % shard.of === shard.index) : all;
     // More workers than rows: a unique feeder's share may be empty; the others share every row.

@@ -27,11 +27,13 @@ export interface Template {
   render(ctx: TemplateContext): string;
   /** env.NAME references, checked when the profile loads. */
   readonly envNames: string[];
+  /** {{name}} references (captures or data columns), checked for a source when the profile loads. */
+  readonly varNames: string[];
 }
 
 const EXPRESSION = /\{\{\s*([^}]*?)\s*\}\}/g;
 
-function compileExpression(expr: string, envNames: string[]): Part {
+function compileExpression(expr: string, envNames: string[], varNames: string[]): Part {
   if (expr === 'vu') return (c) => String(c.vu);
   if (expr === 'iteration') return (c) => String(c.iteration);
   if (expr === 'uuid') return () => randomUUID();
@@ -51,6 +53,7 @@ function compileExpression(expr: string, envNames: string[]): Part {
     };
   }
   if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(expr)) {
+    varNames.push(expr);
     return (c) => {
       const value = c.vars[expr] ?? c.row?.[expr];
       if (value === undefined) throw new MissingValue(expr);
@@ -64,10 +67,11 @@ function compileExpression(expr: string, envNames: string[]): Part {
 export function compileTemplate(text: string): Template {
   const parts: Part[] = [];
   const envNames: string[] = [];
+  const varNames: string[] = [];
   let last = 0;
   for (const match of text.matchAll(EXPRESSION)) {
     if (match.index! > last) parts.push(text.slice(last, match.index));
-    parts.push(compileExpression(match[1], envNames));
+    parts.push(compileExpression(match[1], envNames, varNames));
     last = match.index! + match[0].length;
   }
   if (last < text.length) parts.push(text.slice(last));
@@ -75,18 +79,21 @@ export function compileTemplate(text: string): Template {
   return {
     constant,
     envNames,
+    varNames,
     render: constant !== undefined ? () => constant : (ctx) => parts.map((p) => (typeof p === 'string' ? p : p(ctx))).join(''),
   };
 }
 
 /** Renders every string leaf of a JSON value (for json bodies), leaving structure and types alone. */
-export function compileJson(value: unknown): { constant: boolean; render(ctx: TemplateContext): unknown; envNames: string[] } {
+export function compileJson(value: unknown): { constant: boolean; render(ctx: TemplateContext): unknown; envNames: string[]; varNames: string[] } {
   const envNames: string[] = [];
+  const varNames: string[] = [];
   let constant = true;
   const build = (v: unknown): (ctx: TemplateContext) => unknown => {
     if (typeof v === 'string') {
       const t = compileTemplate(v);
       envNames.push(...t.envNames);
+      varNames.push(...t.varNames);
       if (t.constant === undefined) constant = false;
       return t.render;
     }
@@ -101,5 +108,5 @@ export function compileJson(value: unknown): { constant: boolean; render(ctx: Te
     return () => v;
   };
   const render = build(value);
-  return { constant, render, envNames };
+  return { constant, render, envNames, varNames };
 }
