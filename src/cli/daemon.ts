@@ -26,6 +26,8 @@ export function readPidFile(file: string, command: string): PidFile | undefined 
 export interface DaemonStart {
   command: string;
   args: string[];
+  /** Added to the child's environment (secrets go here, never into its visible arguments). */
+  env?: NodeJS.ProcessEnv;
   pidfile: string;
   log: string;
   /** Text the child writes to its log once it is ready. */
@@ -43,7 +45,7 @@ export async function startDaemon(o: DaemonStart): Promise<number> {
   mkdirSync(dirname(log), { recursive: true });
   mkdirSync(dirname(pidfile), { recursive: true });
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [STRAIN_BIN, o.command, ...o.args], { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [STRAIN_BIN, o.command, ...o.args], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...o.env } });
   child.unref();
   writeFileSync(pidfile, `${JSON.stringify({ pid: child.pid, startedAt: new Date().toISOString(), ...o.details })}\n`);
   const deadline = Date.now() + o.timeoutMs;

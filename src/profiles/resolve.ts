@@ -6,7 +6,7 @@ import { kindExpanders } from './kinds';
 import { durationLimitProblems, levelLimitProblems } from './limits';
 import { monitorPlanFrom } from './monitor-spec';
 import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
-import { REDACTED, isSecretKey } from '../util/secrets';
+import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import type {
@@ -96,7 +96,7 @@ function checkLevels(user: UserProfile, model: string, problems: string[]): void
   try {
     new URL(user.target);
   } catch {
-    problems.push(`target: "${user.target}" is not a valid URL`);
+    problems.push(`target: "${redactUrl(user.target)}" is not a valid URL`);
   }
 }
 
@@ -198,7 +198,7 @@ function resolveStep(step: UserStep, ctx: StepContext): ResolvedStep {
   const method = req.method ?? (hasBody ? 'POST' : defaults.http.method);
   const where = req.url ?? req.path ?? defaults.http.path;
   return {
-    name: step.name ?? `${method} ${where}`,
+    name: step.name ?? `${method} ${redactUrl(where)}`, // a default name is printed and stored: no secrets in it
     method,
     path: req.path ?? defaults.http.path,
     ...(req.url ? { url: req.url } : {}),

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { CannotRunError } from '../errors';
+import { redactUrl } from '../util/secrets';
 
 const CAUSES: Record<string, string> = {
   ECONNREFUSED: 'connection refused (nothing is listening there)',
@@ -19,7 +20,7 @@ export async function checkReachable(target: string, timeoutMs: number): Promise
     const socket = connect({ host, port });
     const fail = (cause: string) => {
       socket.destroy();
-      reject(new CannotRunError('STRAIN_TARGET_UNREACHABLE', `target ${target} is unreachable: ${cause}`));
+      reject(new CannotRunError('STRAIN_TARGET_UNREACHABLE', `target ${redactUrl(target)} is unreachable: ${cause}`));
     };
     socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs} ms`));
     socket.once('connect', () => {

@@ -9,7 +9,7 @@ import type { ResourceSummary } from '../analysis/resources';
 import { mergeLatency } from '../analysis/intervals';
 import type { Finding } from '../analysis/types';
 import type { IntervalRow } from '../store/runs';
-import { redactUrl } from '../store/redact';
+import { redactUrl } from '../util/secrets';
 import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';
 
 export type SummaryStatus = 'passed' | 'failed' | 'aborted';

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
-import { redactPlan, redactUrl } from './redact';
+import { redactPlan, redactUrl } from '../util/secrets';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted';
 

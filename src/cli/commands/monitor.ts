@@ -94,7 +94,9 @@ async function startMonitorDaemon(argv: string[], values: Values, io: CliIo): Pr
   const log = values.log ?? defaults.monitor.log;
   const pid = await startDaemon({
     command: 'monitor',
-    args: argv.filter((a, i) => !(a === 'start' && i === argv.indexOf('start'))),
+    // The token reaches the daemon through its environment: arguments are visible in ps.
+    args: withoutToken(argv.filter((a, i) => !(a === 'start' && i === argv.indexOf('start')))),
+    env: values.token === undefined ? {} : { STRAIN_MONITOR_TOKEN: values.token },
     pidfile, log,
     ready: (p) => `(pid ${p})`,
     details: { listen: listen === 'none' ? null : listen, db: resolve(values.db ?? defaults.db) },
@@ -129,9 +131,16 @@ async function status(values: Values, io: CliIo): Promise<ExitCodeValue> {
   return running ? ExitCode.passed : ExitCode.cannotRun;
 }
 
+function withoutToken(argv: string[]): string[] {
+  return argv.filter((a, i) => a !== '--token' && argv[i - 1] !== '--token' && !a.startsWith('--token='));
+}
+
 /** `strain monitor`: foreground sampling, or start/stop/status of the background daemon. */
 export async function monitorCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('monitor', argv, options);
+  if (values.token !== undefined) {
+    line(io.stderr, 'warning: --token on a command line is visible to every user of this machine (ps, /proc/PID/cmdline); set STRAIN_MONITOR_TOKEN in the environment instead');
+  }
   const action = positionals[0];
   if (positionals.length > 1 || (action !== undefined && !['start', 'stop', 'status'].includes(action))) {
     throw new UsageError(`usage: ${monitorUsage}`);

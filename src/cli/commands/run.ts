@@ -3,6 +3,7 @@ import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { loadProfile } from '../../profiles/load';
 import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
+import { redactUrl } from '../../util/secrets';
 import type { RunSummary } from '../../runner/summary';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
@@ -93,7 +94,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
           dashboard = startLiveDashboard(db, runId, engine, () => controller.abort('q'));
           return;
         }
-        line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${profile.target} for ${Math.round(profile.totalDurationMs / 1000)}s`);
+        line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`);
         engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
       },
     }).finally(() => dashboard?.close());
