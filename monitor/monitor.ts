@@ -2,7 +2,7 @@ import type { MonitorStore } from '../src/store/monitor';
 import { hasProc } from './proc';
 import { HostSampler, ProcessSampler, SelfSampler } from './sampler';
 import { describeSelector, resolveTarget, type TargetSelector } from './select';
-import { emptyBatch, type HostSample, type MonitorEvent, type ResourceSample, type SampleBatch } from './types';
+import { emptyBatch, type HostSample, type MonitorEvent, type ResourceSample, type SampleBatch } from '../src/core/samples';
 
 export interface MonitorOptions {
   selector: TargetSelector;

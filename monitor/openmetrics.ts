@@ -1,4 +1,4 @@
-import type { HostSample, ResourceSample } from './types';
+import type { HostSample, ResourceSample } from '../src/core/samples';
 
 /** OpenMetrics text for the latest samples (gauges, plus the monitor's own cost). */
 export function openMetrics(target: ResourceSample | undefined, host: HostSample | undefined, self: ResourceSample | undefined): string {

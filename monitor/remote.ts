@@ -1,5 +1,5 @@
 import type { MonitorStore } from '../src/store/monitor';
-import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from './types';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from '../src/core/samples';
 
 interface SamplesResponse {
   monitorId: number;

@@ -2,7 +2,7 @@ import {
   CLOCK_TICKS_PER_SECOND, countFds, parseDiskstats, parseHostCpu, parseLoadavg, parseMeminfo, parseNetDev,
   parseProcIo, parseProcStat, parseProcStatus, readProc, wholeDisks,
 } from './proc';
-import type { HostSample, ResourceSample } from './types';
+import type { HostSample, ResourceSample } from '../src/core/samples';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 

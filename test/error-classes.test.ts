@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Outcome, OUTCOME_NAMES } from '../src/engine/outcome';
+import { Outcome, OUTCOME_NAMES } from '../src/core/outcome';
 import { httpServer, tcpServer, unusedPort } from './helpers/servers';
 import { profile, runEngine, step } from './helpers/profile';
 

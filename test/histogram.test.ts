@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as hdr from 'hdr-histogram-js';
-import { addHistogram, decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, percentilesAndMean, type Histogram } from '../src/recorder/histogram';
+import { addHistogram, decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, percentilesAndMean, type Histogram } from '../src/core/histogram';
 
 /** A seeded generator, so a failure names a case that can be replayed. */
 function rng(seed: number): () => number {

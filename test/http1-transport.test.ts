@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { HttpTransport, type Keep, type PreparedRequest, type ResponseHeaders } from '../src/engine/transport';
-import { OUTCOME_NAMES } from '../src/engine/outcome';
+import { OUTCOME_NAMES } from '../src/core/outcome';
 import { tcpServer } from './helpers/servers';
 
 /** What one raw request looked like on the wire, and where it arrived. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeLeak, leakDefaults } from '../src/analysis/leak';
 import { seededRandom } from '../src/analysis/stats';
-import type { ResourceSample } from '../monitor/types';
+import type { ResourceSample } from '../src/core/samples';
 import { ROOT } from './helpers/cli';
 
 const MB = 1048576;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ArrivalSchedule } from '../src/engine/arrivals';
-import { latencyStatsMs } from '../src/recorder/histogram';
+import { latencyStatsMs } from '../src/core/histogram';
 import { httpServer } from './helpers/servers';
 import { profile, runEngine } from './helpers/profile';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeHistogram, latencyStatsMs } from '../src/recorder/histogram';
+import { decodeHistogram, latencyStatsMs } from '../src/core/histogram';
 import { openDb, schemaVersion } from '../src/store/db';
 import { migrations } from '../src/store/migrations';
 import { RunStore } from '../src/store/runs';

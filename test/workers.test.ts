@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeHistogram } from '../src/recorder/histogram';
+import { decodeHistogram } from '../src/core/histogram';
 import { openDb } from '../src/store/db';
 import { RunStore } from '../src/store/runs';
 import { strain as runStrain, tempDir, writeProfile } from './helpers/cli';

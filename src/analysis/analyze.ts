@@ -4,7 +4,7 @@ import { stageWindows } from './intervals';
 import { analyzeLeak } from './leak';
 import { analyzeRecovery } from './recovery';
 import { analyzeSaturation, saturationLimits } from './saturation';
-import type { AnalysisInput, Finding } from './types';
+import type { AnalysisInput, Finding } from '../core/finding';
 
 /** Every finding a run supports, by its kind and the data it has. Pure: rows in, verdicts out. */
 export function analyzeRun(input: AnalysisInput): Finding[] {

@@ -1,5 +1,5 @@
-import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
-import type { ResolvedProfile } from '../profiles/types';
+import type { IntervalSink, IntervalSnapshot } from '../core/interval';
+import type { ResolvedProfile } from '../core/profile';
 import { BreakDebounce, breakCriteria, judgeSecond, type BreakCriteria } from './breaking';
 
 /**

@@ -1,9 +1,9 @@
 import { round } from '../util/format';
-import type { ResolvedProfile } from '../profiles/types';
+import type { ResolvedProfile } from '../core/profile';
 import type { IntervalRow } from '../store/runs';
 import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
 import { kneedle } from './kneedle';
-import type { Finding } from './types';
+import type { Finding } from '../core/finding';
 import { fitUsl } from './usl';
 
 export interface BreakCriteria {

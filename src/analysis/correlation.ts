@@ -1,8 +1,8 @@
 import { round } from '../util/format';
-import type { ResourceSample } from '../../monitor/types';
+import type { ResourceSample } from '../core/samples';
 import type { IntervalRow } from '../store/runs';
 import { seededRandom, shuffle, spearman } from './stats';
-import type { Finding } from './types';
+import type { Finding } from '../core/finding';
 
 export interface CorrelationOptions {
   binS: number;

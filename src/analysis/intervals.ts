@@ -1,6 +1,6 @@
-import { decodeHistogram, newLatencyHistogram, type Histogram } from '../recorder/histogram';
-import { stageStarts } from '../engine/plan';
-import type { Stage } from '../profiles/types';
+import { decodeHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
+import { stageStarts } from '../core/plan';
+import type { Stage } from '../core/profile';
 import type { IntervalRow } from '../store/runs';
 
 /** Adds the stored histograms of some intervals: exact whole-window percentiles. */

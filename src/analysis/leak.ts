@@ -1,7 +1,7 @@
 import { round } from '../util/format';
-import type { ResourceSample } from '../../monitor/types';
+import type { ResourceSample } from '../core/samples';
 import { mannKendall, median, theilSen } from './stats';
-import type { Finding } from './types';
+import type { Finding } from '../core/finding';
 
 export interface LeakOptions {
   /** Fraction of the plateau skipped as warm-up. */

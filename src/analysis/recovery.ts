@@ -1,8 +1,8 @@
 import { round } from '../util/format';
-import type { ResolvedProfile } from '../profiles/types';
+import type { ResolvedProfile } from '../core/profile';
 import type { IntervalRow } from '../store/runs';
 import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
-import type { Finding } from './types';
+import type { Finding } from '../core/finding';
 
 export interface RecoveryOptions {
   /** Seconds the metrics must stay near baseline to count as recovered. */

@@ -1,4 +1,4 @@
-import type { MonitorEvent, ResourceSample } from '../../monitor/types';
+import type { MonitorEvent, ResourceSample } from '../core/samples';
 
 export interface ResourceSummary {
   monitorId: number | null;

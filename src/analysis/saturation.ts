@@ -1,5 +1,5 @@
 import type { IntervalRow } from '../store/runs';
-import type { Finding } from './types';
+import type { Finding } from '../core/finding';
 
 export interface SaturationLimits {
   /** Event-loop or arrival-schedule lag (ms) beyond which a second is generator-bound. */

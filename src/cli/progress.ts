@@ -1,7 +1,7 @@
 import { defaults } from '../defaults';
-import type { ResolvedProfile } from '../profiles/types';
-import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../recorder/histogram';
-import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
+import type { ResolvedProfile } from '../core/profile';
+import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
+import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import { formatDuration } from '../util/duration';
 import { ms, num, pct } from './format';
 

@@ -1,4 +1,4 @@
-import type { Stage } from '../profiles/types';
+import type { Stage } from '../core/profile';
 
 /**
  * Intended start times for the open model. Within a stage the rate changes linearly, so the

@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { ResolvedProfile } from '../profiles/types';
+import type { ResolvedProfile } from '../core/profile';
 import { Recorder } from '../recorder/recorder';
 import type { RunTotals } from '../recorder/totals';
-import type { IntervalSink } from '../recorder/types';
+import type { IntervalSink } from '../core/interval';
 import type { Executor, ExecutorContext, Shard } from './executor';
 import { WorkerFleet } from './workers';
 import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
-import { planAt } from './plan';
+import { planAt } from '../core/plan';
 import { HttpTransport } from './transport';
 import type { IterationContext } from './iteration';
-import type { Stage } from '../profiles/types';
+import type { Stage } from '../core/profile';
 import { MAX_TIMER_MS, sleepLong } from '../util/timers';
 
 export type StopReason = 'completed' | 'aborted' | 'threshold' | 'stopped';

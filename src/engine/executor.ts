@@ -1,7 +1,7 @@
 import type { Recorder } from '../recorder/recorder';
 import type { IterationContext, User } from './iteration';
-import type { PlanPoint } from './plan';
-import type { Stage } from '../profiles/types';
+import type { PlanPoint } from '../core/plan';
+import type { Stage } from '../core/profile';
 
 /** A worker's share: VU ids and arrivals whose number modulo `of` is `index`. */
 export interface Shard {

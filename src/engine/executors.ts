@@ -1,4 +1,4 @@
-import type { LoadModel } from '../profiles/types';
+import type { LoadModel } from '../core/profile';
 import { ClosedExecutor } from './closed';
 import type { Executor, ExecutorContext } from './executor';
 import { OpenExecutor } from './open';

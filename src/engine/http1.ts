@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Outcome, classifyError, classifyStatus, type OutcomeClass } from './outcome';
+import { Outcome, classifyError, classifyStatus, type OutcomeClass } from '../core/outcome';
 import type { Completion, Keep, PreparedRequest, ResponseHeaders } from './transport';
 
 /**

@@ -1,9 +1,9 @@
 import type { CookieJar } from 'tough-cookie';
-import type { ThinkTime } from '../profiles/types';
-import { Outcome, type OutcomeClass } from './outcome';
+import type { ThinkTime } from '../core/profile';
+import { Outcome, type OutcomeClass } from '../core/outcome';
 import type { DataFeeder } from './scenario/feeder';
 import { inspectResponse, pickScenario, renderRequest, type PreparedScenario, type PreparedStep } from './scenario/steps';
-import { MissingValue, type TemplateContext } from './scenario/template';
+import { MissingValue, type TemplateContext } from '../core/template';
 import type { HttpTransport, ResponseHeaders } from './transport';
 import { longTimeout } from '../util/timers';
 

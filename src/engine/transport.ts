@@ -1,6 +1,6 @@
 import type { Dispatcher, Pool } from 'undici';
 import { Http1Pool, MAX_KEPT_BODY } from './http1';
-import { classifyError, classifyStatus, type OutcomeClass } from './outcome';
+import { classifyError, classifyStatus, type OutcomeClass } from '../core/outcome';
 
 /** A request ready to send: everything that does not change per request is computed once. */
 export interface PreparedRequest {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeHistogram } from '../recorder/histogram';
+import { encodeHistogram } from '../core/histogram';
 import { Recorder } from '../recorder/recorder';
 import { Engine } from './engine';
 import type { FromWorker, ToWorker, WorkerData } from './workers';

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { ResolvedProfile } from '../profiles/types';
-import { decodeHistogram, newLatencyHistogram } from '../recorder/histogram';
+import type { ResolvedProfile } from '../core/profile';
+import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
 import type { Recorder } from '../recorder/recorder';
 import type { StepPart } from '../recorder/steps';
 import { RunTotals } from '../recorder/totals';
-import type { IntervalPart } from '../recorder/types';
+import type { IntervalPart } from '../core/interval';
 import { levelText } from '../util/format';
 import type { Executor } from './executor';
-import { planAt } from './plan';
+import { planAt } from '../core/plan';
 import type { StopReason, WarmupResult } from './engine';
 
 /** What a worker's warm-up looks like on the wire. */

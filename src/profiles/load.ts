@@ -3,7 +3,7 @@ import { ProfileError, UsageError } from '../errors';
 import { parseDuration } from '../util/duration';
 import { readProfileFile } from './read';
 import { capStages, resolveProfile } from './resolve';
-import type { ResolvedProfile, UserMonitor, UserProfile } from './types';
+import type { ResolvedProfile, UserMonitor, UserProfile } from '../core/profile';
 import { schemaProblems } from './validate';
 
 /** Command-line values that replace what the profile says. */

@@ -1,6 +1,6 @@
 import { defaults } from '../defaults';
 import { parseDuration } from '../util/duration';
-import type { MonitorPlan, UserMonitor } from './types';
+import type { MonitorPlan, UserMonitor } from '../core/profile';
 
 /** A profile's monitor section → the plan, or a problem naming what is accepted. */
 export function monitorPlanFrom(m: UserMonitor, path = 'monitor'): MonitorPlan | string {

@@ -1,7 +1,7 @@
 import { defaults } from '../defaults';
 import { parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
-import { compileJson, compileTemplate } from '../engine/scenario/template';
+import { compileJson, compileTemplate } from '../core/template';
 import { kindExpanders } from './kinds';
 import { durationLimitProblems, levelLimitProblems } from './limits';
 import { monitorPlanFrom } from './monitor-spec';
@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import type {
   Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
-} from './types';
+} from '../core/profile';
 
 /** Checks a schema-valid profile for what a schema cannot say, then fills in every default. */
 export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { profile?: ResolvedProfile; problems: string[] } {

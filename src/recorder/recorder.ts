@@ -1,11 +1,11 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { defaults } from '../defaults';
-import { OUTCOME_COUNT, isError, type OutcomeClass } from '../engine/outcome';
-import type { PlanPoint } from '../engine/plan';
-import { decodeHistogram, encodeHistogram, newLatencyHistogram, type Histogram } from './histogram';
+import { OUTCOME_COUNT, isError, type OutcomeClass } from '../core/outcome';
+import type { PlanPoint } from '../core/plan';
+import { decodeHistogram, encodeHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
 import { RunTotals } from './totals';
 import { StepStats, type StepSummary } from './steps';
-import type { IntervalPart, IntervalSink, IntervalSnapshot } from './types';
+import type { IntervalPart, IntervalSink, IntervalSnapshot } from '../core/interval';
 
 export interface RecorderOptions {
   /** Names of every step (setup first), indexed as the engine reports them. */

@@ -1,5 +1,5 @@
-import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../engine/outcome';
-import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from './histogram';
+import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../core/outcome';
+import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
 
 const MAX_REASONS = 20;
 

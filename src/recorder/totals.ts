@@ -1,6 +1,6 @@
-import { OUTCOME_COUNT, isError } from '../engine/outcome';
-import { addHistogram, newLatencyHistogram, type Histogram } from './histogram';
-import type { IntervalSnapshot } from './types';
+import { OUTCOME_COUNT, isError } from '../core/outcome';
+import { addHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
+import type { IntervalSnapshot } from '../core/interval';
 
 /** Whole-run aggregates built by adding interval histograms: exact, never averaged percentiles. */
 export class RunTotals {

@@ -1,4 +1,4 @@
-import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../recorder/histogram';
+import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
 import { thresholdInputsOf, type RunSummary } from '../runner/summary';
 import type { Db } from '../store/db';
 import { RunStore, type RunRow } from '../store/runs';

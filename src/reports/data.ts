@@ -1,7 +1,7 @@
-import type { ResourceSample, MonitorEvent } from '../../monitor/types';
-import type { Finding } from '../analysis/types';
+import type { ResourceSample, MonitorEvent } from '../core/samples';
+import type { Finding } from '../core/finding';
 import { UsageError } from '../errors';
-import type { ResolvedProfile } from '../profiles/types';
+import type { ResolvedProfile } from '../core/profile';
 import type { RunSummary } from '../runner/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';

@@ -1,5 +1,5 @@
-import type { Finding } from '../analysis/types';
-import { stageStarts } from '../engine/plan';
+import type { Finding } from '../core/finding';
+import { stageStarts } from '../core/plan';
 import { formatDuration } from '../util/duration';
 import { num } from '../util/format';
 import type { ReportData } from './data';

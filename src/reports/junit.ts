@@ -1,4 +1,4 @@
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import type { ReportData } from './data';
 import { escapeXml as e } from './escape';
 

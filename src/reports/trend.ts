@@ -1,4 +1,4 @@
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import type { RunSummary } from '../runner/summary';
 import type { RunRow } from '../store/runs';
 

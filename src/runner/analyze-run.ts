@@ -1,8 +1,8 @@
-import type { MonitorEvent, ResourceSample } from '../../monitor/types';
+import type { MonitorEvent, ResourceSample } from '../core/samples';
 import { analyzeRun } from '../analysis/analyze';
-import type { AnalysisInput, Finding } from '../analysis/types';
+import type { AnalysisInput, Finding } from '../core/finding';
 import { UsageError } from '../errors';
-import type { ResolvedProfile } from '../profiles/types';
+import type { ResolvedProfile } from '../core/profile';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';

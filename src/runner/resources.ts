@@ -1,9 +1,9 @@
 import { Monitor } from '../../monitor/monitor';
 import { RemoteMonitor } from '../../monitor/remote';
-import type { MonitorEvent } from '../../monitor/types';
+import type { MonitorEvent } from '../core/samples';
 import { summarizeResources, type ResourceSummary } from '../analysis/resources';
 import { CannotRunError } from '../errors';
-import type { MonitorPlan } from '../profiles/types';
+import type { MonitorPlan } from '../core/profile';
 import type { Db } from '../store/db';
 import { MonitorStore } from '../store/monitor';
 

@@ -1,13 +1,13 @@
 import { round } from '../util/format';
-import { OUTCOME_NAMES } from '../engine/outcome';
-import type { ResolvedProfile } from '../profiles/types';
-import { latencyStatsMs, type Histogram, type LatencyStatsMs } from '../recorder/histogram';
+import { OUTCOME_NAMES } from '../core/outcome';
+import type { ResolvedProfile } from '../core/profile';
+import { latencyStatsMs, type Histogram, type LatencyStatsMs } from '../core/histogram';
 import type { RunTotals } from '../recorder/totals';
 import type { WarmupResult } from '../engine/engine';
 import type { StepSummary } from '../recorder/steps';
 import type { ResourceSummary } from '../analysis/resources';
 import { mergeLatency } from '../analysis/intervals';
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import type { IntervalRow } from '../store/runs';
 import { redactUrl } from '../util/secrets';
 import type { ThresholdInputs, ThresholdResult } from '../thresholds/evaluate';

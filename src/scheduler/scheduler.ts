@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import { loadReportData } from '../reports/data';
 import { renderHtml } from '../reports/html';
 import type { RunSummary } from '../runner/summary';

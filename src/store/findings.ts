@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import type { Db } from './db';
 
 /** Findings per run; replaced whole each time a run is analysed. */

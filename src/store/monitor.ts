@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample, SampleBatch } from '../../monitor/types';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample, SampleBatch } from '../core/samples';
 import type { Db } from './db';
 
 export interface MonitorRow {

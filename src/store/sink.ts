@@ -1,5 +1,5 @@
-import { encodeHistogram, latencyStatsMs } from '../recorder/histogram';
-import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
+import { encodeHistogram, latencyStatsMs } from '../core/histogram';
+import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import type { IntervalRow, RunStore } from './runs';
 
 /** Turns a closed interval into its stored row; histograms are encoded, never averaged. */

@@ -1,6 +1,6 @@
-import type { LatencyStatsMs } from '../recorder/histogram';
-import type { Threshold, ThresholdMetric } from '../profiles/types';
-import { OUTCOME_NAMES, Outcome } from '../engine/outcome';
+import type { LatencyStatsMs } from '../core/histogram';
+import type { Threshold, ThresholdMetric } from '../core/profile';
+import { OUTCOME_NAMES, Outcome } from '../core/outcome';
 import { isRateMetric } from '../profiles/schema';
 import { compare } from './parse';
 

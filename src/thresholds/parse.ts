@@ -1,4 +1,4 @@
-import type { Comparator, ThresholdMetric } from '../profiles/types';
+import type { Comparator, ThresholdMetric } from '../core/profile';
 import { isRateMetric } from '../profiles/schema';
 
 export interface ParsedCondition {

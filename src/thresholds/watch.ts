@@ -1,6 +1,6 @@
-import type { Threshold } from '../profiles/types';
+import type { Threshold } from '../core/profile';
 import type { RunTotals } from '../recorder/totals';
-import type { IntervalSink, IntervalSnapshot } from '../recorder/types';
+import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import { thresholdInputs } from '../runner/summary';
 import { evaluateThreshold } from './evaluate';
 

@@ -1,7 +1,7 @@
-import type { Finding } from '../analysis/types';
-import { planAt } from '../engine/plan';
-import type { ResolvedProfile } from '../profiles/types';
-import { decodeHistogram, newLatencyHistogram } from '../recorder/histogram';
+import type { Finding } from '../core/finding';
+import { planAt } from '../core/plan';
+import type { ResolvedProfile } from '../core/profile';
+import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
 import { thresholdInputsOf } from '../runner/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';

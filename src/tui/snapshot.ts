@@ -1,4 +1,4 @@
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../core/finding';
 import type { ThresholdResult } from '../thresholds/evaluate';
 
 /** Everything the dashboard shows at one instant; built from the store, drawn by views. */

@@ -1,6 +1,6 @@
-import type { ResolvedProfile, ResolvedStep, Stage } from '../../src/profiles/types';
+import type { ResolvedProfile, ResolvedStep, Stage } from '../../src/core/profile';
 import { Engine, type EngineResult } from '../../src/engine/engine';
-import type { IntervalSnapshot } from '../../src/recorder/types';
+import type { IntervalSnapshot } from '../../src/core/interval';
 
 export function step(path = '/', extra: Partial<ResolvedStep> = {}): ResolvedStep {
   return { name: `GET ${path}`, method: 'GET', path, headers: {}, body: undefined, timeoutMs: 5000, think: { kind: 'none' }, ...extra };

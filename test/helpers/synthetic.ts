@@ -1,5 +1,5 @@
-import { encodeHistogram, newLatencyHistogram } from '../../src/recorder/histogram';
-import type { ResolvedProfile } from '../../src/profiles/types';
+import { encodeHistogram, newLatencyHistogram } from '../../src/core/histogram';
+import type { ResolvedProfile } from '../../src/core/profile';
 import type { Db } from '../../src/store/db';
 import { MonitorStore } from '../../src/store/monitor';
 import { RunStore, type IntervalRow } from '../../src/store/runs';

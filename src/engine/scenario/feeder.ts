@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { FeederMode } from '../../profiles/types';
+import type { FeederMode } from '../../core/profile';
 
 /** A data file's rows as the feeder reads them: a header line of column names, then one row per line. */
 export function parseDataRows(text: string): Record<string, string>[] {

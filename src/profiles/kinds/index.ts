@@ -1,4 +1,4 @@
-import type { Kind, Stage, UserLoad } from '../types';
+import type { Kind, Stage, UserLoad } from '../../core/profile';
 import { expandLoad } from './load';
 import { expandSoak } from './soak';
 import { expandSpike } from './spike';

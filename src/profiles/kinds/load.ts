@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../types';
+import type { Stage, UserLoad } from '../../core/profile';
 
 /** Ramp up to the level, hold it for `duration`, optionally ramp down. */
 export function rampHoldStages(load: UserLoad, level: number, rampUpMs: number, rampDownMs: number): Stage[] {

@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../types';
+import type { Stage, UserLoad } from '../../core/profile';
 import { rampHoldStages } from './load';
 
 /** Like load, but the default ramp is a tenth of the hold (at most 5 minutes): soaks start gently. */

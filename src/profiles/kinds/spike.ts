@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../types';
+import type { Stage, UserLoad } from '../../core/profile';
 
 /** Baseline, a jump straight to the peak, then back to baseline while recovery is watched. */
 export function expandSpike(load: UserLoad): Stage[] {

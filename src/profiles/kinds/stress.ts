@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../types';
+import type { Stage, UserLoad } from '../../core/profile';
 
 /** Constant steps start, start+step, ... up to max; each step is its own stage. */
 export function expandStress(load: UserLoad): Stage[] {

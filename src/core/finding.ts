@@ -1,5 +1,5 @@
-import type { MonitorEvent, ResourceSample } from '../../monitor/types';
-import type { ResolvedProfile } from '../profiles/types';
+import type { MonitorEvent, ResourceSample } from './samples';
+import type { ResolvedProfile } from './profile';
 import type { IntervalRow } from '../store/runs';
 
 export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated';

@@ -1,4 +1,4 @@
-import type { Stage } from '../profiles/types';
+import type { Stage } from './profile';
 
 export interface PlanPoint {
   stage: number;
