@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../src/core/net';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,6 @@ export interface MonitorApi {
   url: string;
   server: Server;
   close(): Promise<void>;
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** "127.0.0.1:9930", "[::1]:9930", ":9930" or "9930" → host and port. */
@@ -50,7 +47,7 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
  * Loopback by default; any other address requires a token, checked on every request.
  */
 export async function startMonitorApi(o: ApiOptions): Promise<MonitorApi> {
-  if (!isLoopback(o.host) && !o.token) {
+  if (!isLoopbackHost(o.host) && !o.token) {
     throw new Error(`refusing to serve samples on ${o.host} without a token: pass --token (or STRAIN_MONITOR_TOKEN), or listen on 127.0.0.1`);
   }
   const server = createServer((req, res) => {

@@ -33,6 +33,13 @@ export const defaults = {
     /** Latency is recorded in microseconds; values above an hour are clamped. */
     maxLatencyUs: 3_600_000_000,
   },
+  /**
+   * Event-loop or arrival-schedule lag beyond which a second measured strain, not the target.
+   * One idea, two strictnesses, kept side by side: the generator-saturated finding warns early;
+   * the breaking point only declines to blame the target when the lag is unmistakable, so a
+   * busy machine cannot hide a real break.
+   */
+  generatorLag: { saturatedMs: 50, breakExemptMs: 100 },
   progress: { everyMs: 5000 },
   /**
    * Upper bounds `validate` (and every run) enforces, README "Limits". Past them a run

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { analyzeSaturation, saturationLimits } from '../src/analysis/saturation';
-import type { IntervalRow } from '../src/store/runs';
+import type { IntervalRow } from '../src/core/interval';
 import { strain, tempDir, writeProfile } from './helpers/cli';
 import { httpServer } from './helpers/servers';
 

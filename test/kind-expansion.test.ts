@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveProfile } from '../src/profiles/resolve';
-import type { UserProfile } from '../src/core/profile';
+import type { UserProfile } from '../src/profiles/types';
 
 function stagesOf(kind: UserProfile['kind'], load: UserProfile['load']) {
   const { profile, problems } = resolveProfile({ name: 'x', kind, target: 'http://127.0.0.1:1', load, scenario: [{ request: {} }] });

@@ -1,3 +1,5 @@
+import { Outcome } from '../core/outcome';
+import { percentileMs } from '../core/histogram';
 import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import type { ResolvedProfile } from '../core/profile';
 import { BreakDebounce, breakCriteria, judgeSecond, type BreakCriteria } from './breaking';
@@ -28,10 +30,10 @@ export class BreakWatch implements IntervalSink {
     this.seenInStage++;
     if (this.seenInStage === 1) return; // the step's first second settles
     const verdict = judgeSecond({
-      p99Ms: i.latency.totalCount > 0 ? i.latency.getValueAtPercentile(99) / 1000 : 0,
+      p99Ms: percentileMs(i.latency, 99),
       requests: i.requests,
       errors: i.errors,
-      ok: i.counts[0] + i.counts[1],
+      ok: i.counts[Outcome.s2xx] + i.counts[Outcome.s3xx],
       offered: i.offered,
       model: this.plan.model,
       generatorLagMs: i.generatorLagMs,

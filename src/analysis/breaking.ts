@@ -1,7 +1,9 @@
+import { defaults } from '../defaults';
 import { round } from '../util/format';
 import type { ResolvedProfile } from '../core/profile';
-import type { IntervalRow } from '../store/runs';
-import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
+import type { IntervalRow } from '../core/interval';
+import { mergeLatency, percentileMs } from '../core/histogram';
+import { okCount, rowsByStage, settled } from './intervals';
 import { kneedle } from './kneedle';
 import type { Finding } from '../core/finding';
 import { fitUsl } from './usl';
@@ -24,7 +26,7 @@ export function breakCriteria(plan: Pick<ResolvedProfile, 'thresholds'>): BreakC
   const latency = plan.thresholds.find((t) => t.name === 'latency.p99' && (t.op === '<' || t.op === '<='))
     ?? plan.thresholds.find((t) => t.name === 'latency.p95' && (t.op === '<' || t.op === '<='));
   const errors = plan.thresholds.find((t) => t.name === 'errors.rate' && (t.op === '<' || t.op === '<='));
-  return { p99Ms: latency?.value, errorRate: errors?.value ?? 0.01, minAchievedRatio: 0.95, debounceS: 3, generatorLagMs: 100 };
+  return { p99Ms: latency?.value, errorRate: errors?.value ?? 0.01, minAchievedRatio: 0.95, debounceS: 3, generatorLagMs: defaults.generatorLag.breakExemptMs };
 }
 
 /** What one second says: breached (and why), and whether the generator was lagging. */
@@ -127,7 +129,7 @@ export function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[],
       seconds,
       throughput: requests / seconds,
       goodThroughput: measured.reduce((s, r) => s + okCount(r), 0) / seconds,
-      p99Ms: h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : 0,
+      p99Ms: percentileMs(h, 99),
       errorRate: requests > 0 ? errors / requests : 0,
       meanInFlight: measured.reduce((s, r) => s + r.in_flight, 0) / measured.length,
       generatorBound: lagging >= measured.length * 0.3,

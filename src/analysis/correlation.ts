@@ -1,6 +1,6 @@
 import { round } from '../util/format';
 import type { ResourceSample } from '../core/samples';
-import type { IntervalRow } from '../store/runs';
+import type { IntervalRow } from '../core/interval';
 import { seededRandom, shuffle, spearman } from './stats';
 import type { Finding } from '../core/finding';
 

@@ -1,19 +1,9 @@
-import { decodeHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
+import { mergeLatency, percentileMs } from '../core/histogram';
 import { stageStarts } from '../core/plan';
 import type { Stage } from '../core/profile';
-import type { IntervalRow } from '../store/runs';
+import type { IntervalRow } from '../core/interval';
 
-/** Adds the stored histograms of some intervals: exact whole-window percentiles. */
-export function mergeLatency(rows: readonly IntervalRow[]): Histogram {
-  const merged = newLatencyHistogram(64);
-  for (const r of rows) if (r.hist) merged.add(decodeHistogram(r.hist));
-  return merged;
-}
-
-export function p99Ms(rows: readonly IntervalRow[]): number {
-  const h = mergeLatency(rows);
-  return h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : 0;
-}
+export const p99Ms = (rows: readonly IntervalRow[]): number => percentileMs(mergeLatency(rows), 99);
 
 export const okCount = (r: IntervalRow) => r.c2xx + r.c3xx;
 

@@ -1,7 +1,8 @@
 import { round } from '../util/format';
 import type { ResolvedProfile } from '../core/profile';
-import type { IntervalRow } from '../store/runs';
-import { mergeLatency, okCount, rowsByStage, settled } from './intervals';
+import type { IntervalRow } from '../core/interval';
+import { mergeLatency, percentileMs } from '../core/histogram';
+import { okCount, rowsByStage, settled } from './intervals';
 import type { Finding } from '../core/finding';
 
 export interface RecoveryOptions {
@@ -30,7 +31,7 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
     return { kind: 'recovery', verdict: 'inconclusive', summary: 'the run has no complete baseline, spike and recovery to compare', recoveryS: null };
   }
   const baseHist = mergeLatency(baseline);
-  const baselineP99Ms = baseHist.totalCount > 0 ? baseHist.getValueAtPercentile(99) / 1000 : 0;
+  const baselineP99Ms = percentileMs(baseHist, 99);
   const baseRequests = baseline.reduce((s, r) => s + r.requests, 0);
   const baselineErrorRate = baseRequests > 0 ? baseline.reduce((s, r) => s + r.errors, 0) / baseRequests : 0;
   const peakP99Ms = Math.max(...[...spikeRows, ...recoveryRows].map((r) => r.p99_ms));

@@ -1,18 +1,5 @@
+import type { ResourceSummary } from '../core/summary';
 import type { MonitorEvent, ResourceSample } from '../core/samples';
-
-export interface ResourceSummary {
-  monitorId: number | null;
-  samples: number;
-  pids: number[];
-  restarts: number;
-  cpuMeanPct: number | null;
-  cpuMaxPct: number | null;
-  rssStartMB: number | null;
-  rssEndMB: number | null;
-  rssMaxMB: number | null;
-  /** What the monitor itself cost, so its overhead is visible next to the target's figures. */
-  monitorCpuMeanPct: number | null;
-}
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 100) / 100;
 const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);

@@ -1,4 +1,5 @@
-import type { IntervalRow } from '../store/runs';
+import { defaults } from '../defaults';
+import type { IntervalRow } from '../core/interval';
 import type { Finding } from '../core/finding';
 
 export interface SaturationLimits {
@@ -12,7 +13,7 @@ export interface SaturationLimits {
 
 /** Limits for a generator of `workers` threads: each thread can use at most one core. */
 export function saturationLimits(workers = 1): SaturationLimits {
-  return { lagLimitMs: 50, cpuLimitPct: 95 * workers, minRunS: 3 };
+  return { lagLimitMs: defaults.generatorLag.saturatedMs, cpuLimitPct: 95 * workers, minRunS: 3 };
 }
 
 /**

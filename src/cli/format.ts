@@ -1,6 +1,6 @@
-import type { RunSummary } from '../runner/summary';
-
+import type { RunSummary } from '../core/summary';
 import { levelText, ms, num, pct } from '../util/format';
+
 
 export { ms, num, pct };
 

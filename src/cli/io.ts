@@ -3,6 +3,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Quits at once (a second Ctrl-C); only cli/main.ts gives one, so in-process runs never exit. */
+  exit?: (code: number) => void;
 }
 
 /**

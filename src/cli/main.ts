@@ -82,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> 
 
 /** Process entry point: the only place strain exits the process. */
 export function main(argv: string[]): void {
-  runCli(argv, processIo()).then(
+  runCli(argv, { ...processIo(), exit: (code) => process.exit(code) }).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`strain: ${String(err)}\n`);

@@ -1,6 +1,6 @@
 import type { MonitorEvent, ResourceSample } from './samples';
 import type { ResolvedProfile } from './profile';
-import type { IntervalRow } from '../store/runs';
+import type { IntervalRow } from './interval';
 
 export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated';
 

@@ -169,6 +169,18 @@ export function decodeHistogram(text: string): Histogram {
   return hdr.decodeFromCompressedBase64(text, 64);
 }
 
+/** Adds the stored histograms of some intervals: exact whole-window percentiles. */
+export function mergeLatency(rows: readonly { hist: string | null }[]): Histogram {
+  const merged = newLatencyHistogram(64);
+  for (const r of rows) if (r.hist) merged.add(decodeHistogram(r.hist));
+  return merged;
+}
+
+/** A percentile in milliseconds; 0 for an empty histogram. */
+export function percentileMs(h: Histogram, percentile: number): number {
+  return h.totalCount > 0 ? h.getValueAtPercentile(percentile) / 1000 : 0;
+}
+
 export interface LatencyStatsMs {
   min: number;
   mean: number;

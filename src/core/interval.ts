@@ -57,3 +57,29 @@ export interface IntervalPart {
   scheduleLagMs: number;
   inFlight: number;
 }
+
+/** One stored interval, as a row of the `intervals` table (histograms encoded, or null when not selected). */
+export interface IntervalRow {
+  run_id: number;
+  t: number;
+  started_at: number;
+  duration_ms: number;
+  stage: number;
+  level: number;
+  requests: number;
+  errors: number;
+  c2xx: number; c3xx: number; c4xx: number; c5xx: number;
+  timeouts: number; refused: number; resets: number; other: number;
+  checks: number;
+  offered: number;
+  started: number;
+  dropped: number;
+  bytes: number;
+  in_flight: number;
+  p50_ms: number; p90_ms: number; p95_ms: number; p99_ms: number; max_ms: number; mean_ms: number;
+  generator_lag_ms: number;
+  schedule_lag_ms: number;
+  generator_cpu_pct: number;
+  hist: string | null;
+  service_hist: string | null;
+}

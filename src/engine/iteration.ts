@@ -1,3 +1,4 @@
+import { USER_AGENT } from '../core/net';
 import type { CookieJar } from 'tough-cookie';
 import type { ThinkTime } from '../core/profile';
 import { Outcome, type OutcomeClass } from '../core/outcome';
@@ -148,7 +149,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       afterStep();
       return;
     }
-    const headers: Record<string, string> = { 'user-agent': 'strain/0.1', ...rendered.headers };
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...rendered.headers };
     if (user.jar) {
       const cookies = user.jar.getCookieStringSync(rendered.href);
       if (cookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;

@@ -1,3 +1,4 @@
+import { USER_AGENT, socketHost } from '../core/net';
 import type { Dispatcher, Pool } from 'undici';
 import { Http1Pool, MAX_KEPT_BODY } from './http1';
 import { classifyError, classifyStatus, type OutcomeClass } from '../core/outcome';
@@ -87,7 +88,7 @@ class UndiciOriginPool implements OriginPool {
 function poolFor(origin: string, connections: number): OriginPool {
   const url = new URL(origin);
   if (url.protocol !== 'http:') return new UndiciOriginPool(origin, connections);
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const host = socketHost(url);
   return new Http1Pool(host, Number(url.port || 80), connections, url.host);
 }
 
@@ -118,7 +119,7 @@ export class HttpTransport {
     return {
       method: method as Dispatcher.HttpMethod,
       path: this.basePath + path,
-      headers: { 'user-agent': 'strain/0.1', ...headers },
+      headers: { 'user-agent': USER_AGENT, ...headers },
       body,
       timeoutMs,
       reusable: true,

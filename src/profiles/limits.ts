@@ -1,6 +1,6 @@
 import { defaults } from '../defaults';
 import { formatDuration } from '../util/duration';
-import type { UserProfile } from '../core/profile';
+import type { UserProfile } from './types';
 
 const { limits } = defaults;
 const LEVEL_KEYS = ['vus', 'rate', 'start', 'step', 'max', 'baseline', 'peak'] as const;

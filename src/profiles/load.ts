@@ -2,8 +2,9 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { ProfileError, UsageError } from '../errors';
 import { parseDuration } from '../util/duration';
 import { readProfileFile } from './read';
-import { capStages, resolveProfile } from './resolve';
-import type { ResolvedProfile, UserMonitor, UserProfile } from '../core/profile';
+import { capStages, resolveProfile, type ProfileEnv } from './resolve';
+import type { ResolvedProfile } from '../core/profile';
+import type { UserMonitor, UserProfile } from './types';
 import { schemaProblems } from './validate';
 
 /** Command-line values that replace what the profile says. */
@@ -41,12 +42,15 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   return doc;
 }
 
-/** Reads, validates and resolves a profile; throws ProfileError listing every problem. */
-export function loadProfile(file: string, overrides: ProfileOverrides = {}): ResolvedProfile {
+/**
+ * Reads, validates and resolves a profile; throws ProfileError listing every problem.
+ * `env` is what `{{env.NAME}}` templates are checked against (the CLI passes its environment).
+ */
+export function loadProfile(file: string, overrides: ProfileOverrides = {}, env: ProfileEnv = {}): ResolvedProfile {
   const raw = applyOverrides(readProfileFile(file), overrides);
   const problems = schemaProblems(raw);
   if (problems.length > 0) throw new ProfileError(file, problems);
-  const { profile, problems: semantic } = resolveProfile(raw as UserProfile, dirname(resolvePath(file)));
+  const { profile, problems: semantic } = resolveProfile(raw as UserProfile, dirname(resolvePath(file)), env);
   if (!profile) throw new ProfileError(file, semantic);
   const kind = profile.kind;
   if (overrides.duration !== undefined && kind !== 'load' && kind !== 'soak') {

@@ -1,6 +1,7 @@
 import { defaults } from '../defaults';
 import { parseDuration } from '../util/duration';
-import type { MonitorPlan, UserMonitor } from '../core/profile';
+import type { MonitorPlan } from '../core/profile';
+import type { UserMonitor } from './types';
 
 /** A profile's monitor section → the plan, or a problem naming what is accepted. */
 export function monitorPlanFrom(m: UserMonitor, path = 'monitor'): MonitorPlan | string {

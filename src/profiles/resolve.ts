@@ -1,3 +1,4 @@
+import { isLoopbackHost, socketHost } from '../core/net';
 import { defaults } from '../defaults';
 import { parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
@@ -9,12 +10,17 @@ import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './
 import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import type {
-  Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric, UserProfile, UserStep,
-} from '../core/profile';
+import type { Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric } from '../core/profile';
+import type { UserProfile, UserStep } from './types';
 
-/** Checks a schema-valid profile for what a schema cannot say, then fills in every default. */
-export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { profile?: ResolvedProfile; problems: string[] } {
+/** The environment `{{env.NAME}}` templates are checked against (the CLI passes the process's). */
+export type ProfileEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Checks a schema-valid profile for what a schema cannot say, then fills in every default.
+ * Relative data files resolve against `baseDir` (default: the working directory).
+ */
+export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv = {}): { profile?: ResolvedProfile; problems: string[] } {
   const problems: string[] = [];
   const model = user.load.model ?? defaults.model;
   checkLevels(user, model, problems);
@@ -22,7 +28,7 @@ export function resolveProfile(user: UserProfile, baseDir = process.cwd()): { pr
   const timeoutMs = parseDuration(user.http?.timeout ?? defaults.http.timeout)!;
   problems.push(...headerProblems('http.headers', user.http?.headers, shownValue));
   const refs: NameRef[] = [];
-  const at = (path: string) => ({ user, path, timeoutMs, problems, refs });
+  const at = (path: string) => ({ user, path, timeoutMs, env, problems, refs });
   const setup = (user.setup ?? []).map((step, i) => resolveStep(step, at(`setup[${i}]`)));
   if (user.scenario && user.scenarios) problems.push('scenarios: give scenario (one list of steps) or scenarios (weighted), not both');
   if (!user.scenario && !user.scenarios) problems.push('scenario: is required (a list of steps), or give weighted scenarios');
@@ -157,6 +163,7 @@ interface StepContext {
   user: UserProfile;
   path: string;
   timeoutMs: number;
+  env: ProfileEnv;
   problems: string[];
   /** {{name}} references, checked for a capture or data column once every step is read. */
   refs: NameRef[];
@@ -170,7 +177,7 @@ function checkTemplates(ctx: StepContext, texts: [string, unknown][]): void {
     try {
       const t = typeof value === 'string' ? compileTemplate(value) : compileJson(value);
       for (const name of t.envNames) {
-        if (process.env[name] === undefined) problems.push(`${path}.${where}: environment variable ${name} is not set ({{env.${name}}})`);
+        if (ctx.env[name] === undefined) problems.push(`${path}.${where}: environment variable ${name} is not set ({{env.${name}}})`);
       }
       for (const name of new Set(t.varNames)) ctx.refs.push({ where: `${path}.${where}`, name });
     } catch (err) {
@@ -233,7 +240,5 @@ export function capStages(stages: Stage[], capMs: number): Stage[] {
  * the dashboard and the monitor).
  */
 export function defaultWorkers(target: string): number {
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
-  return loopback ? 1 : Math.max(1, availableParallelism() - 1);
+  return isLoopbackHost(socketHost(new URL(target))) ? 1 : Math.max(1, availableParallelism() - 1);
 }

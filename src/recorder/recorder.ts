@@ -4,7 +4,8 @@ import { OUTCOME_COUNT, isError, type OutcomeClass } from '../core/outcome';
 import type { PlanPoint } from '../core/plan';
 import { decodeHistogram, encodeHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
 import { RunTotals } from './totals';
-import { StepStats, type StepSummary } from './steps';
+import { StepStats } from './steps';
+import type { StepSummary } from '../core/summary';
 import type { IntervalPart, IntervalSink, IntervalSnapshot } from '../core/interval';
 
 export interface RecorderOptions {

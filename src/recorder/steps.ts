@@ -1,18 +1,8 @@
+import type { StepSummary } from '../core/summary';
 import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../core/outcome';
-import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
+import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
 
 const MAX_REASONS = 20;
-
-export interface StepSummary {
-  name: string;
-  scenario: string;
-  requests: number;
-  errors: number;
-  errorsByClass: Record<string, number>;
-  latencyMs: LatencyStatsMs;
-  /** Why checks, captures or templates failed, most frequent first. */
-  failures: { reason: string; count: number }[];
-}
 
 /** A step's figures as a worker thread hands them over at the end of a run. */
 export interface StepPart {

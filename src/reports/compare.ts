@@ -1,5 +1,6 @@
 import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
-import { thresholdInputsOf, type RunSummary } from '../runner/summary';
+import { thresholdInputsOf } from '../core/thresholds';
+import type { RunSummary } from '../core/summary';
 import type { Db } from '../store/db';
 import { RunStore, type RunRow } from '../store/runs';
 

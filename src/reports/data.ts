@@ -2,11 +2,12 @@ import type { ResourceSample, MonitorEvent } from '../core/samples';
 import type { Finding } from '../core/finding';
 import { UsageError } from '../errors';
 import type { ResolvedProfile } from '../core/profile';
-import type { RunSummary } from '../runner/summary';
+import type { RunSummary } from '../core/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
-import { RunStore, type EventRow, type IntervalRow, type RunRow } from '../store/runs';
+import { RunStore, type EventRow, type RunRow } from '../store/runs';
+import type { IntervalRow } from '../core/interval';
 
 /** One stored run, everything a report shows. Interval rows carry no histogram blobs. */
 export interface ReportData {

@@ -1,5 +1,5 @@
 import type { Finding } from '../core/finding';
-import type { RunSummary } from '../runner/summary';
+import type { RunSummary } from '../core/summary';
 import type { RunRow } from '../store/runs';
 
 export interface TrendRow {

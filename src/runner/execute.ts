@@ -5,9 +5,8 @@ import { levelText } from '../util/format';
 import { Engine, type StageEvent } from '../engine/engine';
 import type { ResolvedProfile } from '../core/profile';
 import type { RunTotals } from '../recorder/totals';
-import type { IntervalRow } from '../store/runs';
+import type { IntervalRow, IntervalSink } from '../core/interval';
 import type { Finding } from '../core/finding';
-import type { IntervalSink } from '../core/interval';
 import type { RunStore } from '../store/runs';
 import { StoreSink } from '../store/sink';
 import { evaluateThresholds, noSuccessReason } from '../thresholds/evaluate';
@@ -20,7 +19,9 @@ import { FindingStore } from '../store/findings';
 import { analysisInput } from './analyze-run';
 import { checkReachable } from './preflight';
 import { startRunMonitor, type RunMonitor } from './resources';
-import { buildSummary, thresholdInputs, thresholdInputsFromRows, type RunSummary, type SummaryStatus } from './summary';
+import { buildSummary } from './summary';
+import { thresholdInputs, thresholdInputsFromRows } from '../core/thresholds';
+import type { RunSummary, SummaryStatus } from '../core/summary';
 
 export interface RunRequest {
   profile: ResolvedProfile;

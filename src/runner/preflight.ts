@@ -1,3 +1,4 @@
+import { socketHost } from '../core/net';
 import { connect } from 'node:net';
 import { CannotRunError } from '../errors';
 import { redactUrl } from '../util/secrets';
@@ -15,7 +16,7 @@ const CAUSES: Record<string, string> = {
 export async function checkReachable(target: string, timeoutMs: number): Promise<void> {
   const url = new URL(target);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = socketHost(url);
   await new Promise<void>((resolve, reject) => {
     const socket = connect({ host, port });
     const fail = (cause: string) => {

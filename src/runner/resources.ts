@@ -1,7 +1,8 @@
 import { Monitor } from '../../monitor/monitor';
 import { RemoteMonitor } from '../../monitor/remote';
 import type { MonitorEvent } from '../core/samples';
-import { summarizeResources, type ResourceSummary } from '../analysis/resources';
+import { summarizeResources } from '../analysis/resources';
+import type { ResourceSummary } from '../core/summary';
 import { CannotRunError } from '../errors';
 import type { MonitorPlan } from '../core/profile';
 import type { Db } from '../store/db';

@@ -5,7 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Finding } from '../core/finding';
 import { loadReportData } from '../reports/data';
 import { renderHtml } from '../reports/html';
-import type { RunSummary } from '../runner/summary';
+import type { RunSummary } from '../core/summary';
 import type { Db } from '../store/db';
 import { RunStore } from '../store/runs';
 import { ScheduleStore, type ScheduleRow } from '../store/schedules';

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { redactPlan, redactUrl } from '../util/secrets';
+import type { IntervalRow } from '../core/interval';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted';
 
@@ -19,31 +20,6 @@ export interface RunRow {
   schedule_name: string | null;
   pid: number | null;
   monitor_id: number | null;
-}
-
-export interface IntervalRow {
-  run_id: number;
-  t: number;
-  started_at: number;
-  duration_ms: number;
-  stage: number;
-  level: number;
-  requests: number;
-  errors: number;
-  c2xx: number; c3xx: number; c4xx: number; c5xx: number;
-  timeouts: number; refused: number; resets: number; other: number;
-  checks: number;
-  offered: number;
-  started: number;
-  dropped: number;
-  bytes: number;
-  in_flight: number;
-  p50_ms: number; p90_ms: number; p95_ms: number; p99_ms: number; max_ms: number; mean_ms: number;
-  generator_lag_ms: number;
-  schedule_lag_ms: number;
-  generator_cpu_pct: number;
-  hist: string | null;
-  service_hist: string | null;
 }
 
 export interface EventRow {

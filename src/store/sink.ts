@@ -1,6 +1,7 @@
+import { Outcome } from '../core/outcome';
 import { encodeHistogram, latencyStatsMs } from '../core/histogram';
-import type { IntervalSink, IntervalSnapshot } from '../core/interval';
-import type { IntervalRow, RunStore } from './runs';
+import type { IntervalSink, IntervalSnapshot, IntervalRow } from '../core/interval';
+import type { RunStore } from './runs';
 
 /** Turns a closed interval into its stored row; histograms are encoded, never averaged. */
 export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
@@ -15,8 +16,8 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
     level: i.level,
     requests: i.requests,
     errors: i.errors,
-    c2xx: i.counts[0], c3xx: i.counts[1], c4xx: i.counts[2], c5xx: i.counts[3],
-    timeouts: i.counts[4], refused: i.counts[5], resets: i.counts[6], other: i.counts[7], checks: i.counts[8],
+    c2xx: i.counts[Outcome.s2xx], c3xx: i.counts[Outcome.s3xx], c4xx: i.counts[Outcome.s4xx], c5xx: i.counts[Outcome.s5xx],
+    timeouts: i.counts[Outcome.timeout], refused: i.counts[Outcome.refused], resets: i.counts[Outcome.reset], other: i.counts[Outcome.other], checks: i.counts[Outcome.check],
     offered: i.offered,
     started: i.started,
     dropped: i.dropped,

@@ -1,28 +1,9 @@
+import type { ThresholdInputs, ThresholdResult } from '../core/thresholds';
 import type { LatencyStatsMs } from '../core/histogram';
 import type { Threshold, ThresholdMetric } from '../core/profile';
 import { OUTCOME_NAMES, Outcome } from '../core/outcome';
 import { isRateMetric } from '../profiles/schema';
 import { compare } from './parse';
-
-/** The figures thresholds are judged on. */
-export interface ThresholdInputs {
-  latencyMs: LatencyStatsMs;
-  /** 0..1 */
-  errorRate: number;
-  /** Requests per second. */
-  throughput: number;
-  /** Open model: arrivals dropped (maxInFlight reached) over arrivals offered, 0..1; 0 in the closed model. */
-  droppedRate: number;
-}
-
-export interface ThresholdResult {
-  name: ThresholdMetric;
-  condition: string;
-  /** In the metric's unit: ms, percent, or per second; rounded for display. */
-  actual: number;
-  unit: 'ms' | '%' | '/s';
-  passed: boolean;
-}
 
 function actualOf(name: ThresholdMetric, inputs: ThresholdInputs): number {
   if (name === 'errors.rate') return inputs.errorRate;

@@ -1,7 +1,7 @@
 import type { Threshold } from '../core/profile';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink, IntervalSnapshot } from '../core/interval';
-import { thresholdInputs } from '../runner/summary';
+import { thresholdInputs } from '../core/thresholds';
 import { evaluateThreshold } from './evaluate';
 
 /**

@@ -2,14 +2,15 @@ import type { Finding } from '../core/finding';
 import { planAt } from '../core/plan';
 import type { ResolvedProfile } from '../core/profile';
 import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
-import { thresholdInputsOf } from '../runner/summary';
+import { thresholdInputsOf } from '../core/thresholds';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
-import { RunStore, type IntervalRow, type RunRow } from '../store/runs';
-import type { Statement } from 'better-sqlite3';
+import { RunStore, type RunRow } from '../store/runs';
+import type { IntervalRow } from '../core/interval';
 import { evaluateThresholds } from '../thresholds/evaluate';
 import type { DashboardSnapshot } from './snapshot';
+import type { Statement } from 'better-sqlite3';
 
 const WINDOW = 120;
 const MB = 1048576;

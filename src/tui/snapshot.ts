@@ -1,5 +1,5 @@
 import type { Finding } from '../core/finding';
-import type { ThresholdResult } from '../thresholds/evaluate';
+import type { ThresholdResult } from '../core/thresholds';
 
 /** Everything the dashboard shows at one instant; built from the store, drawn by views. */
 export interface DashboardSnapshot {

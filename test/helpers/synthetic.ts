@@ -2,7 +2,8 @@ import { encodeHistogram, newLatencyHistogram } from '../../src/core/histogram';
 import type { ResolvedProfile } from '../../src/core/profile';
 import type { Db } from '../../src/store/db';
 import { MonitorStore } from '../../src/store/monitor';
-import { RunStore, type IntervalRow } from '../../src/store/runs';
+import { RunStore } from '../../src/store/runs';
+import { type IntervalRow } from '../../src/core/interval';
 
 /**
  * Writes a long run straight into a store: one interval a second with a real histogram every

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../core/net';
 import { resolve } from 'node:path';
 import { parseListen, startMonitorApi, type MonitorApi } from '../../../monitor/api';
 import { hostInventory } from '../../../monitor/inventory';
@@ -56,7 +57,7 @@ function monitorOptions(values: Values, env: NodeJS.ProcessEnv) {
   const listen = listenSpec === 'none' ? undefined : parseListen(listenSpec);
   if (listenSpec !== 'none' && !listen) throw new UsageError(`--listen: "${listenSpec}" is not HOST:PORT (e.g. 127.0.0.1:9930) or none`);
   const token = values.token ?? env.STRAIN_MONITOR_TOKEN;
-  if (listen && !['127.0.0.1', 'localhost', '::1'].includes(listen.host) && !/^127\./.test(listen.host) && !token) {
+  if (listen && !isLoopbackHost(listen.host) && !token) {
     throw new UsageError(`--listen ${listenSpec}: serving beyond loopback requires --token (or STRAIN_MONITOR_TOKEN)`);
   }
   return { selector, intervalMs, listenSpec, listen, token };

@@ -4,7 +4,7 @@ import { loadProfile } from '../../profiles/load';
 import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
 import { redactUrl } from '../../util/secrets';
-import type { RunSummary } from '../../runner/summary';
+import type { RunSummary } from '../../core/summary';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
@@ -22,7 +22,10 @@ export function exitCodeFor(summary: RunSummary): ExitCodeValue {
 /** Ctrl-C or SIGTERM stops the run gracefully; a second one gives up at once. */
 function abortOnSignals(controller: AbortController, io: CliIo): () => void {
   const handler = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    if (controller.signal.aborted) {
+      io.exit?.(ExitCode.interrupted);
+      return;
+    }
     line(io.stderr, `\n${signal}: stopping the run (press again to quit at once)`);
     controller.abort(signal);
   };
@@ -66,7 +69,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     vus: positiveInt(values.vus, 'vus'),
     rate: positiveNumber(values.rate, 'rate'),
     monitor: values['no-monitor'] ? false : monitorSpec,
-  });
+  }, io.env);
   const db = openDb(values.db ?? defaults.db);
   const store = new RunStore(db);
   const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults';
 import { ExitCode, type ExitCodeValue } from '../../errors';
-import type { RunSummary } from '../../runner/summary';
+import type { RunSummary } from '../../core/summary';
 import { openDb } from '../../store/db';
 import { RunStore, type RunRow } from '../../store/runs';
 import { parseCommandArgs, positiveInt } from '../args';

@@ -41,7 +41,7 @@ async function add(values: Record<string, string | boolean | undefined>, positio
   const url = values['on-fail-url'] as string | undefined;
   if (url && !/^https?:\/\//.test(url)) throw new UsageError(`--on-fail-url: "${url}" is not an http:// or https:// URL`);
   const profilePath = resolve(positionals[0]);
-  loadProfile(profilePath); // an unknown or invalid profile fails now, not at 01:00
+  loadProfile(profilePath, {}, io.env); // an unknown or invalid profile fails now, not at 01:00
   if (store.get(name)) throw new UsageError(`a schedule named ${name} exists; remove it first or pick another --name`);
   store.add({
     name, cron: expr, profile_path: profilePath, timezone: (values.tz as string) ?? null, max_duration_ms: maxDuration ?? null,

@@ -11,7 +11,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
   let failed = false;
   for (const file of positionals) {
     try {
-      const p = loadProfile(file);
+      const p = loadProfile(file, {}, io.env);
       const stages = p.stages.map((s) => `${s.name} ${formatDuration(s.durationMs)}`).join(', ');
       line(io.stdout, `${file}: ok (${p.kind}, ${p.model} model, ${formatDuration(p.totalDurationMs)}: ${stages})`);
     } catch (err) {

@@ -1,4 +1,5 @@
-import type { Kind, Stage, UserLoad } from '../../core/profile';
+import type { Kind, Stage } from '../../core/profile';
+import type { UserLoad } from '../types';
 import { expandLoad } from './load';
 import { expandSoak } from './soak';
 import { expandSpike } from './spike';

@@ -1,6 +1,7 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../../core/profile';
+import type { Stage } from '../../core/profile';
+import type { UserLoad } from '../types';
 
 /** Ramp up to the level, hold it for `duration`, optionally ramp down. */
 export function rampHoldStages(load: UserLoad, level: number, rampUpMs: number, rampDownMs: number): Stage[] {

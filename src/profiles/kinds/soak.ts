@@ -1,6 +1,7 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../../core/profile';
+import type { Stage } from '../../core/profile';
+import type { UserLoad } from '../types';
 import { rampHoldStages } from './load';
 
 /** Like load, but the default ramp is a tenth of the hold (at most 5 minutes): soaks start gently. */

@@ -1,6 +1,7 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../../core/profile';
+import type { Stage } from '../../core/profile';
+import type { UserLoad } from '../types';
 
 /** Baseline, a jump straight to the peak, then back to baseline while recovery is watched. */
 export function expandSpike(load: UserLoad): Stage[] {

@@ -1,6 +1,7 @@
 import { defaults } from '../../defaults';
 import { requireDuration } from '../../util/duration';
-import type { Stage, UserLoad } from '../../core/profile';
+import type { Stage } from '../../core/profile';
+import type { UserLoad } from '../types';
 
 /** Constant steps start, start+step, ... up to max; each step is its own stage. */
 export function expandStress(load: UserLoad): Stage[] {

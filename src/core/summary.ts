@@ -1,0 +1,74 @@
+import type { Finding } from './finding';
+import type { LatencyStatsMs } from './histogram';
+import type { ThresholdResult } from './thresholds';
+
+export type SummaryStatus = 'passed' | 'failed' | 'aborted';
+
+/** The run summary: the JSON printed by --json and stored with the run (keys in README). */
+export interface RunSummary {
+  runId: number;
+  profile: string;
+  kind: string;
+  model: string;
+  target: string;
+  status: SummaryStatus;
+  stopReason: string;
+  startedAt: string;
+  endedAt: string;
+  durationS: number;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  throughput: number;
+  offered: number;
+  dropped: number;
+  interrupted: number;
+  latencyMs: LatencyStatsMs;
+  /** Open model: latency from the actual send, without queueing behind the schedule. */
+  serviceLatencyMs?: LatencyStatsMs;
+  errorsByClass: Record<string, number>;
+  statusClasses: Record<string, number>;
+  thresholds: ThresholdResult[];
+  findings: Finding[];
+  resources: ResourceSummary;
+  /** Per step: latency, outcomes and why checks or captures failed. */
+  steps: StepSummary[];
+  /** saturated: strain itself was the limit for a while (see the generator-saturated finding). */
+  generator: { maxLagMs: number; saturated: boolean; workers: number };
+  /** Load before the clock started: shown for honesty, never part of the figures above. */
+  warmup?: WarmupSummary;
+}
+
+export interface WarmupSummary {
+  durationS: number;
+  level: number;
+  connections: number;
+  requests: number;
+  errors: number;
+  latencyMs: LatencyStatsMs;
+}
+
+export interface StepSummary {
+  name: string;
+  scenario: string;
+  requests: number;
+  errors: number;
+  errorsByClass: Record<string, number>;
+  latencyMs: LatencyStatsMs;
+  /** Why checks, captures or templates failed, most frequent first. */
+  failures: { reason: string; count: number }[];
+}
+
+export interface ResourceSummary {
+  monitorId: number | null;
+  samples: number;
+  pids: number[];
+  restarts: number;
+  cpuMeanPct: number | null;
+  cpuMaxPct: number | null;
+  rssStartMB: number | null;
+  rssEndMB: number | null;
+  rssMaxMB: number | null;
+  /** What the monitor itself cost, so its overhead is visible next to the target's figures. */
+  monitorCpuMeanPct: number | null;
+}

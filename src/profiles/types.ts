@@ -1,0 +1,82 @@
+import type { FeederMode, Kind, LoadModel } from '../core/profile';
+
+/** The profile as the user writes it (after YAML/JSON parsing and schema validation). */
+export interface UserLoad {
+  model?: LoadModel;
+  vus?: number;
+  rate?: number;
+  rampUp?: string;
+  duration?: string;
+  rampDown?: string;
+  start?: number;
+  step?: number;
+  stepDuration?: string;
+  max?: number;
+  baseline?: number;
+  peak?: number;
+  baselineDuration?: string;
+  spikeDuration?: string;
+  recoveryDuration?: string;
+  maxInFlight?: number;
+  connections?: number;
+  gracefulStop?: string;
+  warmup?: string;
+  workers?: number;
+}
+
+export interface UserRequest {
+  method?: string;
+  path?: string;
+  url?: string;
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  body?: string;
+  json?: unknown;
+  timeout?: string;
+}
+
+export type UserCapture = string | { json: string } | { header: string } | { regex: string; group?: number };
+
+export interface UserStep {
+  name?: string;
+  request: UserRequest;
+  think?: string | { exponential: string };
+  capture?: Record<string, UserCapture>;
+  expect?: { status?: number | number[]; body?: string; json?: Record<string, unknown> };
+}
+
+export interface UserScenario {
+  name: string;
+  weight?: number;
+  steps: UserStep[];
+}
+
+export interface UserThresholdObject {
+  condition: string;
+  abortOnFail?: boolean;
+  delayAbortEval?: string;
+}
+
+export interface UserProfile {
+  name: string;
+  description?: string;
+  kind: Kind;
+  target: string;
+  load: UserLoad;
+  http?: { timeout?: string; headers?: Record<string, string> };
+  setup?: UserStep[];
+  scenario?: UserStep[];
+  scenarios?: UserScenario[];
+  data?: { file: string; mode?: FeederMode };
+  thresholds?: Record<string, string | UserThresholdObject>;
+  monitor?: UserMonitor;
+}
+
+export interface UserMonitor {
+  pid?: number;
+  port?: number;
+  match?: string;
+  url?: string;
+  interval?: string;
+}
+
