@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { HttpTransport, type Keep, type PreparedRequest, type ResponseHeaders } from '../src/engine/transport';
+import { HttpTransport, type Keep, type PreparedRequest, type ResponseHeaders } from '../src/http/transport';
 import { OUTCOME_NAMES } from '../src/core/outcome';
 import { tcpServer } from './helpers/servers';
 

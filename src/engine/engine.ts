@@ -10,7 +10,7 @@ import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
 import { planAt } from '../core/plan';
-import { HttpTransport } from './transport';
+import { HttpTransport } from '../http/transport';
 import type { IterationContext } from './iteration';
 import type { Stage } from '../core/profile';
 import { MAX_TIMER_MS, sleepLong } from '../util/timers';

@@ -5,7 +5,7 @@ import { Outcome, type OutcomeClass } from '../core/outcome';
 import type { DataFeeder } from './scenario/feeder';
 import { inspectResponse, pickScenario, renderRequest, type PreparedScenario, type PreparedStep } from './scenario/steps';
 import { MissingValue, type TemplateContext } from '../core/template';
-import type { HttpTransport, ResponseHeaders } from './transport';
+import type { HttpTransport, ResponseHeaders } from '../http/transport';
 import { longTimeout } from '../util/timers';
 
 /** What an iteration reports to; the Recorder implements it. */

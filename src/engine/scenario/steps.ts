@@ -1,7 +1,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Dispatcher } from 'undici';
 import type { Capture, Expect, ResolvedScenario, ResolvedStep, ThinkTime } from '../../core/profile';
-import type { HttpTransport, PreparedRequest } from '../transport';
+import type { HttpTransport, PreparedRequest } from '../../http/transport';
 import { compileJson, compileTemplate, type Template, type TemplateContext } from '../../core/template';
 
 /** A step compiled once: templates parsed, and a ready request when nothing varies. */
