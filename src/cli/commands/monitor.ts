@@ -9,7 +9,7 @@ import { CannotRunError, ExitCode, UsageError, type ExitCodeValue } from '../../
 import { openDb } from '../../store/db';
 import { MonitorStore } from '../../store/monitor';
 import { durationMs, parseCommandArgs, port, positiveInt } from '../args';
-import { readPidFile, startDaemon, stopDaemon, type PidFile } from '../daemon';
+import { runningDaemon, startDaemon, stopDaemon, type PidFile } from '../daemon';
 import { line, untilStopSignal, type CliIo } from '../io';
 
 export const monitorUsage =
@@ -108,14 +108,13 @@ async function startMonitorDaemon(argv: string[], values: Values, io: CliIo): Pr
 }
 
 async function stopMonitorDaemon(values: Values, io: CliIo): Promise<ExitCodeValue> {
-  const pid = await stopDaemon(values.pidfile ?? defaults.monitor.pidfile, 'monitor', defaults.monitor.stopTimeoutMs);
-  line(io.stdout, pid === undefined ? 'no monitor running' : `monitor stopped (pid ${pid})`);
+  line(io.stdout, await stopDaemon(values.pidfile ?? defaults.monitor.pidfile, 'monitor', defaults.monitor.stopTimeoutMs));
   return ExitCode.passed;
 }
 
 async function status(values: Values, io: CliIo): Promise<ExitCodeValue> {
   const pidfile = resolve(values.pidfile ?? defaults.monitor.pidfile);
-  const running = readPidFile(pidfile, 'monitor') as (PidFile & { listen?: string | null; db?: string }) | undefined;
+  const running = runningDaemon(pidfile, 'monitor') as (PidFile & { listen?: string | null; db?: string }) | undefined;
   let health: unknown;
   if (running?.listen) {
     const l = parseListen(running.listen)!;
@@ -125,7 +124,8 @@ async function status(values: Values, io: CliIo): Promise<ExitCodeValue> {
       .then((r) => r.json())
       .catch((err: Error) => ({ error: err.message }));
   }
-  if (values.json) line(io.stdout, JSON.stringify({ running: !!running, ...(running ?? {}), health: health ?? null }, null, 2));
+  const { nonce: _nonce, ...shown } = running ?? {};
+  if (values.json) line(io.stdout, JSON.stringify({ running: !!running, ...shown, health: health ?? null }, null, 2));
   else if (!running) line(io.stdout, 'no monitor running');
   else line(io.stdout, `monitor running (pid ${running.pid}) since ${running.startedAt}, db ${running.db}${health ? `; health ${JSON.stringify(health)}` : ''}`);
   // As with LSB init scripts, "not running" is exit 3.

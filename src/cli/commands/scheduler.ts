@@ -4,7 +4,7 @@ import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { Scheduler } from '../../scheduler/scheduler';
 import { openDb } from '../../store/db';
 import { parseCommandArgs } from '../args';
-import { readPidFile, startDaemon, stopDaemon } from '../daemon';
+import { runningDaemon, startDaemon, stopDaemon } from '../daemon';
 import { line, untilStopSignal, type CliIo } from '../io';
 
 export const schedulerUsage = 'strain scheduler [--db FILE]   |   strain scheduler start [--db FILE] [--pidfile F] [--log F] | stop [--pidfile F] | status [--pidfile F]';
@@ -22,12 +22,11 @@ export async function schedulerCommand(argv: string[], io: CliIo): Promise<ExitC
     return ExitCode.passed;
   }
   if (action === 'stop') {
-    const pid = await stopDaemon(pidfile, 'scheduler', defaults.scheduler.stopTimeoutMs);
-    line(io.stdout, pid === undefined ? 'no scheduler running' : `scheduler stopped (pid ${pid})`);
+    line(io.stdout, await stopDaemon(pidfile, 'scheduler', defaults.scheduler.stopTimeoutMs));
     return ExitCode.passed;
   }
   if (action === 'status') {
-    const running = readPidFile(resolve(pidfile), 'scheduler');
+    const running = runningDaemon(pidfile, 'scheduler');
     line(io.stdout, running ? `scheduler running (pid ${running.pid}) since ${running.startedAt}, db ${String(running.db)}` : 'no scheduler running');
     return running ? ExitCode.passed : ExitCode.cannotRun;
   }

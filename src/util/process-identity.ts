@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * A process's start time: clock ticks since boot, /proc/PID/stat field 22. With the pid it
+ * names one process for the life of the machine (a reused pid starts later). Undefined when
+ * the process is gone, a zombie, or there is no /proc.
+ */
+export function processStartTime(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  const start = Number(fields[19]);
+  return Number.isFinite(start) ? start : undefined;
+}
+
+/** True while the process that had this pid and start time still runs. */
+export function isSameProcess(pid: number, startTime: number): boolean {
+  return processStartTime(pid) === startTime;
+}
+
+/** This process's own start time (stored with its run row, so a crash can be told from a live run). */
+export function ownStartTime(): number | undefined {
+  return processStartTime(process.pid);
+}
