@@ -15,13 +15,22 @@ function rows(per: { lag?: number; schedule?: number; cpu?: number }[]): Interva
   }));
 }
 
-test('three seconds in a row of schedule lag or a full core are flagged; a lone pause is not', () => {
-  assert.equal(analyzeSaturation(rows([{}, { lag: 400 }, {}, { schedule: 90 }, { schedule: 90 }, {}])), undefined, 'never three in a row');
+test('any second of lag past the limit, a single long stall, or three seconds in a row of a full core are flagged', () => {
+  assert.equal(analyzeSaturation(rows([{}, { lag: 40 }, {}, { schedule: 45 }, { cpu: 99 }, { cpu: 99 }, {}])), undefined, 'below the limits');
+
+  const lone = analyzeSaturation(rows([{}, { lag: 400 }, {}, {}]))!;
+  assert.deepEqual(lone.atSeconds, [1], 'one long pause is enough: that second measured strain');
+  assert.match(lone.summary, /fell behind by up to 400 ms in 1 s/);
 
   const lagged = analyzeSaturation(rows([{}, { schedule: 80 }, { lag: 120 }, { schedule: 60 }, {}, {}]))!;
   assert.equal(lagged.seconds, 3);
   assert.deepEqual(lagged.atSeconds, [1, 2, 3]);
-  assert.match(lagged.summary, /fell behind by up to 120 ms for 3 s/);
+  assert.match(lagged.summary, /fell behind by up to 120 ms in 3 s/);
+
+  // A stall the per-second columns missed (it ended as the second closed) is still flagged, with its time.
+  const stalled = analyzeSaturation(rows([{}, {}, {}, {}]), saturationLimits(), [{ at: 2300, ms: 104 }, { at: 3100, ms: 7 }])!;
+  assert.deepEqual(stalled.atSeconds, [2]);
+  assert.match(stalled.summary, /strain stalled once, 104 ms at 2\.3 s/);
 
   const busy = analyzeSaturation(rows([{ cpu: 99 }, { cpu: 98 }, { cpu: 97 }, { cpu: 99 }, { cpu: 40 }]))!;
   assert.equal(busy.seconds, 4);
@@ -38,7 +47,7 @@ test('an open-model rate one thread cannot reach is reported as the generator\'s
   try {
     const profile = writeProfile(dir, 'flood.yaml', [
       'name: flood', 'kind: load', `target: ${server.url}`,
-      'load: { model: open, rate: 1000000, duration: 3s, warmup: 0s, maxInFlight: 10000000, connections: 1, gracefulStop: 1s }',
+      'load: { model: open, rate: 1000000, duration: 3s, warmup: 0s, maxInFlight: 100000, connections: 1, gracefulStop: 1s }',
       'scenario: [{ request: { path: / } }]',
     ].join('\n'));
     const r = await strain(['run', profile, '--json', '--no-tui', '--db', join(dir, 'f.db')], { timeoutMs: 60_000 });

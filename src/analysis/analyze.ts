@@ -26,7 +26,7 @@ export function analyzeRun(input: AnalysisInput): Finding[] {
     const correlation = analyzeCorrelation(intervals, target);
     if (correlation) findings.push(correlation);
   }
-  const saturation = analyzeSaturation(intervals, saturationLimits(plan.workers ?? 1));
+  const saturation = analyzeSaturation(intervals, saturationLimits(plan.workers ?? 1), input.stalls);
   if (saturation) findings.push(saturation);
   return findings;
 }

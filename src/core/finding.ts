@@ -1,6 +1,7 @@
 import type { MonitorEvent, ResourceSample } from './samples';
 import type { ResolvedProfile } from './profile';
 import type { IntervalRow } from './interval';
+import type { Stall } from './stalls';
 
 export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated';
 
@@ -20,4 +21,6 @@ export interface AnalysisInput {
   intervals: readonly IntervalRow[];
   target: readonly ResourceSample[];
   events: readonly MonitorEvent[];
+  /** The generator's stalls (stored as events), when it had any. */
+  stalls?: readonly Stall[];
 }

@@ -1,4 +1,5 @@
 import type { Histogram } from './histogram';
+import type { Stall } from './stalls';
 
 /** One closed interval (normally one second) of a run, as every sink sees it. */
 export interface IntervalSnapshot {
@@ -30,6 +31,8 @@ export interface IntervalSnapshot {
   /** CPU used by the generator process in the interval (100 = one core). */
   generatorCpuPct: number;
   inFlight: number;
+  /** Stalls of the generator's event loop that ended in this interval (wall-clock times). */
+  stalls: readonly Stall[];
 }
 
 /** Every output is a sink: it receives closed intervals and is closed once at the end. */
@@ -56,6 +59,7 @@ export interface IntervalPart {
   generatorLagMs: number;
   scheduleLagMs: number;
   inFlight: number;
+  stalls?: Stall[];
 }
 
 /** One stored interval, as a row of the `intervals` table (histograms encoded, or null when not selected). */

@@ -1,3 +1,4 @@
+import type { StallReport } from './stalls';
 import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
 import type { ThresholdResult } from './thresholds';
@@ -34,9 +35,19 @@ export interface RunSummary {
   /** Per step: latency, outcomes and why checks or captures failed. */
   steps: StepSummary[];
   /** saturated: strain itself was the limit for a while (see the generator-saturated finding). */
-  generator: { maxLagMs: number; saturated: boolean; workers: number };
+  generator: GeneratorSummary;
   /** Load before the clock started: shown for honesty, never part of the figures above. */
   warmup?: WarmupSummary;
+}
+
+export interface GeneratorSummary {
+  maxLagMs: number;
+  saturated: boolean;
+  workers: number;
+  /** The event loop's delay over the run (a 10 ms probe timer's lateness), one generator thread. */
+  loopDelayMs?: { p99: number; max: number };
+  /** Times strain's own event loop stalled (5 ms or more) and what that did to the p99. */
+  stalls?: StallReport;
 }
 
 export interface WarmupSummary {

@@ -100,7 +100,7 @@ export class OpenExecutor implements Executor {
       } else {
         this.running++;
         recorder.iterationStarted();
-        recorder.scheduleLate(now - (t0 + this.nextAt));
+        recorder.scheduleLate(now - (t0 + this.nextAt), t0 + this.nextAt);
         // Every arrival is a new user: its own cookies and variables, its setup first.
         const user = new User(this.arrivals, this.ctx.iteration.env, this.ctx.iteration.random);
         runIteration(this.ctx.iteration, user, t0 + this.nextAt, this.finished);

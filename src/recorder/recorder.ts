@@ -7,6 +7,8 @@ import { RunTotals } from './totals';
 import { StepStats } from './steps';
 import type { StepSummary } from '../core/summary';
 import type { IntervalPart, IntervalSink, IntervalSnapshot } from '../core/interval';
+import { StallWatch } from './stalls';
+import type { Stall } from '../core/stalls';
 
 export interface RecorderOptions {
   /** Names of every step (setup first), indexed as the engine reports them. */
@@ -53,6 +55,9 @@ export class Recorder {
   private lastTickAt: number | undefined;
   private tickLate = 0;
   private readonly tickEveryMs: number;
+  /** Stalls of this thread's event loop, with their times (absent when merging workers' parts). */
+  readonly stalls: StallWatch;
+  private mergedStalls: Stall[] = [];
 
   /** Per-step totals for the whole run (latency and outcomes by step name). */
   readonly steps: StepStats[];
@@ -64,6 +69,7 @@ export class Recorder {
     this.intervalEnd = o.startClock + this.intervalMs;
     this.serviceLatency = o.separateServiceLatency ? newLatencyHistogram() : this.latency;
     this.lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    this.stalls = new StallWatch(o.clock, (at) => this.o.startedAt + (at - this.o.startClock));
   }
 
   addSink(sink: IntervalSink): void {
@@ -86,6 +92,7 @@ export class Recorder {
     this.cpuAt = process.cpuUsage();
     if (this.o.mergeParts) return; // intervals close when the workers' parts arrive
     this.lag.enable();
+    this.stalls.start();
     this.lastTickAt = startClock;
     this.timer = setInterval(() => this.tick(), this.tickEveryMs);
     this.timer.unref();
@@ -138,9 +145,10 @@ export class Recorder {
   arrivalDropped(): void {
     this.dropped++;
   }
-  /** How late (ms) an iteration started against its intended start. */
-  scheduleLate(ms: number): void {
+  /** How late (ms) an iteration started against its intended start (`dueAt`, clock ms). */
+  scheduleLate(ms: number, dueAt: number): void {
     if (ms > this.scheduleLag) this.scheduleLag = ms;
+    if (ms > 1) this.stalls.late(dueAt, dueAt + ms);
   }
 
   /** Closes the last (possibly partial) interval and stops the timer. */
@@ -153,8 +161,10 @@ export class Recorder {
       return;
     }
     if (this.timer) clearInterval(this.timer);
+    this.stalls.stop();
     const now = this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
+    this.stalls.close();
     const partialMs = now - (this.intervalEnd - this.intervalMs);
     if (partialMs > 1 || this.hasData()) this.emit(Math.max(partialMs, 1));
     this.lag.disable();
@@ -176,7 +186,7 @@ export class Recorder {
       index: i.index, durationMs: i.durationMs, counts: [...i.counts], offered: i.offered, started: i.started, dropped: i.dropped,
       bytes: i.bytes, latency: encodeHistogram(i.latency),
       ...(i.serviceLatency !== i.latency ? { serviceLatency: encodeHistogram(i.serviceLatency) } : {}),
-      generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight,
+      generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight, stalls: [...i.stalls],
     };
   }
 
@@ -199,6 +209,7 @@ export class Recorder {
       scheduleLag = Math.max(scheduleLag, p.scheduleLagMs);
       inFlight += p.inFlight;
       durationMs = Math.max(durationMs, p.durationMs);
+      this.mergedStalls.push(...(p.stalls ?? []));
     }
     this.scheduleLag = scheduleLag;
     this.index = index;
@@ -227,6 +238,8 @@ export class Recorder {
   private emit(durationMs: number, merged?: { lagMs: number; inFlight: number }): void {
     const start = this.intervalEnd - this.intervalMs;
     const plan = this.o.plan(start - this.o.startClock + durationMs / 2);
+    const own = merged ? { stalls: this.mergedStalls, worstMs: 0 } : this.stalls.take();
+    this.mergedStalls = [];
     let requests = 0;
     let errors = 0;
     for (let c = 0; c < OUTCOME_COUNT; c++) {
@@ -248,7 +261,8 @@ export class Recorder {
       bytes: this.bytes,
       latency: this.latency,
       serviceLatency: this.serviceLatency,
-      generatorLagMs: merged ? merged.lagMs : Math.max(lagBeyondResolutionMs(this.lag.max), Math.round(this.tickLate * 100) / 100),
+      generatorLagMs: merged ? merged.lagMs : Math.max(lagBeyondResolutionMs(this.lag.max), Math.round(this.tickLate * 100) / 100, own.worstMs),
+      stalls: own.stalls,
       scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
       generatorCpuPct: this.cpuPercent(durationMs),
       inFlight: merged ? merged.inFlight : this.o.inFlight(),

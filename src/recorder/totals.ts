@@ -1,6 +1,7 @@
 import { OUTCOME_COUNT, isError } from '../core/outcome';
 import { addHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
 import type { IntervalSnapshot } from '../core/interval';
+import type { Stall } from '../core/stalls';
 
 /** Whole-run aggregates built by adding interval histograms: exact, never averaged percentiles. */
 export class RunTotals {
@@ -16,8 +17,11 @@ export class RunTotals {
   durationMs = 0;
   intervals = 0;
   maxGeneratorLagMs = 0;
+  /** The generator's stalls, in order (the first MAX_STALLS; stallCount counts them all). */
+  readonly stalls: Stall[] = [];
+  stallCount = 0;
 
-  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs'>): void {
+  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs'> & { stalls?: readonly Stall[] }): void {
     for (let c = 0; c < OUTCOME_COUNT; c++) {
       this.counts[c] += i.counts[c];
       this.requests += i.counts[c];
@@ -30,7 +34,11 @@ export class RunTotals {
     this.durationMs += i.durationMs;
     this.intervals++;
     this.maxGeneratorLagMs = Math.max(this.maxGeneratorLagMs, i.generatorLagMs);
+    for (const stall of i.stalls ?? []) if (this.stallCount++ < MAX_STALLS) this.stalls.push(stall);
     addHistogram(this.latency, i.latency);
     addHistogram(this.serviceLatency, i.serviceLatency);
   }
 }
+
+/** Stalls kept one by one; a run that stalls more often than this is saturated anyway. */
+export const MAX_STALLS = 200;

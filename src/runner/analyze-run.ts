@@ -7,6 +7,7 @@ import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
 import { RunStore, type RunRow } from '../store/runs';
+import { STALL_EVENT, type Stall } from '../core/stalls';
 
 /** Reads what the analyses need for one run from the store. */
 export function analysisInput(db: Db, run: RunRow): AnalysisInput {
@@ -23,7 +24,12 @@ export function analysisInput(db: Db, run: RunRow): AnalysisInput {
   // Only stress and spike analyses merge histograms; the others read per-second columns.
   const needsHistograms = plan.kind === 'stress' || plan.kind === 'spike';
   const intervals = needsHistograms ? runs.intervals(run.id) : runs.intervalsWithoutHistograms(run.id);
-  return { plan, startedAt: run.started_at, endedAt, intervals, target, events };
+  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, stalls: storedStalls(runs, run.id) };
+}
+
+/** The generator's stalls of a run, from its events. */
+export function storedStalls(runs: RunStore, runId: number): Stall[] {
+  return runs.events(runId).filter((e) => e.kind === STALL_EVENT && e.data_json).map((e) => JSON.parse(e.data_json!) as Stall);
 }
 
 /** Analyses a stored run and stores its findings (replacing older ones). */

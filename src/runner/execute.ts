@@ -9,6 +9,10 @@ import type { IntervalRow, IntervalSink } from '../core/interval';
 import type { Finding } from '../core/finding';
 import type { RunStore } from '../store/runs';
 import { StoreSink } from '../store/sink';
+import { MAX_STALLS } from '../recorder/totals';
+import { stallReport } from '../analysis/stalls';
+import { STALL_EVENT } from '../core/stalls';
+import type { RecordableHistogram } from 'node:perf_hooks';
 import { evaluateThresholds, noSuccessReason } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
 import { noResources } from '../analysis/resources';
@@ -73,6 +77,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env });
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
+  engine.recorder.addSink(stallEvents(store, runId));
 
   engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
     store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
@@ -118,10 +123,31 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     findings,
     steps: engine.recorder.stepSummaries(),
     warmup: result.warmup,
+    loopDelayMs: loopDelayOf(engine.recorder.stalls.delay),
+    stalls: totals.stallCount > 0 ? stallReport(store.intervals(runId), totals.stalls, totals.stallCount) : undefined,
   });
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
   return summary;
+}
+
+/** p99 and max of the event loop's delay (µs histogram), ms; none when this thread ran no load. */
+function loopDelayOf(h: RecordableHistogram): { p99: number; max: number } | undefined {
+  if (h.count === 0) return undefined;
+  return { p99: Math.round(h.percentile(99) / 10) / 100, max: Math.round(h.max / 10) / 100 };
+}
+
+/** Each generator stall becomes an event with its time and length (the first MAX_STALLS of a run). */
+function stallEvents(store: RunStore, runId: number): IntervalSink {
+  let stored = 0;
+  return {
+    onInterval: (i) => {
+      for (const stall of i.stalls) {
+        if (stored++ >= MAX_STALLS) return;
+        store.addEvent(runId, stall.at, STALL_EVENT, `strain's event loop stalled ${stall.ms} ms (its own lateness, not the target's)`, stall);
+      }
+    },
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import type { ResourceSummary, RunSummary, StepSummary, SummaryStatus, WarmupSum
 import type { Finding } from '../core/finding';
 import { redactUrl } from '../util/secrets';
 import { thresholdInputs, type ThresholdResult } from '../core/thresholds';
+import type { StallReport } from '../core/stalls';
+import type { GeneratorSummary } from '../core/summary';
 
 export interface SummaryInput {
   runId: number;
@@ -23,6 +25,8 @@ export interface SummaryInput {
   findings: Finding[];
   steps: StepSummary[];
   warmup?: WarmupResult;
+  loopDelayMs?: GeneratorSummary['loopDelayMs'];
+  stalls?: StallReport;
 }
 
 export function buildSummary(s: SummaryInput): RunSummary {
@@ -60,7 +64,13 @@ export function buildSummary(s: SummaryInput): RunSummary {
     findings: s.findings,
     resources: s.resources,
     steps: s.steps,
-    generator: { maxLagMs: s.totals.maxGeneratorLagMs, saturated: s.findings.some((f) => f.kind === 'generator-saturated'), workers: s.profile.workers },
+    generator: {
+      maxLagMs: s.totals.maxGeneratorLagMs,
+      saturated: s.findings.some((f) => f.kind === 'generator-saturated'),
+      workers: s.profile.workers,
+      ...(s.loopDelayMs ? { loopDelayMs: s.loopDelayMs } : {}),
+      ...(s.stalls ? { stalls: s.stalls } : {}),
+    },
     ...(s.warmup ? { warmup: warmupSummary(s.warmup) } : {}),
   };
 }
