@@ -1,5 +1,5 @@
 import type { RunSummary } from '../core/summary';
-import { levelText, ms, num, pct } from '../util/format';
+import { levelText, ms, num, pct, printable } from '../util/format';
 
 
 export { ms, num, pct };
@@ -45,5 +45,5 @@ export function formatSummary(s: RunSummary): string {
   }
   if (s.interrupted > 0) lines.push(`  ${s.interrupted} iterations were still running at the end and were cut off`);
   if (s.status !== 'passed' && s.stopReason !== 'completed') lines.push(`  stopped: ${s.stopReason}`);
-  return lines.join('\n');
+  return lines.map(printable).join('\n'); // names and reasons come from profiles and servers
 }

@@ -4,6 +4,7 @@ import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histo
 import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import { formatDuration } from '../util/duration';
 import { ms, num, pct } from './format';
+import { printable } from '../util/format';
 
 /** Plain progress lines every few seconds, for non-TTY output and --no-tui. */
 export class ProgressPrinter implements IntervalSink {
@@ -34,11 +35,11 @@ export class ProgressPrinter implements IntervalSink {
     const stage = this.profile.stages[i.stage]?.name ?? '';
     const rate = this.windowMs > 0 ? (this.requests * 1000) / this.windowMs : 0;
     const errRate = this.requests > 0 ? this.errors / this.requests : 0;
-    this.out.write(
+    this.out.write(printable(
       `[${formatDuration(elapsed).padStart(6)} / ${formatDuration(this.profile.totalDurationMs)}] ${stage}  ${this.level()}  ` +
         `${num(rate)} req/s  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(errRate)}` +
-        `${this.profile.model === 'open' ? `  dropped ${num(this.dropped)}` : ''}  in flight ${i.inFlight}\n`,
-    );
+        `${this.profile.model === 'open' ? `  dropped ${num(this.dropped)}` : ''}  in flight ${i.inFlight}`,
+    ) + '\n');
     this.window.reset();
     this.requests = this.errors = this.dropped = this.windowMs = 0;
   }

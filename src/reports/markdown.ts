@@ -1,22 +1,23 @@
-import { num } from '../util/format';
+import { num, printable } from '../util/format';
 import type { ReportData } from './data';
+import { escapeMarkdown as cell } from './escape';
 
-/** Pipes and newlines would break a table cell. */
-const cell = (text: unknown) => String(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Inside a code span escapes and entities do not apply: only control characters and backticks must go (pipes for tables). */
+const code = (text: unknown) => `\`${printable(text).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 
 /** Markdown for a pull request or a CI job summary. */
 export function renderMarkdown(data: ReportData): string {
   const s = data.summary;
   const status = (s?.status ?? data.run.status).toUpperCase();
   const lines = [`## strain: ${cell(data.plan.name)} — ${status}`, ''];
-  lines.push(`Run ${data.run.id} · ${data.plan.kind} · ${data.plan.model} model · \`${cell(data.plan.target)}\` · ${new Date(data.run.started_at).toISOString()}`, '');
+  lines.push(`Run ${data.run.id} · ${data.plan.kind} · ${data.plan.model} model · ${code(data.plan.target)} · ${new Date(data.run.started_at).toISOString()}`, '');
   if (s) {
     const l = s.latencyMs;
     lines.push('| requests | throughput | errors | p50 | p95 | p99 | max |', '|---:|---:|---:|---:|---:|---:|---:|');
     lines.push(`| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`, '');
     if (s.thresholds.length) {
       lines.push('| threshold | condition | actual | result |', '|---|---|---:|---|');
-      for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | \`${cell(t.condition)}\` | ${num(t.actual, 2)}${t.unit} | ${t.passed ? '✅ pass' : '❌ FAIL'} |`);
+      for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | ${code(t.condition)} | ${num(t.actual, 2)}${t.unit} | ${t.passed ? '✅ pass' : '❌ FAIL'} |`);
       lines.push('');
     }
     if (s.steps && s.steps.length > 1) {

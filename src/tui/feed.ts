@@ -3,6 +3,7 @@ import { planAt } from '../core/plan';
 import type { ResolvedProfile } from '../core/profile';
 import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
 import { thresholdInputsOf } from '../core/thresholds';
+import { printable } from '../util/format';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
@@ -106,11 +107,11 @@ export class RunFeed {
       this.lastEventId = e.id;
       if (e.kind === 'warmup') this.warmupAt = e.at;
       if (e.kind === 'monitor-started' || e.kind === 'monitor-stopped') continue;
-      push(this.s.log, `${new Date(e.at).toISOString().slice(11, 19)} ${e.message}`);
+      push(this.s.log, printable(`${new Date(e.at).toISOString().slice(11, 19)} ${e.message}`));
     }
     if (this.run.status !== 'running' && this.findings.length === 0) {
       this.findings = new FindingStore(this.db).forRun(this.run.id);
-      for (const f of this.findings) push(this.s.log, `finding ${f.kind} [${f.verdict}]: ${f.summary}`);
+      for (const f of this.findings) push(this.s.log, printable(`finding ${f.kind} [${f.verdict}]: ${f.summary}`));
     }
   }
 
@@ -133,14 +134,14 @@ export class RunFeed {
     const n = this.s.t.length;
     return {
       runId: this.run.id,
-      profile: plan.name,
+      profile: printable(plan.name),
       kind: plan.kind,
       model: plan.model,
-      target: plan.target,
+      target: printable(plan.target),
       status: this.run.status,
       elapsedMs,
       totalMs: plan.totalDurationMs,
-      stageName: plan.stages[point.stage]?.name ?? '',
+      stageName: printable(plan.stages[point.stage]?.name ?? ''),
       stageIndex: point.stage,
       stageCount: plan.stages.length,
       plannedLevel: point.level * controls.factor,
@@ -164,7 +165,7 @@ export class RunFeed {
       p99ThresholdMs: p99Threshold?.value,
       thresholds: this.thresholds,
       findings: this.findings,
-      steps: controls.steps?.() ?? this.finishedSteps(),
+      steps: (controls.steps?.() ?? this.finishedSteps()).map((st) => ({ ...st, name: printable(st.name) })),
     };
   }
 }

@@ -20,3 +20,13 @@ export function levelText(model: string, level: number): string {
 export const pct = (fraction: number) => `${num(fraction * 100, 2)}%`;
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Text from a profile, a target or a server, made safe for a terminal line: tab and line
+ * breaks become spaces; other control characters (ESC, BEL, NUL, DEL, C1) and bidirectional
+ * overrides are removed, so a name can neither drive the terminal nor break a table row.
+ */
+export function printable(text: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return String(text).replace(/[\t\n\r]/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '');
+}

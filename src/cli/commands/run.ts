@@ -5,6 +5,7 @@ import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
 import { redactUrl } from '../../util/secrets';
 import type { RunSummary } from '../../core/summary';
+import { printable } from '../../util/format';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
@@ -87,7 +88,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       scheduleName: values.schedule,
       onMonitorEvent: (e) => {
         // The dashboard shows monitor events from the store; plain mode prints them.
-        if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, `monitor: ${e.message}`);
+        if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, printable(`monitor: ${e.message}`));
       },
       onStart: (runId, engine) => {
         if (useTui) {
@@ -97,7 +98,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
           dashboard = startLiveDashboard(db, runId, engine, () => controller.abort('q'));
           return;
         }
-        line(io.stderr, `run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`);
+        line(io.stderr, printable(`run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`));
         engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
       },
     }).finally(() => dashboard?.close());

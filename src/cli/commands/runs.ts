@@ -5,6 +5,7 @@ import { openDb } from '../../store/db';
 import { RunStore, type RunRow } from '../../store/runs';
 import { parseCommandArgs, positiveInt } from '../args';
 import { ms, num, pct } from '../format';
+import { printable } from '../../util/format';
 import { line, type CliIo } from '../io';
 
 function summaryOf(row: RunRow): RunSummary | undefined {
@@ -52,7 +53,7 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<ExitCodeVa
         row.id, row.status, row.profile_name, row.kind, new Date(row.started_at).toISOString().replace('T', ' ').slice(0, 19),
         s ? `${num(s.durationS, 1)}s` : '-', s ? num(s.requests) : '-', s ? num(s.throughput, 1) : '-',
         s ? ms(s.latencyMs.p95) : '-', s ? ms(s.latencyMs.p99) : '-', s ? pct(s.errorRate) : '-', row.schedule_name ?? '',
-      ].join('\t'));
+      ].map(printable).join('\t')); // a newline or ESC in a name must not break the table or drive the terminal
     }
     return ExitCode.passed;
   } finally {
