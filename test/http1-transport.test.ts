@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { HttpTransport, type Keep, type PreparedRequest, type ResponseHeaders } from '../src/http/transport';
+import { HttpTransport } from '../src/http/transport';
+import type { Keep, PreparedRequest, ResponseHeaders } from '../src/http/types';
 import { OUTCOME_NAMES } from '../src/core/outcome';
 import { tcpServer } from './helpers/servers';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { ResolvedProfile } from '../core/profile';
+import type { ResolvedProfile, Stage } from '../core/profile';
 import { Recorder } from '../recorder/recorder';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink } from '../core/interval';
@@ -12,7 +12,6 @@ import { prepareScenarios } from './scenario/steps';
 import { planAt } from '../core/plan';
 import { HttpTransport } from '../http/transport';
 import type { IterationContext } from './iteration';
-import type { Stage } from '../core/profile';
 import { MAX_TIMER_MS, sleepLong } from '../util/timers';
 
 export type StopReason = 'completed' | 'aborted' | 'threshold' | 'stopped';

@@ -1,12 +1,13 @@
 import { USER_AGENT } from '../core/net';
-import type { CookieJar } from 'tough-cookie';
 import type { ThinkTime } from '../core/profile';
 import { Outcome, type OutcomeClass } from '../core/outcome';
 import type { DataFeeder } from './scenario/feeder';
 import { inspectResponse, pickScenario, renderRequest, type PreparedScenario, type PreparedStep } from './scenario/steps';
 import { MissingValue, type TemplateContext } from '../core/template';
-import type { HttpTransport, ResponseHeaders } from '../http/transport';
+import type { HttpTransport } from '../http/transport';
+import type { ResponseHeaders } from '../http/types';
 import { longTimeout } from '../util/timers';
+import type { CookieJar } from 'tough-cookie';
 
 /** What an iteration reports to; the Recorder implements it. */
 export interface OutcomeSink {

@@ -1,7 +1,8 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Dispatcher } from 'undici';
 import type { Capture, Expect, ResolvedScenario, ResolvedStep, ThinkTime } from '../../core/profile';
-import type { HttpTransport, PreparedRequest } from '../../http/transport';
+import type { HttpTransport } from '../../http/transport';
+import type { PreparedRequest } from '../../http/types';
 import { compileJson, compileTemplate, type Template, type TemplateContext } from '../../core/template';
 
 /** A step compiled once: templates parsed, and a ready request when nothing varies. */
