@@ -44,9 +44,10 @@ test('a 100 ms block of the generator\'s event loop is recorded with its time, a
     assert.ok(blockedAt > 0);
 
     // Recorded: an event with the time and length of the stall.
+    // (A shared machine may add stalls of its own: the one that began with the block is looked for.)
     const stalls = store.events(runId).filter((e) => e.kind === 'generator-stall').map((e) => ({ at: e.at, ...JSON.parse(e.data_json!) }));
-    const big = stalls.filter((s) => s.ms >= 90);
-    assert.equal(big.length, 1, `one stall of about 100 ms among ${JSON.stringify(stalls)}`);
+    const big = stalls.filter((s) => s.ms >= 90 && Math.abs(s.at - blockedAt) <= 30);
+    assert.equal(big.length, 1, `one stall of about 100 ms from ${blockedAt} among ${JSON.stringify(stalls)}`);
     assert.ok(big[0].ms >= 90 && big[0].ms <= 400, `length ${big[0].ms} ms`);
     assert.ok(Math.abs(big[0].at - blockedAt) <= 30, `began ${big[0].at - blockedAt} ms from the block`);
     const second = Math.floor((big[0].at - clockAt) / 1000);
@@ -64,7 +65,9 @@ test('a 100 ms block of the generator\'s event loop is recorded with its time, a
     // Flagged: one long stall is enough for the saturation finding, in the summary and on re-analysis.
     assert.equal(summary.generator.saturated, true);
     const finding = summary.findings.find((f) => f.kind === 'generator-saturated')!;
-    assert.match(finding.summary, /stalled once, \d+ ms at [12]\.\d s/);
+    assert.match(finding.summary, /strain stalled (once, \d+ ms at [12]\.\d s|\d+ times for up to \d+ ms)/);
+    const listed = finding.stalls as { atS: number; ms: number }[];
+    assert.ok(listed.some((x) => x.ms >= 90 && Math.abs(x.atS * 1000 - (blockedAt - clockAt)) <= 150), JSON.stringify(listed));
     assert.ok((finding.atSeconds as number[]).includes(second) || (finding.atSeconds as number[]).includes(second + 1));
     const again = analyzeStoredRun(db, runId).findings.find((f) => f.kind === 'generator-saturated');
     assert.equal(again?.summary, finding.summary);
