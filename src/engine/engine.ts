@@ -5,7 +5,7 @@ import { Recorder } from '../recorder/recorder';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink } from '../core/interval';
 import type { Executor, ExecutorContext, Shard } from './executor';
-import { WorkerFleet } from './workers';
+import { WorkerFleet } from '../split/fleet';
 import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';

@@ -8,9 +8,9 @@ import type { StepPart } from '../recorder/steps';
 import { RunTotals } from '../recorder/totals';
 import type { IntervalPart } from '../core/interval';
 import { levelText } from '../util/format';
-import type { Executor } from './executor';
+import type { Executor } from '../engine/executor';
 import { planAt } from '../core/plan';
-import type { StopReason, WarmupResult } from './engine';
+import type { StopReason, WarmupResult } from '../engine/engine';
 
 /** What a worker's warm-up looks like on the wire. */
 export interface WarmupPart {

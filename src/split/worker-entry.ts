@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeHistogram } from '../core/histogram';
 import { Recorder } from '../recorder/recorder';
-import { Engine } from './engine';
-import type { FromWorker, ToWorker, WorkerData } from './workers';
+import { Engine } from '../engine/engine';
+import type { FromWorker, ToWorker, WorkerData } from './fleet';
 
 /**
  * One worker thread of a split run: a whole engine on its shard of the load. It reports
