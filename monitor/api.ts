@@ -80,7 +80,7 @@ export async function startMonitorApi(o: ApiOptions): Promise<MonitorApi> {
         });
       }
       case '/metrics':
-        return send(res, 200, openMetrics(o.monitor.latestTarget, o.monitor.latestHost, o.monitor.latestSelf), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+        return send(res, 200, openMetrics({ target: o.monitor.latestTarget, host: o.monitor.latestHost, self: o.monitor.latestSelf, gpus: o.monitor.latestGpus, cgroup: o.monitor.latestCgroup }), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
       default:
         return send(res, 404, { error: 'not found; try /health, /samples?since=T, /metrics' });
     }

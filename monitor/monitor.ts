@@ -1,13 +1,25 @@
 import type { MonitorStore } from '../src/store/monitor';
+import { CgroupSource } from './cgroup-source';
+import { GpuSource, type GpuMode } from './gpu-source';
+import { findNvidiaSmi } from './nvidia';
 import { hasProc } from './proc';
-import { HostSampler, ProcessSampler, SelfSampler } from './sampler';
-import { describeSelector, resolveTarget, type TargetSelector } from './select';
-import { emptyBatch, type HostSample, type MonitorEvent, type ResourceSample, type SampleBatch } from '../src/core/samples';
+import { ProcSource, type ProcessSource } from './proc-source';
+import { SelfSampler } from './sampler';
+import { describeSelector, type TargetSelector } from './select';
+import { SiSource } from './si-source';
+import type { SampleSource } from './source';
+import { emptyBatch, type CgroupSample, type GpuSample, type HostSample, type MonitorEvent, type ResourceSample, type SampleBatch } from '../src/core/samples';
 
 export interface MonitorOptions {
   selector: TargetSelector;
   intervalMs: number;
   store: MonitorStore;
+  /** A cgroup to sample (path as /proc/PID/cgroup names it, or its directory); else the target's own when limited. */
+  cgroup?: string;
+  /** GPU sampling through nvidia-smi on PATH: 'loop' (default), 'spawn', or false for none. */
+  gpu?: GpuMode | false;
+  /** Where /proc is; anything without /proc/self/stat makes the monitor use systeminformation. */
+  procRoot?: string;
   /** 'local', or the URL this monitor's samples came from. */
   origin?: string;
   /** Host inventory (CPU model, cores, memory, OS), stored with the session. */
@@ -18,32 +30,34 @@ export interface MonitorOptions {
 }
 
 /**
- * Samples the target process, the host and itself every interval into the store. When the
- * target goes away it looks for it again each tick (same port, same command line), records
- * `target-restarted` when a new process takes its place, and keeps sampling the host meanwhile.
+ * Samples the target process, the host, its cgroup, the GPUs and itself every interval into
+ * the store, one batch per tick. Each kind of figure is one source (see source.ts); the
+ * process source follows the target across restarts.
  */
 export class Monitor {
   readonly id: number;
   private readonly now: () => number;
-  private readonly host: HostSampler;
   private readonly self = new SelfSampler();
-  private target: ProcessSampler | undefined;
-  private lastPid: number | undefined;
-  private missingReported = false;
-  private unreadableReported = false;
+  private readonly process: ProcessSource;
+  private readonly sources: SampleSource[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pending: SampleBatch = emptyBatch();
   latestTarget: ResourceSample | undefined;
   latestHost: HostSample | undefined;
   latestSelf: ResourceSample | undefined;
+  latestGpus: GpuSample[] = [];
+  latestCgroup: CgroupSample | undefined;
   samplesWritten = 0;
   lastWriteError: Error | undefined;
 
+  /** Throws when a named cgroup does not exist, or a cgroup is asked for without /proc. */
   constructor(private readonly o: MonitorOptions) {
-    if (!hasProc()) throw new Error('the monitor reads /proc, which this platform does not have (Linux only for now)');
     this.now = o.now ?? Date.now;
     const at = this.now();
-    this.host = new HostSampler(at);
+    const proc = hasProc(o.procRoot);
+    if (!proc && (o.cgroup !== undefined || o.selector.kind === 'cgroup')) throw new Error('cgroups are read through /proc, which this platform does not have');
+    const cgroup = proc ? new CgroupSource(o.cgroup ?? (o.selector.kind === 'cgroup' ? o.selector.path : undefined), at) : undefined;
+    this.process = proc ? new ProcSource(o.selector, at) : new SiSource(o.selector, at, this.now);
     this.id = o.store.createMonitor({
       startedAt: at,
       selector: describeSelector(o.selector),
@@ -51,38 +65,43 @@ export class Monitor {
       origin: o.origin ?? 'local',
       host: o.host,
     });
-    this.event({ at, kind: 'monitor-started', message: `monitor ${this.id} watching ${describeSelector(o.selector)} every ${o.intervalMs} ms` });
-    this.findTarget(at);
+    const note = this.process.note ? `; ${this.process.note}` : '';
+    this.event({ at, kind: 'monitor-started', message: `monitor ${this.id} watching ${describeSelector(o.selector)} every ${o.intervalMs} ms${note}` });
+    if (this.process instanceof ProcSource) for (const e of this.process.takeEvents()) this.event(e);
+    this.sources.push(this.process);
+    if (cgroup) {
+      const started = cgroup.started(at);
+      if (started) this.event(started);
+      this.sources.push(cgroup);
+    }
+    const smi = o.gpu === false ? undefined : findNvidiaSmi();
+    if (smi) this.sources.push(new GpuSource(smi, o.intervalMs, o.gpu || 'loop', this.now));
   }
 
   get pid(): number | undefined {
-    return this.target?.pid;
+    return this.process.pid;
   }
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.o.intervalMs);
   }
 
-  /** Takes one round of samples and writes them in one transaction. */
+  /** Takes one round of samples from every source and writes them in one transaction. */
   tick(): void {
     const at = this.now();
-    if (this.target) {
-      const sample = this.target.sample(at);
-      if (sample) {
-        this.pending.resources.push(sample);
-        this.latestTarget = sample;
-      } else {
-        this.lastPid = this.target.pid;
-        this.target = undefined;
-        this.findTarget(at);
+    for (const source of this.sources) {
+      const batch = source.sample({ at, targetPid: this.process.pid });
+      for (const e of batch.events ?? []) this.event(e);
+      this.pending.resources.push(...(batch.resources ?? []));
+      this.pending.hosts.push(...(batch.hosts ?? []));
+      this.pending.gpus.push(...(batch.gpus ?? []));
+      this.pending.cgroups.push(...(batch.cgroups ?? []));
+      if (source === this.process) {
+        this.latestTarget = batch.resources?.at(-1) ?? this.latestTarget;
+        this.latestHost = batch.hosts?.at(-1) ?? this.latestHost;
       }
-    } else {
-      this.findTarget(at);
-    }
-    const host = this.host.sample(at);
-    if (host) {
-      this.pending.hosts.push(host);
-      this.latestHost = host;
+      if (batch.gpus?.length) this.latestGpus = batch.gpus;
+      if (batch.cgroups?.length) this.latestCgroup = batch.cgroups.at(-1);
     }
     this.latestSelf = this.self.sample(at);
     this.pending.resources.push(this.latestSelf);
@@ -93,38 +112,11 @@ export class Monitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const source of this.sources) source.close?.();
     const at = this.now();
     this.event({ at, kind: 'monitor-stopped', message: `monitor ${this.id} stopped` });
     this.flush();
     this.o.store.endMonitor(this.id, at);
-  }
-
-  private findTarget(at: number): void {
-    const pid = resolveTarget(this.o.selector);
-    if (pid === undefined) {
-      if (!this.missingReported) {
-        this.missingReported = true;
-        const was = this.lastPid ? ` (pid ${this.lastPid} is gone)` : '';
-        this.event({ at, kind: 'target-missing', message: `no process for ${describeSelector(this.o.selector)}${was}; sampling the host until one appears`, data: { lastPid: this.lastPid ?? null } });
-      }
-      return;
-    }
-    try {
-      this.target = new ProcessSampler(pid, at);
-    } catch (err) {
-      if (!this.unreadableReported) {
-        this.unreadableReported = true;
-        this.event({ at, kind: 'target-unreadable', message: `cannot sample pid ${pid}: ${(err as Error).message}; will keep trying`, data: { pid } });
-      }
-      return;
-    }
-    this.missingReported = false;
-    this.unreadableReported = false;
-    if (this.lastPid !== undefined && this.lastPid !== pid) {
-      this.event({ at, kind: 'target-restarted', message: `target restarted: pid ${this.lastPid} → ${pid}`, data: { oldPid: this.lastPid, newPid: pid } });
-    } else {
-      this.event({ at, kind: 'target-found', message: `sampling pid ${pid}`, data: { pid } });
-    }
   }
 
   private event(e: MonitorEvent): void {

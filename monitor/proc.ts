@@ -122,8 +122,9 @@ function read(path: string): string | undefined {
 
 export const readProc = read;
 
-export function hasProc(): boolean {
-  return read('/proc/self/stat') !== undefined;
+/** procRoot other than /proc is for tests and forcing the systeminformation fallback. */
+export function hasProc(procRoot = '/proc'): boolean {
+  return read(`${procRoot}/self/stat`) !== undefined;
 }
 
 export function wholeDisks(): Set<string> {

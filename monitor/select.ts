@@ -1,14 +1,23 @@
 import { readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { cgroupMounts, locateCgroup } from './cgroup';
 import { listPids, parseProcStat, readCmdline, readProc } from './proc';
 
 /** Which process the monitor watches. */
 export type TargetSelector =
   | { kind: 'pid'; pid: number }
   | { kind: 'port'; port: number }
-  | { kind: 'match'; pattern: string };
+  | { kind: 'match'; pattern: string }
+  /** The oldest process in a cgroup (a container's main process). */
+  | { kind: 'cgroup'; path: string };
 
 export function describeSelector(s: TargetSelector): string {
-  return s.kind === 'pid' ? `pid ${s.pid}` : s.kind === 'port' ? `port ${s.port}` : `match /${s.pattern}/`;
+  switch (s.kind) {
+    case 'pid': return `pid ${s.pid}`;
+    case 'port': return `port ${s.port}`;
+    case 'match': return `match /${s.pattern}/`;
+    case 'cgroup': return `cgroup ${s.path}`;
+  }
 }
 
 /** Socket inodes listening on a TCP port, from /proc/net/tcp and tcp6 (state 0A is LISTEN). */
@@ -46,19 +55,37 @@ function pidOwningSocket(inodes: Set<string>, exclude: ReadonlySet<number>): num
   return undefined;
 }
 
-/** The oldest process whose command line matches (so a restart's new process is found again). */
-function pidMatching(pattern: RegExp, exclude: ReadonlySet<number>): number | undefined {
+/** The oldest of some pids (by start time), or undefined. */
+function oldest(pids: Iterable<number>): number | undefined {
   let best: { pid: number; start: number } | undefined;
-  for (const pid of listPids()) {
-    if (exclude.has(pid)) continue;
-    const cmd = readCmdline(pid);
-    if (!cmd || !pattern.test(cmd)) continue;
+  for (const pid of pids) {
     const stat = readProc(`/proc/${pid}/stat`);
     if (!stat) continue;
     const start = parseProcStat(stat).starttime;
     if (!best || start < best.start) best = { pid, start };
   }
   return best?.pid;
+}
+
+/** The oldest process in a cgroup, from whichever hierarchy lists its processes. */
+function pidInCgroup(path: string, exclude: ReadonlySet<number>): number | undefined {
+  const dirs = locateCgroup(path, cgroupMounts());
+  if (!dirs) return undefined;
+  for (const dir of [dirs.v1.memory, dirs.v2, ...Object.values(dirs.v1)]) {
+    const procs = dir ? readProc(join(dir, 'cgroup.procs')) : undefined;
+    const pids = (procs ?? '').split('\n').filter(Boolean).map(Number).filter((p) => !exclude.has(p));
+    if (pids.length) return oldest(pids);
+  }
+  return undefined;
+}
+
+/** The oldest process whose command line matches (so a restart's new process is found again). */
+function pidMatching(pattern: RegExp, exclude: ReadonlySet<number>): number | undefined {
+  return oldest(listPids().filter((pid) => {
+    if (exclude.has(pid)) return false;
+    const cmd = readCmdline(pid);
+    return !!cmd && pattern.test(cmd);
+  }));
 }
 
 /**
@@ -77,5 +104,7 @@ export function resolveTarget(selector: TargetSelector, exclude: ReadonlySet<num
     }
     case 'match':
       return pidMatching(new RegExp(selector.pattern), exclude);
+    case 'cgroup':
+      return pidInCgroup(selector.path, exclude);
   }
 }

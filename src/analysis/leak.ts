@@ -81,10 +81,26 @@ function slopeOf(points: readonly Point[]): number {
  * a warm-up (a cache filling, a heap settling) is "inconclusive", not a leak.
  */
 export function analyzeLeak(
-  target: readonly ResourceSample[],
+  target: readonly Pick<ResourceSample, 'at' | 'rssBytes'>[],
   plateau: { from: number; to: number },
   requestsPerSecond: number,
   o: LeakOptions = leakDefaults,
+  resource: LeakResource = 'rss',
+): Finding {
+  const finding = analyzeSeries(target, plateau, requestsPerSecond, o);
+  if (resource === 'rss') return { ...finding, resource };
+  // Same statistics on another memory series; the words name it.
+  return { ...finding, resource, summary: finding.summary.replace(/\bRSS\b/g, 'target GPU memory') };
+}
+
+/** Which memory a leak finding is about: the process's RSS, or the GPU memory its process tree holds. */
+export type LeakResource = 'rss' | 'gpu-memory';
+
+function analyzeSeries(
+  target: readonly Pick<ResourceSample, 'at' | 'rssBytes'>[],
+  plateau: { from: number; to: number },
+  requestsPerSecond: number,
+  o: LeakOptions,
 ): Finding {
   const start = plateau.from + (plateau.to - plateau.from) * o.skipFraction;
   const samples = target.filter((s) => s.at >= start && s.at <= plateau.to);

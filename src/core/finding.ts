@@ -1,9 +1,9 @@
-import type { MonitorEvent, ResourceSample } from './samples';
+import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from './samples';
 import type { ResolvedProfile } from './profile';
 import type { IntervalRow } from './interval';
 import type { Stall } from './stalls';
 
-export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated';
+export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated' | 'cgroup-memory';
 
 /** One verdict about a run, with a line a person can act on and the numbers behind it. */
 export interface Finding {
@@ -23,4 +23,7 @@ export interface AnalysisInput {
   events: readonly MonitorEvent[];
   /** The generator's stalls (stored as events), when it had any. */
   stalls?: readonly Stall[];
+  /** GPU rows (one per device per sample) and cgroup rows, when the monitor had those sources. */
+  gpus?: readonly GpuSample[];
+  cgroups?: readonly CgroupSample[];
 }

@@ -4,7 +4,14 @@ export type LoadModel = 'open' | 'closed';
 
 /** How a run gets the target's resource samples. */
 export type MonitorPlan =
-  | { kind: 'local'; selector: { kind: 'pid'; pid: number } | { kind: 'port'; port: number } | { kind: 'match'; pattern: string }; intervalMs: number }
+  | {
+    kind: 'local';
+    selector: { kind: 'pid'; pid: number } | { kind: 'port'; port: number } | { kind: 'match'; pattern: string } | { kind: 'cgroup'; path: string };
+    intervalMs: number;
+    cgroup?: string;
+    /** Resolved to its cgroup when the monitor starts. */
+    container?: string;
+  }
   | { kind: 'remote'; url: string; intervalMs: number };
 
 /** Think time between steps, already parsed. */

@@ -70,6 +70,32 @@ export interface StepSummary {
   failures: { reason: string; count: number }[];
 }
 
+/** GPUs over the run: utilisation averaged over devices, memory and power summed across them. */
+export interface GpuSummary {
+  devices: number;
+  utilMeanPct: number | null;
+  utilMaxPct: number | null;
+  memUsedMaxMB: number | null;
+  memTotalMB: number | null;
+  powerMeanW: number | null;
+  /** The most GPU memory the target and its children held at once, all devices together. */
+  targetMemMaxMB: number | null;
+}
+
+/** The cgroup the monitor sampled: its CPU (of one core and of its quota), memory and OOM kills. */
+export interface CgroupSummary {
+  path: string;
+  samples: number;
+  cpuMeanPct: number | null;
+  cpuMaxPct: number | null;
+  quotaCores: number | null;
+  quotaMeanPct: number | null;
+  quotaMaxPct: number | null;
+  memMaxMB: number | null;
+  memLimitMB: number | null;
+  oomKills: number;
+}
+
 export interface ResourceSummary {
   monitorId: number | null;
   samples: number;
@@ -82,4 +108,8 @@ export interface ResourceSummary {
   rssMaxMB: number | null;
   /** What the monitor itself cost, so its overhead is visible next to the target's figures. */
   monitorCpuMeanPct: number | null;
+  /** Present only when nvidia-smi answered during the run. */
+  gpu?: GpuSummary;
+  /** Present only when a cgroup was sampled (named, or the target's own with a limit). */
+  cgroup?: CgroupSummary;
 }

@@ -157,12 +157,14 @@ export const profileSchema = {
     monitor: {
       type: 'object',
       additionalProperties: false,
-      description: 'Sample the target process during the run: one of pid, port, match (command line regex), or url of a running strain monitor.',
+      description: 'Sample the target process during the run: one of pid, port, match (command line regex), container (id), or url of a running strain monitor; cgroup (a path as /proc/PID/cgroup names it) samples that cgroup too, or alone picks its oldest process.',
       properties: {
         pid: { $ref: '#/$defs/positiveInteger' },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         match: { type: 'string', minLength: 1 },
         url: { $ref: '#/$defs/url' },
+        cgroup: { type: 'string', minLength: 1 },
+        container: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
         interval: { $ref: '#/$defs/duration' },
       },
     },

@@ -77,6 +77,10 @@ export interface UserMonitor {
   port?: number;
   match?: string;
   url?: string;
+  /** A cgroup to sample (alone: its oldest process is the target too). */
+  cgroup?: string;
+  /** A container id: its main process is the target, its cgroup is sampled. */
+  container?: string;
   interval?: string;
 }
 

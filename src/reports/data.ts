@@ -1,4 +1,4 @@
-import type { ResourceSample, MonitorEvent } from '../core/samples';
+import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from '../core/samples';
 import type { Finding } from '../core/finding';
 import { UsageError } from '../errors';
 import type { ResolvedProfile } from '../core/profile';
@@ -16,6 +16,8 @@ export interface ReportData {
   summary: RunSummary | undefined;
   intervals: IntervalRow[];
   samples: ResourceSample[];
+  gpus: GpuSample[];
+  cgroups: CgroupSample[];
   monitorEvents: MonitorEvent[];
   events: EventRow[];
   findings: Finding[];
@@ -35,6 +37,8 @@ export function loadReportData(db: Db, ref: string): ReportData {
     summary: run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined,
     intervals: runs.intervalsWithoutHistograms(run.id),
     samples: run.monitor_id === null ? [] : monitors.resourceSamples(run.monitor_id, run.started_at, until),
+    gpus: run.monitor_id === null ? [] : monitors.gpuSamples(run.monitor_id, run.started_at, until),
+    cgroups: run.monitor_id === null ? [] : monitors.cgroupSamples(run.monitor_id, run.started_at, until),
     monitorEvents: run.monitor_id === null ? [] : monitors.events(run.monitor_id, run.started_at, until),
     events: runs.events(run.id),
     findings: new FindingStore(db).forRun(run.id),

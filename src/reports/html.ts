@@ -5,6 +5,7 @@ import { num } from '../util/format';
 import type { ReportData } from './data';
 import { downsample, type Fold } from './downsample';
 import { escapeXml as e } from './escape';
+import { cgroupCharts, gpuCharts } from './resource-charts';
 import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from './svg';
 import { trendRows } from './trend';
 
@@ -15,7 +16,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#555}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .passed,.pass,.no-leak,.recovered,.not-reached,.no-evidence{background:#1a7f37}.failed,.fail,.leak,.not-recovered,.broken,.saturated,.correlated{background:#cf222e}
-.aborted,.running,.inconclusive{background:#9a6700}
+.aborted,.running,.inconclusive,.near-limit{background:#9a6700}.oom-kill{background:#cf222e}.ok{background:#1a7f37}
 table{border-collapse:collapse;margin:6px 0;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 .chart{margin:8px 0;border:1px solid #eee}.chart .title{font-weight:600;font-size:13px}.chart .grid{stroke:#eee}
 .chart text{font-size:11px;fill:#444}.chart .ytick{text-anchor:end}.chart .xtick{text-anchor:middle}.chart .marker,.chart .band{fill:#666}
@@ -75,7 +76,7 @@ function timeCharts(data: ReportData): string[] {
       downsample(data.samples.map((s) => [(s.at - start) / 1000, pick(s)] as [number, number]), MAX_POINTS, fold);
     charts.push(lineChart({ title: 'Target CPU (%, 100 = one core)', yLabel: '%', markers, xFormat: fx, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }));
     const rss: ChartSeries[] = [{ name: 'rss MB (bucket minimum)', color: '#0969da', points: pts((s) => s.rssBytes / 1048576, 'min') }];
-    const leak = data.findings.find((f) => f.kind === 'leak' && f.trendLine);
+    const leak = data.findings.find((f) => f.kind === 'leak' && f.resource !== 'gpu-memory' && f.trendLine);
     if (leak) {
       const tl = leak.trendLine as { interceptMB: number; slopeMBPerHour: number };
       const from = ((leak.analysisFrom as number) - start) / 1000;
@@ -85,6 +86,8 @@ function timeCharts(data: ReportData): string[] {
     }
     charts.push(lineChart({ title: 'Target resident memory (MB) with the leak trend', yLabel: 'MB', markers, xFormat: fx, series: rss }));
   }
+  const frame = { start: data.run.started_at, markers, fx };
+  charts.push(...gpuCharts(data.gpus, data.findings, frame), ...cgroupCharts(data.cgroups, frame));
   return charts;
 }
 
@@ -122,6 +125,10 @@ export function renderHtml(data: ReportData): string {
       const r = s.resources;
       out.push(`<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`);
     }
+    const g = s.resources.gpu;
+    if (g) out.push(`<p>GPU: ${g.devices} device${g.devices > 1 ? 's' : ''}, utilisation mean ${num(g.utilMeanPct, 1)}%, max ${num(g.utilMaxPct, 1)}%; memory used at most ${num(g.memUsedMaxMB, 0)} of ${num(g.memTotalMB, 0)} MB; power mean ${num(g.powerMeanW, 1)} W; the target held at most ${num(g.targetMemMaxMB, 0)} MB.</p>`);
+    const c = s.resources.cgroup;
+    if (c) out.push(`<p>cgroup ${e(c.path)}: CPU mean ${num(c.cpuMeanPct, 1)}% of one core${c.quotaCores ? ` (${num(c.quotaMeanPct, 1)}% of its ${num(c.quotaCores, 2)}-core quota, max ${num(c.quotaMaxPct, 1)}%)` : ''}; memory at most ${num(c.memMaxMB, 1)} MB${c.memLimitMB !== null ? ` of its ${num(c.memLimitMB, 0)} MB limit` : ' (no limit)'}${c.oomKills ? `; ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}.</p>`);
     if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped: ${e(s.stopReason)}</p>`);
     if (s.steps && s.steps.length > 1) {
       out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');

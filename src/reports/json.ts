@@ -9,6 +9,8 @@ export function renderJson(data: ReportData): string {
     findings: data.findings,
     intervals: data.intervals.map(({ hist: _h, service_hist: _s, run_id: _r, ...rest }) => rest),
     resourceSamples: data.samples,
+    ...(data.gpus.length ? { gpuSamples: data.gpus } : {}),
+    ...(data.cgroups.length ? { cgroupSamples: data.cgroups } : {}),
     events: [...data.events, ...data.monitorEvents],
   }, null, 2)}\n`;
 }

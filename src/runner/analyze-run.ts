@@ -1,4 +1,4 @@
-import type { MonitorEvent, ResourceSample } from '../core/samples';
+import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from '../core/samples';
 import { analyzeRun } from '../analysis/analyze';
 import type { AnalysisInput, Finding } from '../core/finding';
 import { UsageError } from '../errors';
@@ -15,16 +15,20 @@ export function analysisInput(db: Db, run: RunRow): AnalysisInput {
   const endedAt = run.ended_at ?? Date.now();
   let target: ResourceSample[] = [];
   let events: MonitorEvent[] = [];
+  let gpus: GpuSample[] = [];
+  let cgroups: CgroupSample[] = [];
   if (run.monitor_id !== null) {
     const monitors = new MonitorStore(db);
     target = monitors.resourceSamples(run.monitor_id, run.started_at, endedAt + 1000);
     events = monitors.events(run.monitor_id, run.started_at, endedAt + 1000);
+    gpus = monitors.gpuSamples(run.monitor_id, run.started_at, endedAt + 1000);
+    cgroups = monitors.cgroupSamples(run.monitor_id, run.started_at, endedAt + 1000);
   }
   const plan = JSON.parse(run.plan_json) as ResolvedProfile;
   // Only stress and spike analyses merge histograms; the others read per-second columns.
   const needsHistograms = plan.kind === 'stress' || plan.kind === 'spike';
   const intervals = needsHistograms ? runs.intervals(run.id) : runs.intervalsWithoutHistograms(run.id);
-  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, stalls: storedStalls(runs, run.id) };
+  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, gpus, cgroups, stalls: storedStalls(runs, run.id) };
 }
 
 /** The generator's stalls of a run, from its events. */

@@ -1,3 +1,4 @@
+import { containerCgroup, noContainer } from '../../monitor/container';
 import { Monitor } from '../../monitor/monitor';
 import { RemoteMonitor } from '../../monitor/remote';
 import type { MonitorEvent } from '../core/samples';
@@ -18,7 +19,8 @@ export interface RunMonitor {
 export async function startRunMonitor(plan: MonitorPlan, db: Db, env: NodeJS.ProcessEnv, onEvent?: (e: MonitorEvent) => void): Promise<RunMonitor> {
   const store = new MonitorStore(db);
   const summarize = (id: number) => (since: number, until: number) =>
-    summarizeResources(id, store.resourceSamples(id, since, until), store.events(id, since, until), store.resourceSamples(id, since, until, 'monitor'));
+    summarizeResources(id, store.resourceSamples(id, since, until), store.events(id, since, until), store.resourceSamples(id, since, until, 'monitor'),
+      store.gpuSamples(id, since, until), store.cgroupSamples(id, since, until));
   if (plan.kind === 'remote') {
     const remote = new RemoteMonitor(plan.url, store, env.STRAIN_MONITOR_TOKEN, plan.intervalMs, Date.now());
     await remote.check().catch((err: Error) => {
@@ -27,7 +29,19 @@ export async function startRunMonitor(plan: MonitorPlan, db: Db, env: NodeJS.Pro
     remote.start();
     return { id: remote.id, stop: () => remote.stop(), summarize: summarize(remote.id) };
   }
-  const monitor = new Monitor({ selector: plan.selector, intervalMs: plan.intervalMs, store, onEvent });
+  let { selector, cgroup } = plan;
+  if (plan.container !== undefined) {
+    const found = containerCgroup(plan.container);
+    if (!found) throw new CannotRunError('STRAIN_MONITOR_CONTAINER', noContainer(plan.container));
+    selector = { kind: 'cgroup', path: found.path };
+    cgroup = found.path;
+  }
+  let monitor: Monitor;
+  try {
+    monitor = new Monitor({ selector, cgroup, intervalMs: plan.intervalMs, store, onEvent });
+  } catch (err) {
+    throw new CannotRunError('STRAIN_MONITOR_CGROUP', `cannot start the monitor: ${(err as Error).message}`);
+  }
   monitor.start();
   return {
     id: monitor.id,

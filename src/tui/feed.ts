@@ -41,6 +41,9 @@ export class RunFeed {
   private run: RunRow;
   private lastT = -1;
   private lastSampleAt = 0;
+  private lastGpuAt = 0;
+  private gpu: DashboardSnapshot['gpu'];
+  private cgroup: DashboardSnapshot['cgroup'];
   private warmupAt: number | undefined;
   private lastEventId = 0;
   private requests = 0;
@@ -100,6 +103,7 @@ export class RunFeed {
         push(this.s.cpuPct, sample.cpuPct);
         push(this.s.rssMB, sample.rssBytes / MB);
       }
+      this.pollGpuAndCgroup(this.run.monitor_id);
     }
     const events = this.newEvents
       .all(this.lastEventId, this.run.id, this.run.monitor_id ?? -1, this.run.started_at) as { id: number; at: number; kind: string; message: string }[];
@@ -113,6 +117,25 @@ export class RunFeed {
       this.findings = new FindingStore(this.db).forRun(this.run.id);
       for (const f of this.findings) push(this.s.log, printable(`finding ${f.kind} [${f.verdict}]: ${f.summary}`));
     }
+  }
+
+  private pollGpuAndCgroup(monitorId: number): void {
+    const byAt = new Map<number, { util: number[]; target: number }>();
+    for (const g of this.monitors.gpuSamples(monitorId, this.lastGpuAt + 1)) {
+      const row = byAt.get(g.at) ?? { util: [], target: 0 };
+      if (g.utilPct !== null) row.util.push(g.utilPct);
+      row.target += g.targetMemMB ?? 0;
+      byAt.set(g.at, row);
+      this.lastGpuAt = g.at;
+    }
+    for (const [at, row] of byAt) {
+      this.gpu ??= { t: [], utilPct: [], targetMB: [] };
+      push(this.gpu.t, Math.round((at - this.run.started_at) / 1000));
+      push(this.gpu.utilPct, row.util.length ? row.util.reduce((a, b) => a + b, 0) / row.util.length : 0);
+      push(this.gpu.targetMB, row.target);
+    }
+    const c = this.monitors.cgroupSamples(monitorId, Math.max(this.lastSampleAt - 5000, 0)).at(-1);
+    if (c) this.cgroup = { memMB: c.memBytes === null ? null : c.memBytes / MB, limitMB: c.memLimitBytes === null ? null : c.memLimitBytes / MB };
   }
 
   private updateThresholds(): void {
@@ -166,6 +189,8 @@ export class RunFeed {
       thresholds: this.thresholds,
       findings: this.findings,
       steps: (controls.steps?.() ?? this.finishedSteps()).map((st) => ({ ...st, name: printable(st.name) })),
+      ...(this.gpu ? { gpu: this.gpu } : {}),
+      ...(this.cgroup ? { cgroup: this.cgroup } : {}),
     };
   }
 }

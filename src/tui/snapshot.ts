@@ -36,6 +36,10 @@ export interface DashboardSnapshot {
   thresholds: ThresholdResult[];
   log: string[];
   findings: Finding[];
+  /** When the monitor samples GPUs: mean utilisation over devices and the target's GPU memory, per sample. */
+  gpu?: { t: number[]; utilPct: number[]; targetMB: number[] };
+  /** When the monitor samples a cgroup: its latest memory and limit. */
+  cgroup?: { memMB: number | null; limitMB: number | null };
   /** Per step (name, requests, errors, p95), when the scenario has more than one. */
   steps: { name: string; requests: number; errors: number; p95Ms: number }[];
 }

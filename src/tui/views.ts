@@ -91,20 +91,32 @@ export function levelSeries(s: DashboardSnapshot): Series[] {
   return [{ title: s.model === 'open' ? 'rate' : 'VUs', x: xs(s.t), y: s.level, style: { line: 'white' } }];
 }
 
+const lastOf = (xs: number[]) => xs[xs.length - 1];
+
 export function cpuLabel(s: DashboardSnapshot): string {
-  return s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor: to the profile) ' : ` target CPU ${num(s.latest.cpuPct, 1)}% `;
+  const gpu = s.gpu?.utilPct.length ? ` · GPU ${num(lastOf(s.gpu.utilPct), 0)}%` : '';
+  return s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor: to the profile) ' : ` target CPU ${num(s.latest.cpuPct, 1)}%${gpu} `;
 }
 
 export function rssLabel(s: DashboardSnapshot): string {
-  return s.latest.rssMB === null ? ' target RSS: no monitor ' : ` target RSS ${num(s.latest.rssMB, 1)} MB `;
+  if (s.latest.rssMB === null) return ' target RSS: no monitor ';
+  const gpu = s.gpu?.targetMB.length ? ` · GPU ${num(lastOf(s.gpu.targetMB), 0)} MB` : '';
+  const cg = s.cgroup?.memMB != null ? ` · cgroup ${num(s.cgroup.memMB, 0)}${s.cgroup.limitMB !== null ? `/${num(s.cgroup.limitMB, 0)}` : ''} MB` : '';
+  return ` target RSS ${num(s.latest.rssMB, 1)} MB${gpu}${cg} `;
 }
 
+/** Target CPU, and GPU utilisation (mean over devices) on the same % axis when there are GPUs. */
 export function cpuSeries(s: DashboardSnapshot): Series[] {
-  return [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }];
+  const series = [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }];
+  if (s.gpu) series.push({ title: 'gpu util %', x: xs(s.gpu.t), y: s.gpu.utilPct, style: { line: 'green' } });
+  return series;
 }
 
+/** Target RSS, and the target's GPU memory when there are GPUs. */
 export function rssSeries(s: DashboardSnapshot): Series[] {
-  return [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }];
+  const series = [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }];
+  if (s.gpu) series.push({ title: 'gpu MB', x: xs(s.gpu.t), y: s.gpu.targetMB, style: { line: 'magenta' } });
+  return series;
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {

@@ -42,7 +42,7 @@ export function firstLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_0
 
 /** Waits for a child to exit (killing it by its PID after timeoutMs) and returns its exit code. */
 export function exited(child: ChildProcess, timeoutMs = 15_000): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode); // a signal's end has no code
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code) => {

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { parseListen, startMonitorApi, type MonitorApi } from '../../../monitor/api';
 import { hostInventory } from '../../../monitor/inventory';
 import { Monitor } from '../../../monitor/monitor';
+import { containerCgroup, noContainer } from '../../../monitor/container';
+import type { GpuMode } from '../../../monitor/gpu-source';
 import type { TargetSelector } from '../../../monitor/select';
 import { defaults } from '../../defaults';
 import { CannotRunError, ExitCode, UsageError, type ExitCodeValue } from '../../errors';
@@ -13,13 +15,16 @@ import { runningDaemon, startDaemon, stopDaemon, type PidFile } from '../daemon'
 import { line, untilStopSignal, type CliIo } from '../io';
 
 export const monitorUsage =
-  'strain monitor [--pid N | --port P | --match REGEX] [--interval D] [--db FILE] [--listen ADDR|none] [--token T]\n' +
+  'strain monitor [--pid N | --port P | --match REGEX | --container ID] [--cgroup PATH] [--gpu loop|spawn|none] [--interval D] [--db FILE] [--listen ADDR|none] [--token T]\n' +
   '  strain monitor start [same options] [--pidfile F] [--log F] | stop [--pidfile F] | status [--pidfile F] [--json]';
 
 const options = {
   pid: { type: 'string' },
   port: { type: 'string' },
   match: { type: 'string' },
+  cgroup: { type: 'string' },
+  container: { type: 'string' },
+  gpu: { type: 'string' },
   interval: { type: 'string' },
   db: { type: 'string' },
   listen: { type: 'string' },
@@ -31,10 +36,19 @@ const options = {
 
 type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
 
-/** Exactly one of --pid, --port, --match. */
-export function selectorFrom(values: { pid?: string; port?: string; match?: string }): TargetSelector {
-  const given = (['pid', 'port', 'match'] as const).filter((k) => values[k] !== undefined);
-  if (given.length !== 1) throw new UsageError('strain monitor: give exactly one of --pid N, --port P or --match REGEX');
+/** Exactly one of --pid, --port, --match, --container; or --cgroup alone (its oldest process). */
+export function selectorFrom(values: { pid?: string; port?: string; match?: string; cgroup?: string; container?: string }): TargetSelector {
+  const given = (['pid', 'port', 'match', 'container'] as const).filter((k) => values[k] !== undefined);
+  if (given.length > 1 || (given.length === 0 && values.cgroup === undefined)) {
+    throw new UsageError('strain monitor: give exactly one of --pid N, --port P, --match REGEX or --container ID (or --cgroup PATH alone)');
+  }
+  if (values.container !== undefined && values.cgroup !== undefined) throw new UsageError('--container and --cgroup: give one (a container\'s cgroup is sampled already)');
+  if (values.container !== undefined) {
+    const found = containerCgroup(values.container);
+    if (!found) throw new CannotRunError('STRAIN_MONITOR_CONTAINER', noContainer(values.container));
+    return { kind: 'cgroup', path: found.path };
+  }
+  if (given.length === 0) return { kind: 'cgroup', path: values.cgroup! };
   if (values.pid !== undefined) return { kind: 'pid', pid: positiveInt(values.pid, 'pid')! };
   if (values.port !== undefined) return { kind: 'port', port: port(values.port)! };
   try {
@@ -45,12 +59,22 @@ export function selectorFrom(values: { pid?: string; port?: string; match?: stri
   return { kind: 'match', pattern: values.match! };
 }
 
+const GPU_MODES: Record<string, GpuMode | false> = { loop: 'loop', spawn: 'spawn', none: false };
+
+function gpuMode(value: string | undefined): GpuMode | false {
+  if (value === undefined) return 'loop';
+  if (!(value in GPU_MODES)) throw new UsageError(`--gpu: "${value}" is not loop, spawn or none`);
+  return GPU_MODES[value];
+}
+
 /**
  * Every check on the options, shared by the foreground monitor and `monitor start`, so a
  * refusal is the same exit code (2) whether or not the monitor would go to the background.
  */
 function monitorOptions(values: Values, env: NodeJS.ProcessEnv) {
   const selector = selectorFrom(values);
+  const gpu = gpuMode(values.gpu);
+  const cgroup = values.cgroup ?? (selector.kind === 'cgroup' ? selector.path : undefined);
   const intervalMs = durationMs(values.interval ?? defaults.monitor.interval, 'interval')!;
   if (intervalMs < 100) throw new UsageError('--interval: must be at least 100ms');
   const listenSpec = values.listen ?? defaults.monitor.listen;
@@ -60,17 +84,23 @@ function monitorOptions(values: Values, env: NodeJS.ProcessEnv) {
   if (listen && !isLoopbackHost(listen.host) && !token) {
     throw new UsageError(`--listen ${listenSpec}: serving beyond loopback requires --token (or STRAIN_MONITOR_TOKEN)`);
   }
-  return { selector, intervalMs, listenSpec, listen, token };
+  return { selector, gpu, cgroup, intervalMs, listenSpec, listen, token };
 }
 
 async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
-  const { selector, intervalMs, listenSpec, listen, token } = monitorOptions(values, io.env);
+  const { selector, gpu, cgroup, intervalMs, listenSpec, listen, token } = monitorOptions(values, io.env);
   const db = openDb(values.db ?? defaults.db);
   const store = new MonitorStore(db);
-  const monitor = new Monitor({
-    selector, intervalMs, store, host: await hostInventory(),
-    onEvent: (e) => line(io.stderr, `${new Date(e.at).toISOString()} ${e.kind}: ${e.message}`),
-  });
+  let monitor: Monitor;
+  try {
+    monitor = new Monitor({
+      selector, cgroup, gpu, intervalMs, store, host: await hostInventory(), procRoot: io.env.STRAIN_PROC_ROOT,
+      onEvent: (e) => line(io.stderr, `${new Date(e.at).toISOString()} ${e.kind}: ${e.message}`),
+    });
+  } catch (err) {
+    db.close();
+    throw new CannotRunError('STRAIN_MONITOR_START', `cannot start the monitor: ${(err as Error).message}`);
+  }
   let api: MonitorApi | undefined;
   try {
     if (listen) api = await startMonitorApi({ monitor, store, host: listen.host, port: listen.port, token });

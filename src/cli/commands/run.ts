@@ -58,7 +58,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   if (values.monitor !== undefined && values['no-monitor']) throw new UsageError('--monitor and --no-monitor: give one or the other');
   const monitorSpec = values.monitor === undefined ? undefined : parseMonitorSpec(values.monitor);
   if (values.monitor !== undefined && !monitorSpec) {
-    throw new UsageError(`--monitor: "${values.monitor}" is not port:P, pid:N, match:REGEX or the http:// URL of a running monitor`);
+    throw new UsageError(`--monitor: "${values.monitor}" is not port:P, pid:N, match:REGEX, cgroup:PATH, container:ID or the http:// URL of a running monitor`);
   }
   if (positionals.length !== 1) throw new UsageError(`usage: ${runUsage}`);
   const profilePath = positionals[0];

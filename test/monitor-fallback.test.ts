@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDb } from '../src/store/db';
+import { MonitorStore } from '../src/store/monitor';
+import { tempDir } from './helpers/cli';
+import { exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+
+// STRAIN_PROC_ROOT pointing nowhere is a machine without /proc (macOS, Windows): the monitor
+// takes the target's CPU and memory from systeminformation instead of refusing.
+const NO_PROC = { STRAIN_PROC_ROOT: join(tempDir(), 'no-proc') };
+
+test('without /proc the monitor samples the target through systeminformation, and says the figures are coarser', async () => {
+  const marker = `fallback-target-${process.pid}`;
+  const target = spawnNode(`
+    const keep = []; console.log('ready');
+    setInterval(() => { keep.push(Buffer.alloc(4 << 20, 1)); let x = 0; for (let i = 0; i < 3e6; i++) x += i; }, 200);
+    setTimeout(() => process.exit(0), 20000);`, [marker]);
+  await firstLine(target, /ready/);
+  const dir = tempDir();
+  const byPid = spawnStrain(['monitor', '--pid', String(target.pid), '--db', join(dir, 'pid.db'), '--interval', '500ms', '--listen', 'none'], NO_PROC);
+  const byMatch = spawnStrain(['monitor', '--match', marker, '--db', join(dir, 'match.db'), '--interval', '500ms', '--listen', 'none'], NO_PROC);
+  try {
+    await Promise.all([firstLine(byPid, /strain monitor \d+/), firstLine(byMatch, /strain monitor \d+/)]);
+    await sleep(4000);
+  } finally {
+    byPid.kill('SIGTERM');
+    byMatch.kill('SIGTERM');
+    assert.equal(await exited(byPid), 0, byPid.err);
+    assert.equal(await exited(byMatch), 0, byMatch.err);
+    target.kill('SIGKILL');
+  }
+  assert.match(byPid.err, /no \/proc here: per-process CPU and memory come from systeminformation and are coarser/);
+  for (const db of ['pid.db', 'match.db']) {
+    const store = new MonitorStore(openDb(join(dir, db)));
+    const samples = store.resourceSamples(1, 0);
+    const hosts = store.hostSamples(1, 0);
+    store.db.close();
+    assert.ok(samples.length >= 4, `${db}: ${samples.length} samples`);
+    assert.ok(samples.every((s) => s.pid === target.pid), `${db}: the target, not the monitor`);
+    const growthMB = (samples[samples.length - 1].rssBytes - samples[0].rssBytes) / 1048576;
+    assert.ok(growthMB > 20, `${db}: RSS grew ${growthMB.toFixed(1)} MB`);
+    assert.ok(samples.some((s) => s.cpuPct > 1), `${db}: the busy loop shows as CPU`);
+    assert.ok(samples.every((s) => s.fds === null && s.readBytes === null), 'what systeminformation cannot say is null, not made up');
+    assert.ok(hosts.length >= 4 && hosts.every((h) => h.memUsedBytes > 0));
+  }
+});
+
+test('without /proc a cgroup cannot be sampled: a clear error and exit 3', async () => {
+  const r = spawnStrain(['monitor', '--cgroup', '/anything', '--db', join(tempDir(), 'x.db'), '--listen', 'none'], NO_PROC);
+  assert.equal(await exited(r), 3);
+  assert.match(r.err, /cannot start the monitor: cgroups are read through \/proc, which this platform does not have/);
+  assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+});
