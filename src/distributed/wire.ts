@@ -1,0 +1,65 @@
+/**
+ * What a coordinator and its agents say to each other over HTTP. The messages of the run
+ * itself are the split run's own (the same ones worker threads exchange); this file adds only
+ * what a network needs around them: joining, sequence numbers for resending, and the clock.
+ *
+ *   agent                                   coordinator
+ *   POST /v1/join        {name, index?, clock} ──► assignment {agentId, index, of, profile}
+ *   GET  /v1/agents/ID/control?after=C       ◄── NDJSON, one {cseq, message} a line, kept open
+ *   POST /v1/agents/ID/messages  [{seq, message}] ──► {ack: highest seq taken}
+ *   GET  /v1/time                                ──► {clock} (offset estimate, before the start)
+ */
+
+export const protocolVersion = 1;
+
+export interface JoinRequest {
+  version: number;
+  name: string;
+  /** The pod's completion index under an Indexed Job; the coordinator honours it when free. */
+  index?: number;
+}
+
+export interface ProfileSource {
+  /** The profile file's text, exactly as the coordinator read it. */
+  text: string;
+  /** Its file name (YAML or JSON by extension). */
+  fileName: string;
+  /** The directory relative paths in the profile (data files) resolve against. */
+  dir: string;
+}
+
+export interface Assignment<Overrides> {
+  agentId: string;
+  /** This agent's segment: index of `of` (the split run's shard, carried over the network). */
+  index: number;
+  of: number;
+  profile: ProfileSource;
+  overrides: Overrides;
+}
+
+/** A message from the coordinator, numbered so a reconnecting agent asks for what it missed. */
+export interface ControlLine<T> {
+  cseq: number;
+  message: T;
+}
+
+/** A message from an agent, numbered so a resend after a network break is taken once. */
+export interface AgentLine<T> {
+  seq: number;
+  message: T;
+}
+
+export interface MessagesReply {
+  ack: number;
+}
+
+export interface WireError {
+  error: string;
+}
+
+/** The header agents authenticate with (the same scheme as the monitor's API). */
+export const authHeader = 'authorization';
+export const bearer = (token: string): string => `Bearer ${token}`;
+
+/** Sends a `:` comment line on the control stream this often, so a dead link shows up. */
+export const keepAliveMs = 2000;
