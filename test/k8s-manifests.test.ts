@@ -36,7 +36,7 @@ test('strain k8s prints a ConfigMap, Secret, Service, coordinator Job and Indexe
   writeFileSync(join(rows, 'users.csv'), 'id\n1\n2\n3\n');
   const file = writeProfile(join(dir, 'p'), 'soak.yaml', profileText);
   // API_TOKEN is not set here: secrets are the agents' business, never the coordinator's.
-  const r = await strain(['k8s', file, '--agents', '3', '--image', 'registry.example/strain:1', '--namespace', 'perf', '--agent-cpu', '2', '--agent-memory', '2Gi', '--agent-env-secret', 'api-secrets', '--duration', '1m'], { env: { API_TOKEN: 'set-for-now' } });
+  const r = await strain(['k8s', file, '--agents', '3', '--image', 'registry.example/strain:1', '--namespace', 'perf', '--agent-cpu', '2', '--agent-memory', '2Gi', '--agent-env-secret', 'api-secrets', '--duration', '1m']);
   assert.equal(r.code, 0, r.stderr);
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Manifest);
   assert.deepEqual(docs.map((d) => d.kind), ['ConfigMap', 'Secret', 'Service', 'Job', 'Job']);

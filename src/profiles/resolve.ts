@@ -17,6 +17,12 @@ import type { UserProfile, UserStep } from './types';
 export type ProfileEnv = Readonly<Record<string, string | undefined>>;
 
 /**
+ * For a profile resolved where no load is generated (the coordinator of a distributed run,
+ * `strain k8s`): `{{env.NAME}}` is the agents' business, checked in their own environment.
+ */
+export const agentsEnv: ProfileEnv = new Proxy({}, { get: () => '' });
+
+/**
  * Checks a schema-valid profile for what a schema cannot say, then fills in every default.
  * Relative data files resolve against `baseDir` (default: the working directory).
  */

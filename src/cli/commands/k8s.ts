@@ -5,6 +5,7 @@ import { parseDocument, stringify } from 'yaml';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { dnsName, k8sManifests } from '../../k8s/manifests';
 import { loadProfile } from '../../profiles/load';
+import { agentsEnv } from '../../profiles/resolve';
 import { parseCommandArgs, positiveInt } from '../args';
 import { line, type CliIo } from '../io';
 
@@ -56,7 +57,7 @@ export async function k8sCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const memory = resourceQuantity(values['agent-memory'], 'agent-memory', '1Gi');
   const path = positionals[0];
   // Validated here so a broken profile fails before anything reaches the cluster.
-  const profile = loadProfile(path, { duration: values.duration, target: values.target, rate: positiveInt(values.rate, 'rate'), vus: positiveInt(values.vus, 'vus') });
+  const profile = loadProfile(path, { duration: values.duration, target: values.target, rate: positiveInt(values.rate, 'rate'), vus: positiveInt(values.vus, 'vus') }, agentsEnv);
   const dataFiles = profile.data ? [{ fileName: basename(profile.data.file), text: readFileSync(profile.data.file, 'utf8') }] : [];
   const profileFile = { fileName: basename(path), text: mountedProfileText(path, dataFiles[0]?.fileName) };
   const bytes = [profileFile, ...dataFiles].reduce((sum, f) => sum + Buffer.byteLength(f.text), 0);
