@@ -3,7 +3,8 @@ import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
 import type { ThresholdResult } from './thresholds';
 
-export type SummaryStatus = 'passed' | 'failed' | 'aborted';
+/** crashed: the run's process died; the summary holds what was stored (store/recover). */
+export type SummaryStatus = 'passed' | 'failed' | 'aborted' | 'crashed';
 
 /** The run summary: the JSON printed by --json and stored with the run (keys in README). */
 export interface RunSummary {

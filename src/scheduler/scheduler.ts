@@ -11,6 +11,7 @@ import { RunStore } from '../store/runs';
 import { ScheduleStore, type ScheduleRow } from '../store/schedules';
 import { formatDuration } from '../util/duration';
 import { STRAIN_BIN } from '../paths';
+import { finishFromStored } from '../store/recover';
 
 const RELOAD_EVERY_MS = 5000;
 
@@ -129,7 +130,7 @@ export class Scheduler {
     } catch {
       // The run crashed or never started: its row (if any) is marked, the hooks still run.
       const last = this.runs.db.prepare('SELECT * FROM runs WHERE schedule_name = ? AND started_at >= ? ORDER BY id DESC LIMIT 1').get(row.name, firedAt - 1000) as { id: number; status: string } | undefined;
-      if (last?.status === 'running') this.runs.finishRun(last.id, 'aborted', Date.now(), { status: 'aborted', stopReason: 'the run process crashed' });
+      if (last?.status === 'running') finishFromStored(this.runs.db, last.id, 'crashed', `the run process ended without finishing the run (exit ${code})`);
       const why = stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${code}`;
       this.record(row.name, 'schedule-failed', `run did not complete (exit ${code}): ${why}`, last?.id ?? null);
       await this.onFail(row, { runId: last?.id ?? null, status: 'aborted', report: null, reasons: [`run did not complete: ${why}`] });

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CannotRunError } from '../errors';
 import { migrations } from './migrations';
+import { recoverCrashedRuns } from './recover';
 
 export type Db = Database.Database;
 
@@ -29,8 +30,11 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
       // (no busy handler) while another process does the same: wait a little and try again.
       retryWhileBusy(() => handle.pragma('journal_mode = WAL'));
       db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
+      // Off while migrating: a table rebuilt by a migration must not cascade-delete the rows pointing at it.
+      db.pragma('foreign_keys = OFF');
       retryWhileBusy(() => migrate(handle));
+      db.pragma('foreign_keys = ON');
+      retryWhileBusy(() => recoverCrashedRuns(handle));
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -64,7 +68,9 @@ function migrate(db: Db): void {
         throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
       }
       if (current === migrations.length) return false;
-      db.exec(migrations[current]);
+      const migration = migrations[current];
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${current + 1}`);
       return true;
     }).immediate();

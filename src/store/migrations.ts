@@ -1,8 +1,10 @@
+import type { Db } from './db';
+
 /**
  * Versioned schema: migration N brings a database from user_version N-1 to N.
  * Append only; never edit a migration that has shipped.
  */
-export const migrations: string[] = [
+export const migrations: (string | ((db: Db) => void))[] = [
   // 1: runs, per-second intervals, events
   `
   CREATE TABLE runs (
@@ -152,3 +154,21 @@ migrations.push(`
   );
   CREATE INDEX cgroup_samples_by_time ON cgroup_samples (monitor_id, at);
 `);
+
+/**
+ * 7: a run row names its process exactly (pid, its start time, the host and pid namespace), so
+ * a `running` row whose process is gone can be marked `crashed`; the status check gains it.
+ * SQLite cannot alter a CHECK: the table is rebuilt from its own current definition (columns
+ * added since are kept), with foreign keys off so the rows pointing at runs stay.
+ */
+migrations.push((db: Db) => {
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() as { sql: string };
+  const indexes = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").all() as { sql: string }[];
+  const rebuilt = table.sql
+    .replace(/^CREATE TABLE "?runs"?/, 'CREATE TABLE runs_new')
+    .replace(/CHECK \(status IN \([^)]*\)\)/, "CHECK (status IN ('running', 'passed', 'failed', 'aborted', 'crashed'))");
+  db.exec(rebuilt);
+  db.exec('INSERT INTO runs_new SELECT * FROM runs; DROP TABLE runs; ALTER TABLE runs_new RENAME TO runs;');
+  for (const index of indexes) db.exec(index.sql);
+  db.exec('ALTER TABLE runs ADD COLUMN pid_start INTEGER; ALTER TABLE runs ADD COLUMN pid_host TEXT;');
+});

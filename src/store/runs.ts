@@ -1,9 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import { pidHost, processStartTime } from '../util/process-identity';
 import { redactPlan, redactUrl } from '../util/secrets';
 import type { IntervalRow } from '../core/interval';
 
-export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted';
+export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'crashed';
 
 export interface RunRow {
   id: number;
@@ -19,6 +20,9 @@ export interface RunRow {
   summary_json: string | null;
   schedule_name: string | null;
   pid: number | null;
+  /** The run process's start time and where its pid means something (see store/recover). */
+  pid_start: number | null;
+  pid_host: string | null;
   monitor_id: number | null;
 }
 
@@ -67,8 +71,8 @@ export class RunStore {
 
   constructor(readonly db: Db) {
     this.insertRun = db.prepare(
-      `INSERT INTO runs (profile_name, profile_path, kind, model, target, status, started_at, plan_json, schedule_name, pid)
-       VALUES (@profileName, @profilePath, @kind, @model, @target, 'running', @startedAt, @planJson, @scheduleName, @pid)`,
+      `INSERT INTO runs (profile_name, profile_path, kind, model, target, status, started_at, plan_json, schedule_name, pid, pid_start, pid_host)
+       VALUES (@profileName, @profilePath, @kind, @model, @target, 'running', @startedAt, @planJson, @scheduleName, @pid, @pidStart, @pidHost)`,
     );
     this.insertInterval = db.prepare(
       `INSERT OR REPLACE INTO intervals (${INTERVAL_COLUMNS.join(', ')}) VALUES (${INTERVAL_COLUMNS.map((c) => `@${c}`).join(', ')})`,
@@ -99,6 +103,8 @@ export class RunStore {
       planJson: JSON.stringify(redactPlan(run.plan)),
       scheduleName: run.scheduleName ?? null,
       pid: process.pid,
+      pidStart: processStartTime(process.pid) ?? null,
+      pidHost: pidHost(),
     });
     return Number(info.lastInsertRowid);
   }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 /**
  * A process's start time: clock ticks since boot, /proc/PID/stat field 22. With the pid it
@@ -24,7 +25,16 @@ export function isSameProcess(pid: number, startTime: number): boolean {
   return processStartTime(pid) === startTime;
 }
 
-/** This process's own start time (stored with its run row, so a crash can be told from a live run). */
-export function ownStartTime(): number | undefined {
-  return processStartTime(process.pid);
+/**
+ * Where pids mean something: this host and its pid namespace. A run row written in another
+ * container or machine sharing the database is never judged by this one's process table.
+ */
+export function pidHost(): string {
+  let ns = '';
+  try {
+    ns = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    // no /proc: the host name alone
+  }
+  return `${hostname()} ${ns}`.trim();
 }

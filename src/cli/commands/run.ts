@@ -8,6 +8,7 @@ import type { RunSummary } from '../../core/summary';
 import { printable } from '../../util/format';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
+import { finishFromStored } from '../../store/recover';
 import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
 import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
@@ -20,10 +21,11 @@ export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
 }
 
-/** Ctrl-C or SIGTERM stops the run gracefully; a second one gives up at once. */
-function abortOnSignals(controller: AbortController, io: CliIo): () => void {
+/** Ctrl-C or SIGTERM stops the run gracefully; a second one gives up at once (quit() first stores what it can). */
+function abortOnSignals(controller: AbortController, io: CliIo, quit: (signal: NodeJS.Signals) => void): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
+      quit(signal);
       io.exit?.(ExitCode.interrupted);
       return;
     }
@@ -74,9 +76,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const db = openDb(values.db ?? defaults.db);
   const store = new RunStore(db);
   const controller = new AbortController();
-  const releaseSignals = abortOnSignals(controller, io);
   const useTui = io.stdout.isTTY === true && !values['no-tui'] && !values.json;
   let dashboard: LiveDashboard | undefined;
+  let runId: number | undefined;
+  // A second Ctrl-C quits without the graceful end, but the row is still finalised: aborted, with what was stored.
+  const releaseSignals = abortOnSignals(controller, io, (signal) => {
+    dashboard?.close();
+    if (runId !== undefined) finishFromStored(db, runId, 'aborted', `${signal} twice: quit before the run finished; the stored seconds are kept`);
+  });
   try {
     const summary = await executeRun({
       profile,
@@ -90,15 +97,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
         // The dashboard shows monitor events from the store; plain mode prints them.
         if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, printable(`monitor: ${e.message}`));
       },
-      onStart: (runId, engine) => {
+      onStart: (id, engine) => {
+        runId = id;
         if (useTui) {
           // Loaded only when drawn: blessed and its charts cost start-up time plain runs do not need.
           // eslint-disable-next-line @typescript-eslint/no-require-imports
           const { startLiveDashboard } = require('../../tui/live') as typeof import('../../tui/live');
-          dashboard = startLiveDashboard(db, runId, engine, () => controller.abort('q'));
+          dashboard = startLiveDashboard(db, id, engine, () => controller.abort('q'));
           return;
         }
-        line(io.stderr, printable(`run ${runId}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`));
+        line(io.stderr, printable(`run ${id}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`));
         engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
       },
     }).finally(() => dashboard?.close());
