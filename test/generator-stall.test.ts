@@ -58,9 +58,11 @@ test('a 100 ms block of the generator\'s event loop is recorded with its time, a
     assert.ok(st.seconds.includes(second) || st.seconds.includes(second + 1), `seconds ${st.seconds} include ${second}`);
     assert.ok(st.inStalledSeconds.p99Ms >= 50, `latency from the intended start holds the block: ${st.inStalledSeconds.p99Ms} ms`);
     assert.ok(st.inStalledSeconds.p99Ms > st.inStalledSeconds.serviceP99Ms, 'corrected above service time in those seconds');
-    assert.ok(st.p99WithoutStalledSecondsMs < st.p99Ms, `p99 ${st.p99Ms} without the stalled seconds ${st.p99WithoutStalledSecondsMs}`);
-    assert.equal(st.ownP99Ms, Math.round((st.p99Ms - st.p99WithoutStalledSecondsMs) * 1000) / 1000);
-    assert.match(formatSummary(summary), /strain +stalled \d+ times?.*of the p99 is strain's own lateness/);
+    if (st.p99WithoutStalledSecondsMs !== null) {
+      assert.ok(st.p99WithoutStalledSecondsMs < st.p99Ms, `p99 ${st.p99Ms} without the stalled seconds ${st.p99WithoutStalledSecondsMs}`);
+      assert.equal(st.ownP99Ms, Math.round((st.p99Ms - st.p99WithoutStalledSecondsMs) * 1000) / 1000);
+    }
+    assert.match(formatSummary(summary), /strain +stalled \d+ times?.*(of the p99 is strain's own lateness|every second had one).*from the intended start vs/);
 
     // Flagged: one long stall is enough for the saturation finding, in the summary and on re-analysis.
     assert.equal(summary.generator.saturated, true);

@@ -50,9 +50,13 @@ test('connections open before the clock; a slow warm-up is shown apart and never
     assert.ok(run.started_at >= firstRequestAt + 900, 'the run starts when the clock starts, after the warm-up');
     assert.ok([...firstUseOf.values()].every((at) => at < run.started_at), 'no connection was set up inside the measured phase');
     assert.ok(store.events(s.runId).some((e) => e.kind === 'warmup' && /warm-up 1s at 4 VUs \(not in the results\)/.test(e.message)));
+    assert.ok(store.events(s.runId).some((e) => e.kind === 'warmup-ended' && /warm-up (settled after|ended at its bound)/.test(e.message)));
     store.db.close();
 
-    assert.match(formatSummary(s), /warm-up\s+1\.\ds at 4 VUs: [\d,]+ requests, p99 [\d.]+ms, 0 errors \(before the clock; not in the figures above\)/);
+    assert.match(formatSummary(s), /warm-up\s+\d\.\ds \((settled; at least 1\.0s|did not settle: lag up to [\d.]+ms in its last second)\) at 4 VUs: [\d,]+ requests, p99 [\d.]+ms, 0 errors \(before the clock; not in the figures above\)/);
+    // It adapts: at least the profile's 1 s, then until the generator settled, at most 3 s (plus the drain).
+    assert.equal(s.warmup.minimumS, 1);
+    assert.ok(s.warmup.durationS >= 1 && s.warmup.durationS < 3.5, `warm-up ${s.warmup.durationS} s`);
   } finally {
     await server.close();
   }

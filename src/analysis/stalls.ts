@@ -37,7 +37,7 @@ export function stallReport(rows: readonly IntervalRow[], stalls: readonly Stall
     addHistogram(stalledService, r.service_hist ? decodeHistogram(r.service_hist) : h);
   }
   const total = p99(all);
-  const without = p99(clean);
+  const without = clean.totalCount > 0 ? p99(clean) : null;
   return {
     count,
     longestMs: stalls.reduce((m, s) => Math.max(m, s.ms), 0),
@@ -45,7 +45,7 @@ export function stallReport(rows: readonly IntervalRow[], stalls: readonly Stall
     seconds,
     p99Ms: total,
     p99WithoutStalledSecondsMs: without,
-    ownP99Ms: Math.round(Math.max(0, total - without) * 1000) / 1000,
+    ownP99Ms: without === null ? null : Math.round(Math.max(0, total - without) * 1000) / 1000,
     inStalledSeconds: { p99Ms: p99(stalled), serviceP99Ms: p99(stalledService) },
   };
 }

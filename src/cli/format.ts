@@ -15,12 +15,16 @@ export function formatSummary(s: RunSummary): string {
   ];
   if (s.warmup) {
     const w = s.warmup;
-    lines.push(`  warm-up  ${num(w.durationS, 1)}s at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
+    const how = w.settled ? `settled; at least ${num(w.minimumS, 1)}s` : `did not settle: lag up to ${ms(w.lagMs)} in its last second`;
+    lines.push(`  warm-up  ${num(w.durationS, 1)}s (${how}) at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
   }
   const st = s.generator.stalls;
   if (st) {
-    lines.push(`  strain   stalled ${num(st.count)} time${st.count === 1 ? '' : 's'} (longest ${ms(st.longestMs)}, in ${st.seconds.length} s): ${ms(st.ownP99Ms)} of the p99 is strain's own lateness ` +
-      `(p99 ${ms(st.p99WithoutStalledSecondsMs)} without those seconds; in them ${ms(st.inStalledSeconds.p99Ms)} from the intended start vs ${ms(st.inStalledSeconds.serviceP99Ms)} service time)`);
+    const share = st.ownP99Ms === null || st.p99WithoutStalledSecondsMs === null
+      ? 'every second had one'
+      : `${ms(st.ownP99Ms)} of the p99 is strain's own lateness (p99 ${ms(st.p99WithoutStalledSecondsMs)} without those seconds)`;
+    lines.push(`  strain   stalled ${num(st.count)} time${st.count === 1 ? '' : 's'} (longest ${ms(st.longestMs)}, in ${st.seconds.length} s): ${share}; ` +
+      `in those seconds p99 ${ms(st.inStalledSeconds.p99Ms)} from the intended start vs ${ms(st.inStalledSeconds.serviceP99Ms)} service time`);
   }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);

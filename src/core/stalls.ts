@@ -18,9 +18,10 @@ export interface StallReport {
   seconds: number[];
   /** The run's p99 from the intended start, with and without those seconds. */
   p99Ms: number;
-  p99WithoutStalledSecondsMs: number;
+  /** Null when every second had a stall. */
+  p99WithoutStalledSecondsMs: number | null;
   /** How much of the run's p99 is strain's own lateness: p99Ms minus p99WithoutStalledSecondsMs. */
-  ownP99Ms: number;
+  ownP99Ms: number | null;
   /** In the stalled seconds: p99 from the intended start vs from the actual send. */
   inStalledSeconds: { p99Ms: number; serviceP99Ms: number };
 }

@@ -53,6 +53,11 @@ export interface GeneratorSummary {
 
 export interface WarmupSummary {
   durationS: number;
+  /** The profile's warmup: it ran at least this long, then until the generator settled (bounded). */
+  minimumS: number;
+  settled: boolean;
+  /** The worst generator or schedule lag in its last second, ms. */
+  lagMs: number;
   level: number;
   connections: number;
   requests: number;

@@ -6,6 +6,7 @@ import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink } from '../core/interval';
 import type { Executor, ExecutorContext, Shard } from './executor';
 import { WorkerFleet } from '../split/fleet';
+import { SettleWatch, settleLimits } from './settle';
 import { executors } from './executors';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
@@ -30,6 +31,11 @@ export interface EngineResult {
 
 export interface WarmupResult {
   durationMs: number;
+  /** The profile's warmup: the least it ran; it went on until the generator's lag settled (bounded). */
+  minimumMs: number;
+  settled: boolean;
+  /** The worst generator or schedule lag (ms) in its last second. */
+  lagMs: number;
   /** The level it ran at, in the model's unit (VUs or arrivals/s). */
   level: number;
   /** Connections opened before it began. */
@@ -43,6 +49,11 @@ export interface EngineOptions {
   shard?: Shard;
   /** Called after connecting and warming up, just before the clock starts (a worker waits for the others here). */
   beforeClock?: (warmup: WarmupResult | undefined) => Promise<void>;
+  /**
+   * Outputs' per-interval work rehearsed on the warm-up's intervals (computing a stored row,
+   * say, without storing it), so it runs compiled, not cold, once the clock starts.
+   */
+  rehearsal?: IntervalSink[];
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
   now?: () => number;
@@ -208,6 +219,7 @@ export class Engine extends EventEmitter {
       warmup = this.profile.warmupMs > 0 && !this.stopping ? await this.warmUp(connections) : undefined;
       await this.options.beforeClock?.(warmup);
     }
+    if (warmup) this.emit('warmed', { at: this.now(), ...warmup });
     // The clock starts now: connecting and warming up are never part of the results.
     this.t0 = this.clock();
     this.startedAt = this.now();
@@ -245,9 +257,12 @@ export class Engine extends EventEmitter {
    */
   private async warmUp(connections: number): Promise<WarmupResult> {
     const level = warmupLevel(this.profile.stages, this.profile.model);
-    const stages: Stage[] = [{ name: 'warm-up', durationMs: this.profile.warmupMs, from: level, to: level }];
+    const limits = settleLimits(this.profile.warmupMs);
+    const settle = new SettleWatch(limits);
+    const stages: Stage[] = [{ name: 'warm-up', durationMs: limits.maxMs, from: level, to: level }];
     const t0 = this.clock();
     const recorder = new Recorder({
+      intervalMs: WARMUP_SLICE_MS,
       steps: this.stepNames,
       clock: this.clock,
       startClock: t0,
@@ -255,7 +270,7 @@ export class Engine extends EventEmitter {
       plan: (ms) => planAt(stages, ms),
       separateServiceLatency: this.profile.model === 'open',
       inFlight: () => executor.inFlight(),
-      sinks: [],
+      sinks: [settle, ...(this.options.rehearsal ?? [])],
     });
     const executor = executors[this.profile.model]({
       ...this.executorContext,
@@ -268,13 +283,15 @@ export class Engine extends EventEmitter {
     this.emit('warmup', { at: this.now(), durationMs: this.profile.warmupMs, level });
     recorder.begin(t0, this.now());
     executor.start();
-    const over = sleepLong(this.profile.warmupMs);
-    await Promise.race([over, this.stopRequested]);
+    await Promise.race([settle.settled, sleepLong(limits.maxMs), this.stopRequested]);
     executor.stop();
     const drainUntil = this.clock() + Math.min(this.profile.gracefulStopMs, WARMUP_DRAIN_MS);
     while (executor.inFlight() > 0 && this.clock() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 5));
     recorder.finish();
-    return { durationMs: Math.round(this.clock() - t0), level, connections, totals: recorder.totals };
+    return {
+      durationMs: Math.round(this.clock() - t0), minimumMs: limits.minMs, settled: settle.isSettled, lagMs: settle.recentLagMs,
+      level, connections, totals: recorder.totals,
+    };
   }
 
   private watchPlan(): void {
@@ -325,6 +342,8 @@ export class Engine extends EventEmitter {
 const OPEN_MODEL_PREOPEN = 100;
 /** Time past the graceful stop for worker threads to send their last figures. */
 const WORKER_HANDOVER_MS = 3000;
+/** The warm-up's intervals: short, so its settling is judged (and strain's per-interval work rehearsed) often. */
+const WARMUP_SLICE_MS = 250;
 /** How long warm-up iterations still in flight may take before the clock starts anyway. */
 const WARMUP_DRAIN_MS = 2000;
 

@@ -2,13 +2,15 @@ import { defaults } from '../defaults';
 import { formatDuration } from '../util/duration';
 import { longTimeout } from '../util/timers';
 import { levelText } from '../util/format';
-import { Engine, type StageEvent } from '../engine/engine';
+import { Engine, type StageEvent, type WarmupResult } from '../engine/engine';
 import type { ResolvedProfile } from '../core/profile';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalRow, IntervalSink } from '../core/interval';
 import type { Finding } from '../core/finding';
 import type { RunStore } from '../store/runs';
-import { StoreSink } from '../store/sink';
+import { StoreSink, toIntervalRow } from '../store/sink';
+import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
+import { settleLimits } from '../engine/settle';
 import { MAX_STALLS } from '../recorder/totals';
 import { stallReport } from '../analysis/stalls';
 import { STALL_EVENT } from '../core/stalls';
@@ -74,13 +76,17 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   let engine: Engine | undefined;
   const storeSink = new StoreSink(store, runId);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
-  engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env });
+  engine = new Engine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] });
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
   engine.recorder.addSink(stallEvents(store, runId));
 
   engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
     store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
+  engine.on('warmed', (w: WarmupResult & { at: number }) => store.addEvent(runId, w.at, 'warmup-ended', w.settled
+    ? `warm-up settled after ${formatDuration(w.durationMs)} (generator and schedule lag under ${settleLimits(w.minimumMs).lagMs} ms for 1 s)`
+    : `warm-up ended at its bound, ${formatDuration(w.durationMs)}, without settling (lag up to ${Math.round(w.lagMs)} ms in its last second)`,
+  { durationMs: w.durationMs, minimumMs: w.minimumMs, settled: w.settled, lagMs: w.lagMs }));
   engine.on('measuring', (m: { at: number }) => store.setStartedAt(runId, m.at));
   engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
   engine.on('control', (c: { at: number; action: string; factor: number }) =>
@@ -129,6 +135,21 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   store.finishRun(runId, status, result.endedAt, summary);
   store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
   return summary;
+}
+
+/**
+ * The store sink's and the progress lines' per-interval work, done on the warm-up's intervals
+ * and thrown away: their first runs after the clock started were the stalls of issue 21.
+ */
+function rehearsal(runId: number): IntervalSink {
+  const window = newLatencyHistogram(64);
+  return {
+    onInterval: (i) => {
+      toIntervalRow(runId, i);
+      addHistogram(window, i.latency);
+      latencyStatsMs(window);
+    },
+  };
 }
 
 /** p99 and max of the event loop's delay (µs histogram), ms; none when this thread ran no load. */

@@ -78,6 +78,9 @@ export function buildSummary(s: SummaryInput): RunSummary {
 function warmupSummary(w: WarmupResult): WarmupSummary {
   return {
     durationS: round(w.durationMs / 1000, 3),
+    minimumS: round(w.minimumMs / 1000, 3),
+    settled: w.settled,
+    lagMs: round(w.lagMs, 2),
     level: w.level,
     connections: w.connections,
     requests: w.totals.requests,

@@ -15,6 +15,9 @@ import type { StopReason, WarmupResult } from '../engine/engine';
 /** What a worker's warm-up looks like on the wire. */
 export interface WarmupPart {
   durationMs: number;
+  minimumMs: number;
+  settled: boolean;
+  lagMs: number;
   level: number;
   connections: number;
   counts: number[];
@@ -160,6 +163,9 @@ export class WorkerFleet implements Executor {
     }
     return {
       durationMs: Math.max(...parts.map((p) => p.durationMs)),
+      minimumMs: Math.max(...parts.map((p) => p.minimumMs)),
+      settled: parts.every((p) => p.settled),
+      lagMs: Math.max(...parts.map((p) => p.lagMs)),
       level: parts.reduce((s, p) => s + p.level, 0),
       connections: parts.reduce((s, p) => s + p.connections, 0),
       totals,

@@ -26,12 +26,15 @@ const engine = new Engine(data.profile, {
       post({ type: 'inflight', count: engine.inFlight() });
     },
   }],
+  // What the interval sink above does, done on the warm-up's intervals so it runs compiled later.
+  rehearsal: [{ onInterval: (i) => void Recorder.partOf(i) }],
   beforeClock: async (warmup) => {
     post({
       type: 'ready',
       ...(warmup ? {
         warmup: {
-          durationMs: warmup.durationMs, level: warmup.level, connections: warmup.connections,
+          durationMs: warmup.durationMs, minimumMs: warmup.minimumMs, settled: warmup.settled, lagMs: warmup.lagMs,
+          level: warmup.level, connections: warmup.connections,
           counts: [...warmup.totals.counts], latency: encodeHistogram(warmup.totals.latency), durationOfIntervalsMs: warmup.totals.durationMs,
         },
       } : {}),
