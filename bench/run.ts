@@ -1,6 +1,6 @@
 import { benchGenerators } from './generator';
 import { benchMemory } from './memory';
-import { benchMonitorCost } from './monitor-cost';
+import { benchMonitorCost, formatMonitorCost } from './monitor-cost';
 import { benchOpenModel } from './open-model';
 import { benchTuiCost } from './tui-cost';
 
@@ -43,8 +43,8 @@ const benches: Record<string, () => Promise<string>> = {
     ].join('\n');
   },
   monitor: async () => {
-    const r = await benchMonitorCost(60);
-    return `monitor at 1 Hz: ${r.cpuPctOfOneCore}% of one core over ${r.seconds.toFixed(0)} s (target < 1%)`;
+    // MONITOR_SECONDS=N shortens each of the four measurements for a quick look (default 60).
+    return formatMonitorCost(await benchMonitorCost(Number(process.env.MONITOR_SECONDS ?? 60)));
   },
   tui: async () => {
     const r = await benchTuiCost();
