@@ -35,7 +35,7 @@ test('a bad kind, a negative vus and an unknown key are all reported with their 
   const problems = problemsOf(file);
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.ok(problems.some((p) => p.startsWith('kind: must be one of load, stress, spike, soak (got "soakk")')), problems.join('\n'));
-  assert.ok(problems.includes('load.vus: must be a positive integer'), problems.join('\n'));
+  assert.ok(problems.includes('load.vus: must be a positive integer (got -5)'), problems.join('\n'));
   assert.ok(problems.some((p) => p.startsWith('colour: unknown key')), problems.join('\n'));
 });
 

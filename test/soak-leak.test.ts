@@ -5,7 +5,7 @@ import { strain, tempDir, writeProfile } from './helpers/cli';
 import { demoTarget } from './helpers/processes';
 
 /** A 2-minute soak of one demo target at 100 req/s (as the acceptance asks); returns the leak finding. */
-async function soak(knobs: string[]): Promise<{ verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }> {
+async function soak(knobs: string[]): Promise<{ verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number; code: number | null; line: string }> {
   const target = await demoTarget(knobs);
   const port = target.port;
   const dir = tempDir();
@@ -17,15 +17,14 @@ async function soak(knobs: string[]): Promise<{ verdict: string; summary: string
       `monitor: { port: ${port} }`,
     ].join('\n'));
     const r = await strain(['run', profile, '--db', join(dir, 'soak.db'), '--json'], { timeoutMs: 150_000 });
-    assert.equal(r.code, 0, r.stderr);
-    const findings = JSON.parse(r.stdout).findings as { kind: string }[];
-    return findings.find((f) => f.kind === 'leak') as never;
+    const summary = JSON.parse(r.stdout) as { findings: { kind: string }[]; verdict: string };
+    return { ...(summary.findings.find((f) => f.kind === 'leak') as object as { verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }), code: r.code, line: summary.verdict };
   } finally {
     await target.stop();
   }
 }
 
-test('soaks: a leaking target is flagged; a GC sawtooth and a filling cache are not', async () => {
+test('soaks: a leaking target is flagged and fails the run (exit 1); a GC sawtooth and a filling cache are not and pass', async () => {
   // The three targets run side by side (each takes 100 req/s) to keep the suite short.
   const [leaking, sawtooth, cache] = await Promise.all([
     soak(['--leak-kb', '4']),
@@ -37,4 +36,9 @@ test('soaks: a leaking target is flagged; a GC sawtooth and a filling cache are 
   assert.ok(leaking.mbPer1000Requests > 3 && leaking.mbPer1000Requests < 6, leaking.summary);
   assert.notEqual(sawtooth.verdict, 'leak', sawtooth.summary);
   assert.notEqual(cache.verdict, 'leak', cache.summary);
+  // A soak's question is the leak: it fails the run by default (exit 1), a stable target passes.
+  assert.equal(leaking.code, 1, leaking.line);
+  assert.match(leaking.line, /^FAILED: leak: RSS grows/);
+  assert.equal(sawtooth.code, 0, sawtooth.line);
+  assert.equal(cache.code, 0, cache.line);
 });

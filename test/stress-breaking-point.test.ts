@@ -4,32 +4,54 @@ import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
 import { demoTarget } from './helpers/processes';
 
-test('stress against a FIFO target of capacity 400/s breaks within one step of 400 and stops soon after', async () => {
+/** A stress run against its own FIFO demo target of capacity 400/s (queue 100: waits stay under 250 ms, so errors mark the break; at exactly 400/s a few 503s are normal). */
+async function stress(name: string, load: string, capacity: string) {
   const target = await demoTarget(['--capacity', '400', '--queue', '100']);
-  const port = target.port;
   const dir = tempDir();
   try {
     const profile = writeProfile(dir, 'stress.yaml', [
-      'name: stress-fifo', 'kind: stress', `target: http://127.0.0.1:${port}`,
-      'load: { model: open, start: 100, step: 100, stepDuration: 5s, max: 1500 }',
+      `name: ${name}`, 'kind: stress', `target: http://127.0.0.1:${target.port}`,
+      `load: ${load}`,
       'scenario: [{ request: { path: / } }]',
-      'thresholds: { latency.p99: "< 200ms", errors.rate: "< 1%" }',
+      `thresholds: { latency.p99: "< 1s", errors.rate: "< 5%", capacity: "${capacity}" }`,
     ].join('\n'));
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json'], { timeoutMs: 120_000 });
-    const s = JSON.parse(r.stdout);
-    const f = s.findings.find((x: { kind: string }) => x.kind === 'breaking-point');
-    assert.ok(f, JSON.stringify(s.findings));
-    assert.equal(f.verdict, 'broken', f.summary);
-    assert.ok(f.breakingLevel >= 400 && f.breakingLevel <= 500, `breaking level ${f.breakingLevel}: ${f.summary}`);
-    assert.equal(f.lastGoodLevel, f.breakingLevel - 100);
-    // 15 steps were planned (75 s); it must stop during or just after the breaking step.
-    const stepsRun = s.durationS / 5;
-    assert.ok(stepsRun <= f.breakingLevel / 100 + 1, `ran ${s.durationS}s`);
-    assert.match(s.stopReason, /breaking point confirmed/);
-    assert.equal(r.code, 0, 'thresholds hold below the breaking point');
-    assert.ok(Array.isArray(f.steps) && f.steps.length >= 4);
-    assert.ok(f.usl === null || typeof f.usl.alpha === 'number');
+    return { r, s: JSON.parse(r.stdout) };
   } finally {
     await target.stop();
   }
+}
+
+test('stress against a 400/s target: breaks within one step of 400, stops soon after, and the capacity gate decides the exit code', async () => {
+  // Two runs side by side (each its own target) keep the suite short.
+  const [enough, short] = await Promise.all([
+    stress('stress-fifo', '{ model: open, start: 100, step: 100, stepDuration: 5s, max: 1500 }', '>= 300'),
+    stress('stress-fifo-600', '{ model: open, start: 200, step: 100, stepDuration: 4s, max: 900 }', '>= 600'),
+  ]);
+  const { r, s } = enough;
+  const f = s.findings.find((x: { kind: string }) => x.kind === 'breaking-point');
+  assert.ok(f, JSON.stringify(s.findings));
+  assert.equal(f.verdict, 'broken', f.summary);
+  assert.ok(f.breakingLevel >= 400 && f.breakingLevel <= 500, `breaking level ${f.breakingLevel}: ${f.summary}`);
+  assert.equal(f.lastGoodLevel, f.breakingLevel - 100);
+  // 15 steps were planned (75 s); it must stop during or just after the breaking step.
+  const stepsRun = s.durationS / 5;
+  assert.ok(stepsRun <= f.breakingLevel / 100 + 1, `ran ${s.durationS}s`);
+  assert.match(s.stopReason, /breaking point confirmed/);
+  assert.ok(Array.isArray(f.steps) && f.steps.length >= 4);
+  assert.ok(f.usl === null || typeof f.usl.alpha === 'number');
+
+  // capacity >= 300 is met: exit 0, and the verdict says where the thresholds were judged.
+  assert.equal(r.code, 0, s.verdict);
+  assert.match(s.verdict, /^PASSED: capacity (300|400)\/s, meets the required >= 300 \(breaks at (400|500)\/s\)/);
+  assert.match(s.verdict, /thresholds held below the break at/);
+  const latency = s.thresholds.find((t: { name: string }) => t.name === 'latency.p99');
+  assert.match(latency.judgedOn, /^below the break at (400|500)\/s \(steps up to (300|400)\/s\)$/);
+  const gate = s.thresholds.find((t: { name: string }) => t.name === 'capacity');
+  assert.deepEqual([gate.actual, gate.passed], [f.lastGoodLevel, true]);
+
+  // capacity >= 600 against a 400/s target: exit 1, and the verdict line says so.
+  assert.equal(short.r.code, 1, short.s.verdict);
+  assert.match(short.s.verdict, /^FAILED: capacity (300|400)\/s, below the required >= 600/);
+  assert.equal(short.s.status, 'failed');
 });

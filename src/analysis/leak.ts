@@ -1,3 +1,4 @@
+import { formatDuration } from '../util/duration';
 import { round } from '../util/format';
 import type { ResourceSample } from '../core/samples';
 import { mannKendall, median, theilSen } from './stats';
@@ -105,9 +106,16 @@ function analyzeSeries(
   const start = plateau.from + (plateau.to - plateau.from) * o.skipFraction;
   const samples = target.filter((s) => s.at >= start && s.at <= plateau.to);
   const base = { kind: 'leak' as const, samples: samples.length, windowS: Math.round((plateau.to - start) / 1000), analysisFrom: Math.round(samples[0]?.at ?? start), analysisTo: Math.round(plateau.to) };
+  // How much longer to soak when the answer is not in yet: the missing samples (the first
+  // part of the hold is skipped), or as long again, so that a plateau and a slow leak part ways.
+  const holdS = (plateau.to - plateau.from) / 1000;
+  const longer = (seconds: number) => `soak at least ${formatDuration(Math.ceil(seconds) * 1000)} longer`;
   if (samples.length < o.minSamples) {
-    return { ...base, verdict: 'inconclusive', summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); soak longer` };
+    const gapMs = samples.length >= 2 ? (samples[samples.length - 1].at - samples[0].at) / (samples.length - 1) : 1000;
+    const soakMoreS = Math.ceil(((o.minSamples - samples.length) * gapMs) / 1000 / (1 - o.skipFraction));
+    return { ...base, verdict: 'inconclusive', soakMoreS, summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); ${longer(soakMoreS)}` };
   }
+  const soakMoreS = Math.max(60, Math.ceil(holdS));
   // Windows of about 5 s (so each holds a GC cycle), but at least 10 points for the trend test
   // on short plateaus, and at most ~60 (MK is O(n²)).
   const intervalMs = median(samples.slice(1).map((x, i) => x.at - samples[i].at));
@@ -152,7 +160,8 @@ function analyzeSeries(
     return {
       ...detail,
       verdict: 'inconclusive',
-      summary: `RSS rose ${round(ts.slope, 1)} MB/h but has held level for the last quarter of the window (${round(lastQuarter, 1)} MB/h): a high-water mark, not yet a leak; soak longer`,
+      summary: `RSS rose ${round(ts.slope, 1)} MB/h but has held level for the last quarter of the window (${round(lastQuarter, 1)} MB/h): a high-water mark, not yet a leak; ${longer(soakMoreS)}`,
+      soakMoreS,
     };
   }
   if (growing && secondHalf >= firstHalf * o.halfRatio && secondHalf > practical) {
@@ -163,7 +172,8 @@ function analyzeSeries(
     return {
       ...detail,
       verdict: 'inconclusive',
-      summary: `RSS still rising but slowing (first half ${round(firstHalf, 1)} MB/h, second half ${round(secondHalf, 1)} MB/h): warming up, not yet a leak; soak longer`,
+      summary: `RSS still rising but slowing (first half ${round(firstHalf, 1)} MB/h, second half ${round(secondHalf, 1)} MB/h): warming up, not yet a leak; ${longer(soakMoreS)}`,
+      soakMoreS,
     };
   }
   if (growing) {

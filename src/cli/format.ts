@@ -1,18 +1,26 @@
 import type { RunSummary } from '../core/summary';
 import { levelText, ms, num, pct, printable } from '../util/format';
+import { actualText, resultWord } from '../verdict/verdict';
 
 
-export { ms, num, pct };
+export { levelText, ms, num, pct };
+
+/** "missing {{token}} 749, missing {{sid}} 3", most frequent first. */
+export function skippedText(byReason: Record<string, number>): string {
+  return Object.entries(byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ${num(n)}`).join(', ');
+}
 
 /** The human summary printed at the end of a run. */
 export function formatSummary(s: RunSummary): string {
   const l = s.latencyMs;
   const lines = [
-    `run ${s.runId} ${s.status.toUpperCase()}: ${s.profile} (${s.kind}, ${s.model} model) against ${s.target}`,
+    `run ${s.runId} ${s.verdict ?? s.status.toUpperCase()}`,
+    `  ${s.profile} (${s.kind}, ${s.model} model) against ${s.target}`,
     `  duration ${num(s.durationS, 1)}s   requests ${num(s.requests)} (${num(s.throughput, 1)}/s)   errors ${num(s.errors)} (${pct(s.errorRate)})` +
       (s.model === 'open' ? `   dropped ${num(s.dropped)} of ${num(s.offered)}${s.dropped > 0 ? ` (${pct(s.dropped / s.offered)})` : ''}` : ''),
     `  latency  min ${ms(l.min)}  p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}`,
   ];
+  if (s.skipped > 0) lines.push(`  skipped  ${num(s.skipped)} steps not sent, not counted as requests: ${skippedText(s.skippedByReason)}`);
   if (s.warmup) {
     const w = s.warmup;
     const how = w.settled ? `settled; at least ${num(w.minimumS, 1)}s` : `did not settle: lag up to ${ms(w.lagMs)} in its last second`;
@@ -33,14 +41,15 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`);
   }
   if (s.thresholds.length > 0) {
-    lines.push('  thresholds');
-    for (const t of s.thresholds) lines.push(`    ${t.passed ? 'pass' : 'FAIL'}  ${t.name} ${t.condition}  (actual ${num(t.actual, t.unit === 'ms' ? 2 : 2)}${t.unit})`);
+    lines.push(`  thresholds${s.thresholdsJudgedOn ? `, judged ${s.thresholdsJudgedOn}` : ''}`);
+    for (const t of s.thresholds) lines.push(`    ${resultWord(t).padEnd(4)}  ${t.name} ${t.condition}  (actual ${actualText(t)})`);
   }
   if (s.steps && s.steps.length > 1) {
     lines.push('  steps');
     for (const st of s.steps) {
       const why = st.failures.length ? `  (${st.failures.slice(0, 2).map((f) => `${f.reason} x${f.count}`).join('; ')})` : '';
-      lines.push(`    ${st.name}: ${num(st.requests)} requests, ${num(st.errors)} errors, p95 ${ms(st.latencyMs.p95)}${why}`);
+      const skipped = st.skipped ? `, ${num(st.skipped)} skipped` : '';
+      lines.push(`    ${st.name}: ${num(st.requests)} requests, ${num(st.errors)} errors${skipped}, p95 ${ms(st.latencyMs.p95)}${why}`);
     }
   }
   if (s.findings.length > 0) {
@@ -48,6 +57,6 @@ export function formatSummary(s: RunSummary): string {
     for (const f of s.findings) lines.push(`    ${f.kind} [${f.verdict}]: ${f.summary}`);
   }
   if (s.interrupted > 0) lines.push(`  ${s.interrupted} iterations were still running at the end and were cut off`);
-  if (s.status !== 'passed' && s.stopReason !== 'completed') lines.push(`  stopped: ${s.stopReason}`);
+  if (s.stopReason !== 'completed') lines.push(`  stopped early: ${s.stopReason}`);
   return lines.map(printable).join('\n'); // names and reasons come from profiles and servers
 }

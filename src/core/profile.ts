@@ -70,6 +70,17 @@ export type ThresholdMetric =
   | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput';
 export type Comparator = '<' | '<=' | '>' | '>=';
 
+/** Gates on findings: the capacity a stress run found, a spike's recovery time, a soak's leak. */
+export type GateName = 'capacity' | 'recovery' | 'leak';
+
+export type Gate =
+  /** value: a load level in the model's unit (VUs or arrivals/s). */
+  | { name: 'capacity'; condition: string; op: Comparator; value: number }
+  /** value: ms. */
+  | { name: 'recovery'; condition: string; op: Comparator; value: number }
+  /** warn: reported without failing the run. */
+  | { name: 'leak'; condition: 'fail' | 'warn' };
+
 export interface Threshold {
   name: ThresholdMetric;
   /** The condition as written, for reports. */
@@ -102,5 +113,7 @@ export interface ResolvedProfile {
   /** Absolute path of the CSV feeder, if any. */
   data?: { file: string; mode: FeederMode };
   thresholds: Threshold[];
+  /** Gates on findings written in `thresholds` (absent in runs stored before gates existed). */
+  gates?: Gate[];
   monitor?: MonitorPlan;
 }

@@ -14,6 +14,8 @@ export interface RunSummary {
   model: string;
   target: string;
   status: SummaryStatus;
+  /** The run's one verdict in one line, as the summary, the dashboard and every report state it. */
+  verdict: string;
   stopReason: string;
   startedAt: string;
   endedAt: string;
@@ -24,13 +26,19 @@ export interface RunSummary {
   throughput: number;
   offered: number;
   dropped: number;
+  /** Steps that could not be sent (a capture failed earlier): neither requests nor errors. */
+  skipped: number;
+  skippedByReason: Record<string, number>;
   interrupted: number;
   latencyMs: LatencyStatsMs;
   /** Open model: latency from the actual send, without queueing behind the schedule. */
   serviceLatencyMs?: LatencyStatsMs;
   errorsByClass: Record<string, number>;
   statusClasses: Record<string, number>;
+  /** Thresholds, then gates on findings (capacity, recovery, leak). */
   thresholds: ThresholdResult[];
+  /** The part of the run the metric thresholds were judged on, when not all of it (stress). */
+  thresholdsJudgedOn?: string;
   findings: Finding[];
   resources: ResourceSummary;
   /** Per step: latency, outcomes and why checks or captures failed. */
@@ -72,8 +80,11 @@ export interface StepSummary {
   errors: number;
   errorsByClass: Record<string, number>;
   latencyMs: LatencyStatsMs;
-  /** Why checks, captures or templates failed, most frequent first. */
+  /** Why checks or captures failed, most frequent first. */
   failures: { reason: string; count: number }[];
+  /** Times the step could not be sent (not requests, not errors), and why. */
+  skipped: number;
+  skipReasons: { reason: string; count: number }[];
 }
 
 /** GPUs over the run: utilisation averaged over devices, memory and power summed across them. */

@@ -1,6 +1,6 @@
 import { latencyStatsMs, mergeLatency, type Histogram, type LatencyStatsMs } from './histogram';
 import type { IntervalRow } from './interval';
-import type { ThresholdMetric } from './profile';
+import type { GateName, ThresholdMetric } from './profile';
 
 /** The figures thresholds are judged on. */
 export interface ThresholdInputs {
@@ -13,13 +13,20 @@ export interface ThresholdInputs {
   droppedRate: number;
 }
 
+/** A threshold or a gate on a finding, judged: stored in the summary, shown and compared alike. */
 export interface ThresholdResult {
-  name: ThresholdMetric;
+  name: ThresholdMetric | GateName;
   condition: string;
-  /** In the metric's unit: ms, percent, or per second; rounded for display. */
-  actual: number;
-  unit: 'ms' | '%' | '/s';
+  /** In the metric's unit: ms, percent, per second, VUs or s; rounded for display. null: nothing to judge. */
+  actual: number | null;
+  unit: 'ms' | '%' | '/s' | ' VUs' | 's' | '';
   passed: boolean;
+  /** When the actual is not a number (a leak verdict), or needs words ("not recovered"). */
+  actualText?: string;
+  /** Part of the run it was judged on, when not the whole run ("below the break at 500/s"). */
+  judgedOn?: string;
+  /** Failed, but the profile asked only to be warned (leak: warn): reported, not failing. */
+  warn?: boolean;
 }
 
 /** The figures thresholds (and comparisons) are judged on, from a merged histogram and counts. */

@@ -13,8 +13,10 @@ import type { CookieJar } from 'tough-cookie';
 export interface OutcomeSink {
   /** `at` is when it ended (the run clock), when the caller already read it. */
   response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number, at?: number): void;
-  /** Why a step failed a check, a capture or a template ("missing {{token}}"). */
+  /** Why a step failed a check or a capture. */
   failure(step: number, reason: string): void;
+  /** A step that could not be sent (a template names a value the user lacks: "missing {{token}}"). */
+  skipped(step: number, reason: string): void;
 }
 
 export interface IterationContext {
@@ -142,11 +144,9 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       rendered = renderRequest(step, template, ctx.transport.origin, ctx.transport.basePath);
     } catch (err) {
       if (!(err instanceof MissingValue)) throw err;
-      // The request cannot be made (a capture failed earlier, a column is missing): a check error.
-      if (ctx.isRecording()) {
-        ctx.sink.response(step.index, Outcome.check, -1, -1, 0);
-        ctx.sink.failure(step.index, err.message);
-      }
+      // The request cannot be made (a capture failed earlier): nothing was sent, so it is no
+      // request; it is counted apart as skipped, with the reason.
+      if (ctx.isRecording()) ctx.sink.skipped(step.index, err.message);
       afterStep();
       return;
     }

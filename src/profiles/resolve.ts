@@ -10,7 +10,10 @@ import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './
 import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import type { Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric } from '../core/profile';
+import { GATE_NAMES } from './schema';
+import type {
+  Comparator, Gate, GateName, Kind, LoadModel, Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric,
+} from '../core/profile';
 import type { UserProfile, UserStep } from './types';
 
 /** The environment `{{env.NAME}}` templates are checked against (the CLI passes the process's). */
@@ -31,6 +34,7 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
   const model = user.load.model ?? defaults.model;
   checkLevels(user, model, problems);
   const thresholds = resolveThresholds(user, problems);
+  const gates = resolveGates(user, model, problems);
   const timeoutMs = parseDuration(user.http?.timeout ?? defaults.http.timeout)!;
   problems.push(...headerProblems('http.headers', user.http?.headers, shownValue));
   const refs: NameRef[] = [];
@@ -86,6 +90,7 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
       scenarios,
       ...(data ? { data } : {}),
       thresholds,
+      gates,
       ...(monitor && typeof monitor !== 'string' ? { monitor } : {}),
     },
   };
@@ -115,6 +120,7 @@ function checkLevels(user: UserProfile, model: string, problems: string[]): void
 function resolveThresholds(user: UserProfile, problems: string[]): Threshold[] {
   const out: Threshold[] = [];
   for (const [name, spec] of Object.entries(user.thresholds ?? {})) {
+    if ((GATE_NAMES as readonly string[]).includes(name)) continue;
     const metric = name as ThresholdMetric;
     const condition = typeof spec === 'string' ? spec : spec.condition;
     const parsed = parseCondition(metric, condition);
@@ -133,6 +139,43 @@ function resolveThresholds(user: UserProfile, problems: string[]): Threshold[] {
     });
   }
   return out;
+}
+
+/** Which kind each gate belongs to: a gate on a finding the run cannot produce is a mistake. */
+const GATE_KINDS: Record<GateName, Kind[]> = { capacity: ['stress'], recovery: ['spike'], leak: ['soak', 'load'] };
+
+function resolveGates(user: UserProfile, model: LoadModel, problems: string[]): Gate[] {
+  const gates: Gate[] = [];
+  for (const name of GATE_NAMES) {
+    const spec = user.thresholds?.[name];
+    if (spec === undefined) continue;
+    const text = String(spec).trim();
+    if (!GATE_KINDS[name].includes(user.kind)) {
+      problems.push(`thresholds.${name}: only for kind ${GATE_KINDS[name].join(' or ')} (this profile is kind ${user.kind})`);
+      continue;
+    }
+    if (name === 'leak') {
+      gates.push({ name, condition: text as 'fail' | 'warn' });
+      continue;
+    }
+    const match = /^(<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)?)\s*(.*)$/.exec(text)!;
+    if (name === 'capacity') {
+      const unit = match[3].toLowerCase();
+      if (unit && unit !== (model === 'open' ? '/s' : 'vus')) {
+        problems.push(`thresholds.capacity: "${text}" is in ${unit === '/s' ? 'arrivals/s' : 'VUs'} but the ${model} model's levels are ${model === 'open' ? 'arrivals/s' : 'VUs'}`);
+        continue;
+      }
+      gates.push({ name, condition: text, op: match[1] as Comparator, value: Number(match[2]) });
+    } else {
+      const ms = Number(match[2]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[match[3]];
+      if (match[1] !== '<' && match[1] !== '<=') {
+        problems.push(`thresholds.recovery: "${text}" must be an upper bound like "< 10s"`);
+        continue;
+      }
+      gates.push({ name, condition: text, op: match[1] as Comparator, value: ms });
+    }
+  }
+  return gates;
 }
 
 function parseThink(text: string | { exponential: string } | undefined): ThinkTime {

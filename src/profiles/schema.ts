@@ -13,6 +13,8 @@ export const THRESHOLD_METRICS = [
   'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
   'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'dropped.rate', 'throughput',
 ] as const;
+/** Gates on a run's findings, judged like thresholds (see src/verdict). */
+export const GATE_NAMES = ['capacity', 'recovery', 'leak'] as const;
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const THINK_PATTERN = `^(${DURATION_PATTERN.slice(1, -1)})(\\.\\.(${DURATION_PATTERN.slice(1, -1)}))?$`;
@@ -20,6 +22,7 @@ const condition = (units: string) => `^\\s*(<=|>=|<|>)\\s*[0-9]+(\\.[0-9]+)?\\s*
 const LATENCY_CONDITION = condition('(us|ms|s)');
 const ERROR_RATE_CONDITION = condition('%?');
 const THROUGHPUT_CONDITION = condition('(/s)?');
+const CAPACITY_CONDITION = '^\\s*(>=|>)\\s*[0-9]+(\\.[0-9]+)?\\s*(/s|VUs|vus)?\\s*$';
 
 /** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */
 export function isRateMetric(metric: string): boolean {
@@ -170,9 +173,14 @@ export const profileSchema = {
     },
     thresholds: {
       type: 'object',
-      description: 'SLOs; a failing threshold fails the run (exit 1).',
-      propertyNames: { enum: [...THRESHOLD_METRICS] },
-      properties: Object.fromEntries(THRESHOLD_METRICS.map((metric) => [metric, { $ref: `#/$defs/${thresholdDef(metric)}` }])),
+      description: 'SLOs and gates on findings; a failing one fails the run (exit 1).',
+      propertyNames: { enum: [...THRESHOLD_METRICS, ...GATE_NAMES] },
+      properties: {
+        ...Object.fromEntries(THRESHOLD_METRICS.map((metric) => [metric, { $ref: `#/$defs/${thresholdDef(metric)}` }])),
+        capacity: { $ref: '#/$defs/capacityGate' },
+        recovery: { $ref: '#/$defs/recoveryGate' },
+        leak: { $ref: '#/$defs/leakGate' },
+      },
     },
   },
   allOf: [...KINDS.flatMap(kindRules), ...MODELS.map(modelRule)],
@@ -186,6 +194,9 @@ export const profileSchema = {
     latencyThreshold: threshold(LATENCY_CONDITION),
     errorRateThreshold: threshold(ERROR_RATE_CONDITION),
     throughputThreshold: threshold(THROUGHPUT_CONDITION),
+    capacityGate: { type: 'string', pattern: CAPACITY_CONDITION, description: 'Stress: the last good level must reach this (">= 600"; /s in the open model, VUs in the closed).' },
+    recoveryGate: { type: 'string', pattern: LATENCY_CONDITION, description: 'Spike: recovery after the spike must take less than this ("< 10s"); no recovery within the run fails.' },
+    leakGate: { enum: ['fail', 'warn'], description: 'Soak or load with a monitor: a leak fails the run (fail, the default for soak) or is only reported (warn).' },
     load: {
       type: 'object',
       additionalProperties: false,

@@ -16,7 +16,16 @@ const DEF_MESSAGES: Record<string, string> = {
   latencyThreshold: 'must be a time condition like "< 200ms" or "<= 1.5s" (units us, ms, s)',
   errorRateThreshold: 'must be a condition like "< 1%" or "< 0.01"',
   throughputThreshold: 'must be a condition like "> 100/s"',
+  capacityGate: 'must be a level like ">= 600" (arrivals/s in the open model, VUs in the closed one)',
+  recoveryGate: 'must be a time condition like "< 10s"',
 };
+
+/** The bad value, repeated so the user sees what was read (objects are not repeated). */
+function got(value: unknown): string {
+  if (value === null || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) return '';
+  const text = JSON.stringify(value);
+  return ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+}
 
 /** JSON pointer → dotted path: /scenario/0/request → scenario[0].request */
 export function toPath(pointer: string, extra?: string): string {
@@ -78,8 +87,8 @@ function describe(error: ErrorObject, data: unknown): [string, string] | undefin
       return error.propertyName !== undefined ? describeKey(error, data) : [toPath(error.instancePath), 'is not allowed here'];
     default:
       if (error.keyword === 'type' && params.type === 'boolean') return [toPath(error.instancePath), 'must be true or false'];
-      if (def && DEF_MESSAGES[def]) return [toPath(error.instancePath), DEF_MESSAGES[def]];
-      if (error.keyword === 'pattern' && error.instancePath.endsWith('/path')) return [toPath(error.instancePath), 'must start with /'];
+      if (def && DEF_MESSAGES[def]) return [toPath(error.instancePath), `${DEF_MESSAGES[def]}${got(error.data)}`];
+      if (error.keyword === 'pattern' && error.instancePath.endsWith('/path')) return [toPath(error.instancePath), `must start with /${got(error.data)}`];
       if (error.keyword === 'type' && params.type === 'boolean') return [toPath(error.instancePath), 'must be true or false'];
       if (error.keyword === 'minItems') return [toPath(error.instancePath), 'must have at least one step'];
       return [toPath(error.instancePath), error.message ?? error.keyword];

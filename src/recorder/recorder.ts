@@ -136,6 +136,10 @@ export class Recorder {
     this.steps[step]?.fail(reason);
   }
 
+  skipped(step: number, reason: string): void {
+    this.steps[step]?.skip(reason);
+  }
+
   arrivalOffered(): void {
     this.offered++;
   }

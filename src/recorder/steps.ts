@@ -9,6 +9,7 @@ export interface StepPart {
   counts: number[];
   latency: string;
   reasons: [string, number][];
+  skips?: [string, number][];
 }
 
 /** Whole-run figures of one step: a histogram, outcome counts and failure reasons. */
@@ -16,6 +17,7 @@ export class StepStats {
   readonly counts = new Array<number>(OUTCOME_COUNT).fill(0);
   readonly latency = newLatencyHistogram(64);
   private readonly reasons = new Map<string, number>();
+  private readonly skips = new Map<string, number>();
 
   constructor(readonly name: string, readonly scenario: string) {}
 
@@ -23,8 +25,13 @@ export class StepStats {
     if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
   }
 
+  skip(reason: string, count = 1): void {
+    if (this.skips.has(reason) || this.skips.size < MAX_REASONS) this.skips.set(reason, (this.skips.get(reason) ?? 0) + count);
+    else this.skips.set('other reasons', (this.skips.get('other reasons') ?? 0) + count);
+  }
+
   export(): StepPart {
-    return { counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()] };
+    return { counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()], skips: [...this.skips.entries()] };
   }
 
   /** Adds a worker's figures: counts and reasons summed, histograms added. */
@@ -32,6 +39,7 @@ export class StepStats {
     part.counts.forEach((n, cls) => (this.counts[cls] += n));
     this.latency.add(decodeHistogram(part.latency));
     for (const [reason, count] of part.reasons) this.fail(reason, count);
+    for (const [reason, count] of part.skips ?? []) this.skip(reason, count);
   }
 
   /** `latency` replaces this step's own histogram when the caller holds the same figures. */
@@ -54,6 +62,8 @@ export class StepStats {
       errorsByClass,
       latencyMs: latencyStatsMs(latency),
       failures: [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
+      skipped: [...this.skips.values()].reduce((a, b) => a + b, 0),
+      skipReasons: [...this.skips.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
     };
   }
 }

@@ -1,7 +1,9 @@
 import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
 import { thresholdInputsOf } from '../core/thresholds';
 import type { RunSummary } from '../core/summary';
+import type { Finding } from '../core/finding';
 import type { Db } from '../store/db';
+import { FindingStore } from '../store/findings';
 import { RunStore, type RunRow } from '../store/runs';
 
 export interface RunFigures {
@@ -14,6 +16,21 @@ export interface RunFigures {
   latency: LatencyStatsMs;
   cpuMeanPct: number | null;
   rssEndMB: number | null;
+  kind: string;
+  /** Stress: the last good level found (VUs or arrivals/s); null for other kinds. */
+  capacity: number | null;
+  /** Spike: seconds to recover; Infinity when it did not recover; null for other kinds. */
+  recoveryS: number | null;
+}
+
+/** The finding figures compare and trend carry, from a run's findings. */
+export function findingFigures(findings: readonly Finding[]): { capacity: number | null; recoveryS: number | null } {
+  const b = findings.find((f) => f.kind === 'breaking-point');
+  const r = findings.find((f) => f.kind === 'recovery');
+  return {
+    capacity: typeof b?.lastGoodLevel === 'number' ? b.lastGoodLevel : b ? 0 : null,
+    recoveryS: r?.verdict === 'recovered' && typeof r.recoveryS === 'number' ? r.recoveryS : r?.verdict === 'not-recovered' ? Infinity : null,
+  };
 }
 
 /** Whole-run figures from the stored per-second histograms (added, never averaged). */
@@ -36,6 +53,8 @@ export function figuresOf(db: Db, run: RunRow): RunFigures {
     latency: inputs.latencyMs,
     cpuMeanPct: summary?.resources.cpuMeanPct ?? null,
     rssEndMB: summary?.resources.rssEndMB ?? null,
+    kind: run.kind,
+    ...findingFigures(new FindingStore(db).forRun(run.id)),
   };
 }
 
@@ -48,9 +67,22 @@ export interface CompareLimits {
   throughputDropPct: number;
   /** Largest allowed rise of the error rate, in percentage points. */
   errorRateIncreasePts: number;
+  /** Largest allowed drop of a stress run's capacity, in percent (0: any drop regresses). */
+  capacityDropPct: number;
+  /** Largest allowed rise of a spike's recovery time, in seconds. */
+  recoveryRiseS: number;
 }
 
-export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1 };
+export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1, capacityDropPct: 0, recoveryRiseS: 5 };
+
+/** What makes two runs a questionable pair: different profiles, kinds or load models. */
+export function compareWarnings(base: RunRow, cand: RunRow): string[] {
+  const out: string[] = [];
+  if (base.profile_name !== cand.profile_name) out.push(`run ${base.id} is profile "${base.profile_name}" and run ${cand.id} is "${cand.profile_name}": the figures may not be comparable`);
+  if (base.kind !== cand.kind) out.push(`run ${base.id} is a ${base.kind} run and run ${cand.id} a ${cand.kind} run`);
+  if (base.model !== cand.model) out.push(`run ${base.id} used the ${base.model} model and run ${cand.id} the ${cand.model} model`);
+  return out;
+}
 
 export interface CompareRow {
   metric: string;
@@ -88,6 +120,20 @@ export function compareFigures(base: RunFigures, cand: RunFigures, limits: Compa
   }
   if (base.rssEndMB !== null || cand.rssEndMB !== null) {
     rows.push({ metric: 'target RSS at end (MB)', base: base.rssEndMB, candidate: cand.rssEndMB, change: base.rssEndMB !== null && cand.rssEndMB !== null ? `${signed(cand.rssEndMB - base.rssEndMB)} MB` : '', limit: '', regressed: false });
+  }
+  if (base.capacity !== null || cand.capacity !== null) {
+    const a = base.capacity ?? 0;
+    const b = cand.capacity ?? 0;
+    const change = pctChange(a, b);
+    rows.push({ metric: 'capacity (last good level)', base: base.capacity, candidate: cand.capacity, change: `${signed(change)}%`, limit: `-${limits.capacityDropPct}%`, regressed: change < -limits.capacityDropPct });
+  }
+  if (base.recoveryS !== null || cand.recoveryS !== null) {
+    const a = base.recoveryS;
+    const b = cand.recoveryS;
+    const rise = a !== null && b !== null ? b - a : NaN;
+    const change = b === Infinity ? (a === Infinity ? 'neither recovered' : 'did not recover') : Number.isFinite(rise) ? `${signed(rise)} s` : '';
+    const regressed = b === Infinity ? a !== Infinity : Number.isFinite(rise) && rise > limits.recoveryRiseS;
+    rows.push({ metric: 'spike recovery (s)', base: a === Infinity ? null : a, candidate: b === Infinity ? null : b, change, limit: `+${limits.recoveryRiseS} s`, regressed });
   }
   const regressions = rows.filter((r) => r.regressed).map((r) => `${r.metric} ${r.change} (limit ${r.limit})`);
   return { rows, regressions };

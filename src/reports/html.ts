@@ -8,6 +8,7 @@ import { escapeXml as e } from './escape';
 import { cgroupCharts, gpuCharts } from './resource-charts';
 import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from './svg';
 import { trendRows } from './trend';
+import { actualText, findingTone, resultWord } from '../verdict/verdict';
 
 const MAX_POINTS = 600;
 
@@ -17,6 +18,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .meta{color:#555}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .passed,.pass,.no-leak,.recovered,.not-reached,.no-evidence{background:#1a7f37}.failed,.fail,.leak,.not-recovered,.broken,.saturated,.correlated{background:#cf222e}
 .aborted,.running,.inconclusive,.near-limit{background:#9a6700}.oom-kill{background:#cf222e}.ok{background:#1a7f37}
+.warn{background:#9a6700}.good{background:#1a7f37}.bad{background:#cf222e}.info{background:#57606a}
+.verdict{font-size:15px;font-weight:600;margin:6px 0 2px}
 table{border-collapse:collapse;margin:6px 0;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 .chart{margin:8px 0;border:1px solid #eee}.chart .title{font-weight:600;font-size:13px}.chart .grid{stroke:#eee}
 .chart text{font-size:11px;fill:#444}.chart .ytick{text-anchor:end}.chart .xtick{text-anchor:middle}.chart .marker,.chart .band{fill:#666}
@@ -112,6 +115,7 @@ export function renderHtml(data: ReportData): string {
   out.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
   out.push(`<meta name="viewport" content="width=device-width,initial-scale=1"><title>strain report: ${e(data.plan.name)} (run ${data.run.id})</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${e(data.plan.name)} <span class="badge ${e(status)}">${e(status.toUpperCase())}</span></h1>`);
+  if (s?.verdict) out.push(`<p class="verdict">${e(s.verdict)}</p>`);
   out.push(`<p class="meta">run ${data.run.id} · ${e(data.plan.kind)} · ${e(data.plan.model)} model · target ${e(data.plan.target)} · started ${e(new Date(data.run.started_at).toISOString())}${s ? ` · ${e(formatDuration(s.durationS * 1000))}` : ''}${data.run.schedule_name ? ` · schedule ${e(data.run.schedule_name)}` : ''}</p>`);
   if (data.plan.description) out.push(`<p>${e(data.plan.description)}</p>`);
   out.push('<h2>Summary</h2>');
@@ -119,6 +123,7 @@ export function renderHtml(data: ReportData): string {
     const l = s.latencyMs;
     out.push('<table><tr><th>requests</th><th>throughput</th><th>errors</th><th>dropped</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>');
     out.push(`<tr><td>${num(s.requests)}</td><td>${num(s.throughput, 1)}/s</td><td>${num(s.errors)} (${num(s.errorRate * 100, 2)}%)</td><td>${num(s.dropped)}</td><td>${num(l.p50, 2)} ms</td><td>${num(l.p90, 2)} ms</td><td>${num(l.p95, 2)} ms</td><td>${num(l.p99, 2)} ms</td><td>${num(l.p999, 2)} ms</td><td>${num(l.max, 2)} ms</td></tr></table>`);
+    if (s.skipped > 0) out.push(`<p>Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${Object.entries(s.skippedByReason).map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
     const errs = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
     if (errs.length) out.push(`<p>Errors by class: ${errs.map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
     if (s.resources.samples > 0) {
@@ -129,26 +134,31 @@ export function renderHtml(data: ReportData): string {
     if (g) out.push(`<p>GPU: ${g.devices} device${g.devices > 1 ? 's' : ''}, utilisation mean ${num(g.utilMeanPct, 1)}%, max ${num(g.utilMaxPct, 1)}%; memory used at most ${num(g.memUsedMaxMB, 0)} of ${num(g.memTotalMB, 0)} MB; power mean ${num(g.powerMeanW, 1)} W; the target held at most ${num(g.targetMemMaxMB, 0)} MB.</p>`);
     const c = s.resources.cgroup;
     if (c) out.push(`<p>cgroup ${e(c.path)}: CPU mean ${num(c.cpuMeanPct, 1)}% of one core${c.quotaCores ? ` (${num(c.quotaMeanPct, 1)}% of its ${num(c.quotaCores, 2)}-core quota, max ${num(c.quotaMaxPct, 1)}%)` : ''}; memory at most ${num(c.memMaxMB, 1)} MB${c.memLimitMB !== null ? ` of its ${num(c.memLimitMB, 0)} MB limit` : ' (no limit)'}${c.oomKills ? `; ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}.</p>`);
-    if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped: ${e(s.stopReason)}</p>`);
+    if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped early: ${e(s.stopReason)}</p>`);
     if (s.steps && s.steps.length > 1) {
-      out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');
+      out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>skipped</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');
       for (const st of s.steps) {
-        const why = st.failures.slice(0, 3).map((f) => `${e(f.reason)} (${num(f.count)})`).join('; ');
-        out.push(`<tr><td>${e(st.scenario)}</td><td>${e(st.name)}</td><td>${num(st.requests)}</td><td>${num(st.errors)}</td><td>${num(st.latencyMs.p50, 2)} ms</td><td>${num(st.latencyMs.p95, 2)} ms</td><td>${num(st.latencyMs.p99, 2)} ms</td><td>${why}</td></tr>`);
+        const why = [...st.failures.slice(0, 3), ...(st.skipReasons ?? []).slice(0, 2).map((r) => ({ ...r, reason: `skipped: ${r.reason}` }))].map((f) => `${e(f.reason)} (${num(f.count)})`).join('; ');
+        out.push(`<tr><td>${e(st.scenario)}</td><td>${e(st.name)}</td><td>${num(st.requests)}</td><td>${num(st.errors)}</td><td>${num(st.skipped ?? 0)}</td><td>${num(st.latencyMs.p50, 2)} ms</td><td>${num(st.latencyMs.p95, 2)} ms</td><td>${num(st.latencyMs.p99, 2)} ms</td><td>${why}</td></tr>`);
       }
       out.push('</table>');
     }
     out.push('<h2>Thresholds</h2>');
     if (s.thresholds.length === 0) out.push('<p>No thresholds in this profile.</p>');
     else {
-      out.push('<table><tr><th>metric</th><th>condition</th><th>actual</th><th>result</th></tr>');
-      for (const t of s.thresholds) out.push(`<tr><td>${e(t.name)}</td><td>${e(t.condition)}</td><td>${num(t.actual, 2)}${e(t.unit)}</td><td><span class="badge ${t.passed ? 'pass' : 'fail'}">${t.passed ? 'pass' : 'FAIL'}</span></td></tr>`);
+      if (s.thresholdsJudgedOn) out.push(`<p>Latency, error and throughput thresholds judged ${e(s.thresholdsJudgedOn)}; the figures above are the whole run's.</p>`);
+      out.push('<table><tr><th>metric</th><th>condition</th><th>actual</th><th>judged on</th><th>result</th></tr>');
+      for (const t of s.thresholds) {
+        const word = resultWord(t);
+        const on = t.judgedOn ?? (t.name === 'capacity' || t.name === 'recovery' || t.name === 'leak' ? 'its finding' : 'the whole run');
+        out.push(`<tr><td>${e(t.name)}</td><td>${e(t.condition)}</td><td>${e(actualText(t))}</td><td>${e(on)}</td><td><span class="badge ${word === 'pass' ? 'pass' : word === 'WARN' ? 'warn' : 'fail'}">${word}</span></td></tr>`);
+      }
       out.push('</table>');
     }
   } else out.push('<p>This run has no summary yet (still running, or its process ended abruptly).</p>');
   out.push('<h2>Findings</h2>');
   if (data.findings.length === 0) out.push('<p>No findings.</p>');
-  else out.push(`<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${e(f.verdict)}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`);
+  else out.push(`<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${findingTone(f, s?.thresholds ?? [])}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`);
   out.push('<h2>Over time</h2>');
   if (data.intervals.length === 0) out.push('<p>No intervals were recorded.</p>');
   else out.push(...timeCharts(data));

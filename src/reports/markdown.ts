@@ -1,6 +1,7 @@
 import { num, printable } from '../util/format';
 import type { ReportData } from './data';
 import { escapeMarkdown as cell } from './escape';
+import { actualText, resultWord } from '../verdict/verdict';
 
 /** Inside a code span escapes and entities do not apply: only control characters and backticks must go (pipes for tables). */
 const code = (text: unknown) => `\`${printable(text).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
@@ -10,14 +11,18 @@ export function renderMarkdown(data: ReportData): string {
   const s = data.summary;
   const status = (s?.status ?? data.run.status).toUpperCase();
   const lines = [`## strain: ${cell(data.plan.name)} — ${status}`, ''];
+  if (s?.verdict) lines.push(`**${cell(s.verdict)}**`, '');
   lines.push(`Run ${data.run.id} · ${data.plan.kind} · ${data.plan.model} model · ${code(data.plan.target)} · ${new Date(data.run.started_at).toISOString()}`, '');
   if (s) {
     const l = s.latencyMs;
     lines.push('| requests | throughput | errors | p50 | p95 | p99 | max |', '|---:|---:|---:|---:|---:|---:|---:|');
     lines.push(`| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`, '');
+    if (s.skipped > 0) lines.push(`Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${cell(Object.entries(s.skippedByReason).map(([k, n]) => `${k} ${n}`).join(', '))}`, '');
     if (s.thresholds.length) {
+      if (s.thresholdsJudgedOn) lines.push(`Thresholds judged ${cell(s.thresholdsJudgedOn)}.`, '');
       lines.push('| threshold | condition | actual | result |', '|---|---|---:|---|');
-      for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | ${code(t.condition)} | ${num(t.actual, 2)}${t.unit} | ${t.passed ? '✅ pass' : '❌ FAIL'} |`);
+      const icon = { pass: '✅ pass', FAIL: '❌ FAIL', WARN: '⚠️ WARN' };
+      for (const t of s.thresholds) lines.push(`| ${cell(t.name)} | ${code(t.condition)} | ${cell(actualText(t))} | ${icon[resultWord(t)]} |`);
       lines.push('');
     }
     if (s.steps && s.steps.length > 1) {

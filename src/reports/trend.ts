@@ -1,6 +1,7 @@
 import type { Finding } from '../core/finding';
 import type { RunSummary } from '../core/summary';
 import type { RunRow } from '../store/runs';
+import { findingFigures } from './compare';
 
 export interface TrendRow {
   id: number;
@@ -11,6 +12,10 @@ export interface TrendRow {
   errorRate: number | null;
   rssSlopeMBPerHour: number | null;
   leakVerdict: string | null;
+  /** Stress: last good level; spike: seconds to recover (Infinity: did not). */
+  capacity: number | null;
+  recoveryS: number | null;
+  verdict: string | null;
 }
 
 /** One row per run of a profile: how it moved over time. */
@@ -27,6 +32,8 @@ export function trendRows(runs: readonly RunRow[]): TrendRow[] {
       errorRate: s ? s.errorRate : null,
       rssSlopeMBPerHour: typeof leak?.slopeMBPerHour === 'number' ? leak.slopeMBPerHour : null,
       leakVerdict: leak ? leak.verdict : null,
+      ...findingFigures(s?.findings ?? []),
+      verdict: s?.verdict ?? null,
     };
   });
 }

@@ -4,9 +4,7 @@ import { longTimeout } from '../util/timers';
 import { levelText } from '../util/format';
 import { Engine, type StageEvent, type WarmupResult } from '../engine/engine';
 import type { ResolvedProfile } from '../core/profile';
-import type { RunTotals } from '../recorder/totals';
-import type { IntervalRow, IntervalSink } from '../core/interval';
-import type { Finding } from '../core/finding';
+import type { IntervalSink } from '../core/interval';
 import type { RunStore } from '../store/runs';
 import { StoreSink, toIntervalRow } from '../store/sink';
 import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
@@ -15,7 +13,7 @@ import { MAX_STALLS } from '../recorder/totals';
 import { stallReport } from '../analysis/stalls';
 import { STALL_EVENT } from '../core/stalls';
 import type { RecordableHistogram } from 'node:perf_hooks';
-import { evaluateThresholds, noSuccessReason } from '../thresholds/evaluate';
+import { noSuccessReason } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
 import { noResources } from '../analysis/resources';
 import type { MonitorEvent } from '../core/samples';
@@ -25,6 +23,7 @@ import { FindingStore } from '../store/findings';
 import { analysisInput } from './analyze-run';
 import { checkReachable } from './preflight';
 import { startRunMonitor, type RunMonitor } from './resources';
+import { judgeRun } from '../verdict/verdict';
 import { buildSummary } from './summary';
 import { thresholdInputs, thresholdInputsFromRows } from '../core/thresholds';
 import type { RunSummary, SummaryStatus } from '../core/summary';
@@ -110,10 +109,16 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const input = analysisInput(store.db, runRow);
   const findings = analyzeRun(input);
   new FindingStore(store.db).replace(runId, findings);
-  const thresholds = evaluateThresholds(profile.thresholds, thresholdBasis(profile, totals, input.intervals, findings));
   const noSuccess = result.reason === 'aborted' ? undefined : noSuccessReason(totals.counts, totals.requests);
-  const status: SummaryStatus = result.reason === 'aborted' ? 'aborted'
-    : result.reason === 'threshold' || noSuccess || thresholds.some((t) => !t.passed) ? 'failed' : 'passed';
+  const verdict = judgeRun({
+    plan: profile,
+    whole: thresholdInputs(totals),
+    beforeStage: (stage) => thresholdInputsFromRows(input.intervals.filter((r) => r.stage < stage)),
+    findings,
+    stop: { reason: result.reason, detail: result.detail },
+    noSuccess,
+  });
+  const status: SummaryStatus = verdict.status;
   const stopReason = result.detail || noSuccess || result.reason;
   const summary = buildSummary({
     runId,
@@ -124,7 +129,9 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     startedAt: result.startedAt,
     endedAt: result.endedAt,
     interrupted: result.interrupted,
-    thresholds,
+    verdict: verdict.line,
+    thresholds: verdict.thresholds,
+    ...(verdict.judgedOn ? { thresholdsJudgedOn: verdict.judgedOn } : {}),
     resources: monitor ? monitor.summarize(result.startedAt, result.endedAt + 1000) : noResources(),
     findings,
     steps: engine.recorder.stepSummaries(),
@@ -169,15 +176,4 @@ function stallEvents(store: RunStore, runId: number): IntervalSink {
       }
     },
   };
-}
-
-/**
- * What thresholds are judged on: the whole run, except that a stress run is judged on the
- * steps below its breaking point (breaking is what a stress run is for, not a failure).
- */
-function thresholdBasis(profile: ResolvedProfile, totals: RunTotals, rows: readonly IntervalRow[], findings: readonly Finding[]) {
-  const breaking = findings.find((f) => f.kind === 'breaking-point' && f.verdict === 'broken');
-  if (profile.kind !== 'stress' || !breaking) return thresholdInputs(totals);
-  const stage = profile.stages.findIndex((s) => s.to === breaking.breakingLevel);
-  return thresholdInputsFromRows(rows.filter((r) => r.stage < stage));
 }

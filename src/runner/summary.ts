@@ -20,7 +20,9 @@ export interface SummaryInput {
   startedAt: number;
   endedAt: number;
   interrupted: number;
+  verdict: string;
   thresholds: ThresholdResult[];
+  thresholdsJudgedOn?: string;
   resources: ResourceSummary;
   findings: Finding[];
   steps: StepSummary[];
@@ -45,6 +47,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
     model: s.profile.model,
     target: redactUrl(s.profile.target),
     status: s.status,
+    verdict: s.verdict,
     stopReason: s.stopReason,
     startedAt: new Date(s.startedAt).toISOString(),
     endedAt: new Date(s.endedAt).toISOString(),
@@ -55,12 +58,14 @@ export function buildSummary(s: SummaryInput): RunSummary {
     throughput: round(inputs.throughput, 2),
     offered: s.totals.offered,
     dropped: s.totals.dropped,
+    ...skippedOf(s.steps),
     interrupted: s.interrupted,
     latencyMs: inputs.latencyMs,
     ...(s.profile.model === 'open' ? { serviceLatencyMs: latencyStatsMs(s.totals.serviceLatency) } : {}),
     errorsByClass,
     statusClasses,
     thresholds: s.thresholds,
+    ...(s.thresholdsJudgedOn ? { thresholdsJudgedOn: s.thresholdsJudgedOn } : {}),
     findings: s.findings,
     resources: s.resources,
     steps: s.steps,
@@ -73,6 +78,12 @@ export function buildSummary(s: SummaryInput): RunSummary {
     },
     ...(s.warmup ? { warmup: warmupSummary(s.warmup) } : {}),
   };
+}
+
+function skippedOf(steps: readonly StepSummary[]): Pick<RunSummary, 'skipped' | 'skippedByReason'> {
+  const byReason: Record<string, number> = {};
+  for (const st of steps) for (const r of st.skipReasons ?? []) byReason[r.reason] = (byReason[r.reason] ?? 0) + r.count;
+  return { skipped: steps.reduce((n, st) => n + (st.skipped ?? 0), 0), skippedByReason: byReason };
 }
 
 function warmupSummary(w: WarmupResult): WarmupSummary {

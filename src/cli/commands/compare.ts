@@ -1,12 +1,12 @@
 import { defaults } from '../../defaults';
 import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
-import { compareFigures, defaultLimits, figuresOf } from '../../reports/compare';
+import { compareFigures, compareWarnings, defaultLimits, figuresOf } from '../../reports/compare';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { nonNegativeNumber, parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
 
-export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--db FILE]';
+export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--db FILE]';
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 
@@ -15,6 +15,7 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
   const { values, positionals } = parseCommandArgs('compare', argv, {
     json: { type: 'boolean' }, db: { type: 'string' },
     'max-p95': { type: 'string' }, 'max-p99': { type: 'string' }, 'max-throughput-drop': { type: 'string' }, 'max-error-rate': { type: 'string' },
+    'max-capacity-drop': { type: 'string' }, 'max-recovery-rise': { type: 'string' },
   });
   if (positionals.length !== 2) throw new UsageError(`usage: ${compareUsage}`);
   const limits = {
@@ -22,6 +23,8 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
     p99IncreasePct: nonNegativeNumber(values['max-p99']?.replace(/%$/, ''), 'max-p99'),
     throughputDropPct: nonNegativeNumber(values['max-throughput-drop']?.replace(/%$/, ''), 'max-throughput-drop') ?? defaultLimits.throughputDropPct,
     errorRateIncreasePts: nonNegativeNumber(values['max-error-rate'], 'max-error-rate') ?? defaultLimits.errorRateIncreasePts,
+    capacityDropPct: nonNegativeNumber(values['max-capacity-drop']?.replace(/%$/, ''), 'max-capacity-drop') ?? defaultLimits.capacityDropPct,
+    recoveryRiseS: nonNegativeNumber(values['max-recovery-rise']?.replace(/s$/, ''), 'max-recovery-rise') ?? defaultLimits.recoveryRiseS,
   };
   const db = openDb(values.db ?? defaults.db);
   try {
@@ -34,8 +37,10 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
     const a = figuresOf(db, base);
     const b = figuresOf(db, cand);
     const { rows, regressions } = compareFigures(a, b, limits);
+    const warnings = compareWarnings(base, cand);
+    for (const w of warnings) line(io.stderr, `warning: ${w}`);
     if (values.json) {
-      line(io.stdout, JSON.stringify({ base: a, candidate: b, limits, rows, regressed: regressions.length > 0, regressions }, null, 2));
+      line(io.stdout, JSON.stringify({ base: a, candidate: b, limits, rows, regressed: regressions.length > 0, regressions, warnings }, null, 2));
     } else {
       line(io.stdout, `compare run ${a.id} (${a.profile}) → run ${b.id} (${b.profile})`);
       line(io.stdout, ['metric', 'base', 'candidate', 'change', 'limit', ''].join('\t'));

@@ -107,7 +107,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
           return;
         }
         line(io.stderr, printable(`run ${id}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`));
-        engine.recorder.addSink(new ProgressPrinter(io.stderr, profile, () => engine.describeLevel()));
+        const progress = new ProgressPrinter(io.stderr, profile, { factor: () => engine.levelFactor(), paused: () => engine.isPaused(), workers: profile.workers });
+        engine.recorder.addSink(progress);
+        engine.on('stage', (e: { index: number }) => { if (e.index > 0) progress.onStage(e.index, engine.elapsedMs()); });
+        engine.on('stopping', (x: { reason: string; detail: string }) => progress.onStopping(engine.elapsedMs(), x.reason, x.detail));
       },
     }).finally(() => dashboard?.close());
     if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));

@@ -18,9 +18,12 @@ export async function trendCommand(argv: string[], io: CliIo): Promise<ExitCodeV
     if (rows.length === 0) throw new UsageError(`no runs of profile "${positionals[0]}" (names are the profiles' name: field; see strain runs)`);
     if (values.json) line(io.stdout, JSON.stringify(rows, null, 2));
     else {
-      line(io.stdout, ['run', 'started', 'status', 'p95 ms', 'req/s', 'errors %', 'RSS MB/h', 'leak'].join('\t'));
+      const capacity = rows.some((r) => r.capacity !== null);
+      const recovery = rows.some((r) => r.recoveryS !== null);
+      line(io.stdout, ['run', 'started', 'status', 'p95 ms', 'req/s', 'errors %', 'RSS MB/h', 'leak', ...(capacity ? ['capacity'] : []), ...(recovery ? ['recovery s'] : [])].join('\t'));
       for (const r of rows) {
-        line(io.stdout, [r.id, r.startedAt, r.status, fmt(r.p95Ms), fmt(r.throughput, 1), fmt(r.errorRate === null ? null : r.errorRate * 100), fmt(r.rssSlopeMBPerHour, 1), r.leakVerdict ?? ''].join('\t'));
+        const rec = r.recoveryS === Infinity ? 'none' : fmt(r.recoveryS, 0);
+        line(io.stdout, [r.id, r.startedAt, r.status, fmt(r.p95Ms), fmt(r.throughput, 1), fmt(r.errorRate === null ? null : r.errorRate * 100), fmt(r.rssSlopeMBPerHour, 1), r.leakVerdict ?? '', ...(capacity ? [fmt(r.capacity, 1)] : []), ...(recovery ? [rec] : [])].join('\t'));
       }
     }
     return ExitCode.passed;
