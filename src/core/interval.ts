@@ -42,24 +42,29 @@ export interface IntervalSink {
 }
 
 /**
- * One worker thread's share of an interval, as it crosses to the main thread: counts and
- * encoded histograms, merged there by histogram addition (never by averaging percentiles).
+ * One interval measured elsewhere (worker threads, agents) and merged by histogram addition,
+ * never by averaging percentiles: what Recorder.publish takes (see split/merger).
  */
-export interface IntervalPart {
+export interface MergedInterval {
   index: number;
+  /** The longest of the parts (the last interval of a run may be partial). */
   durationMs: number;
-  counts: number[];
+  counts: readonly number[];
   offered: number;
   started: number;
   dropped: number;
   bytes: number;
-  latency: string;
-  /** Absent when service latency is the same histogram (closed model). */
-  serviceLatency?: string;
+  latency: Histogram;
+  /** Undefined when no source kept service latency apart (the closed model). */
+  serviceLatency: Histogram | undefined;
+  /** The worst of the sources. */
   generatorLagMs: number;
   scheduleLagMs: number;
+  /** Summed over the sources. */
   inFlight: number;
-  stalls?: Stall[];
+  stalls: Stall[];
+  /** How many sources' parts were merged into this interval. */
+  sources: number;
 }
 
 /** One stored interval, as a row of the `intervals` table (histograms encoded, or null when not selected). */

@@ -1,4 +1,4 @@
-import type { Stage } from './profile';
+import type { LoadModel, Stage } from './profile';
 
 export interface PlanPoint {
   stage: number;
@@ -29,4 +29,14 @@ export function stageStarts(stages: readonly Stage[]): number[] {
     t += s.durationMs;
   }
   return out;
+}
+
+/**
+ * The warm-up runs at the plan's starting level; a plan that starts from zero (a ramp) warms
+ * up at a tenth of where its first stage ends, at least one VU or arrival per second.
+ */
+export function warmupLevel(stages: readonly Stage[], model: LoadModel): number {
+  const first = stages[0];
+  const level = first.from > 0 ? first.from : Math.max(1, first.to / 10);
+  return model === 'closed' ? Math.max(1, Math.ceil(level)) : level;
 }

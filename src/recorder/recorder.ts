@@ -2,13 +2,12 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { defaults } from '../defaults';
 import { OUTCOME_COUNT, isError, type OutcomeClass } from '../core/outcome';
 import type { PlanPoint } from '../core/plan';
-import { decodeHistogram, encodeHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
+import { newLatencyHistogram, type Histogram } from '../core/histogram';
 import { RunTotals } from './totals';
 import { StepStats } from './steps';
 import type { StepSummary } from '../core/summary';
-import type { IntervalPart, IntervalSink, IntervalSnapshot } from '../core/interval';
+import type { IntervalSink, IntervalSnapshot, MergedInterval } from '../core/interval';
 import { StallWatch } from './stalls';
-import type { Stall } from '../core/stalls';
 
 export interface RecorderOptions {
   /** Names of every step (setup first), indexed as the engine reports them. */
@@ -24,16 +23,15 @@ export interface RecorderOptions {
   separateServiceLatency: boolean;
   inFlight: () => number;
   sinks: IntervalSink[];
-  /**
-   * Worker threads send this many parts per interval (ingest()); the recorder merges them and
-   * records nothing itself. Absent: requests are recorded here (response()).
-   */
-  mergeParts?: number;
 }
 
 /**
  * Folds per-request outcomes into the current interval and hands each closed interval
  * to the sinks. Nothing per request is kept, so memory does not grow with run length.
+ *
+ * Two ways in, one way out: requests measured on this thread (begin, response, finish), or
+ * intervals measured elsewhere and merged (align, publish: worker threads, agents). Either
+ * way the sinks and the totals see the same IntervalSnapshot.
  */
 export class Recorder {
   readonly totals = new RunTotals();
@@ -55,9 +53,8 @@ export class Recorder {
   private lastTickAt: number | undefined;
   private tickLate = 0;
   private readonly tickEveryMs: number;
-  /** Stalls of this thread's event loop, with their times (absent when merging workers' parts). */
+  /** Stalls of this thread's event loop, with their times (none when the intervals are published). */
   readonly stalls: StallWatch;
-  private mergedStalls: Stall[] = [];
 
   /** Per-step totals for the whole run (latency and outcomes by step name). */
   readonly steps: StepStats[];
@@ -81,16 +78,20 @@ export class Recorder {
     for (const sink of this.o.sinks) await sink.close?.();
   }
 
-  /**
-   * Starts interval 0 at `startClock` (wall time `startedAt`), and the timer that closes
-   * intervals even when no request completes.
-   */
-  begin(startClock: number, startedAt: number): void {
+  /** Interval 0 starts at `startClock` (wall time `startedAt`); nothing is measured here. */
+  align(startClock: number, startedAt: number): void {
     this.o.startClock = startClock;
     this.o.startedAt = startedAt;
     this.intervalEnd = startClock + this.intervalMs;
     this.cpuAt = process.cpuUsage();
-    if (this.o.mergeParts) return; // intervals close when the workers' parts arrive
+  }
+
+  /**
+   * Starts interval 0 at `startClock` (wall time `startedAt`), measuring on this thread: the
+   * timer that closes intervals even when no request completes, the event-loop watches.
+   */
+  begin(startClock: number, startedAt: number): void {
+    this.align(startClock, startedAt);
     this.lag.enable();
     this.stalls.start();
     this.lastTickAt = startClock;
@@ -155,16 +156,12 @@ export class Recorder {
     if (ms > 1) this.stalls.late(dueAt, dueAt + ms);
   }
 
-  /** Closes the last (possibly partial) interval and stops the timer. */
+  /** Closes the last (possibly partial) interval and stops the timer (after begin(); else nothing to close). */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.o.mergeParts) {
-      // Whatever parts arrived for the last intervals (a worker may end a moment early).
-      for (const index of [...this.parts.keys()].sort((a, b) => a - b)) this.publishMerged(index);
-      return;
-    }
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return; // published intervals: the publisher closed the last one
+    clearInterval(this.timer);
     this.stalls.stop();
     const now = this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
@@ -174,51 +171,22 @@ export class Recorder {
     this.lag.disable();
   }
 
-  private readonly parts = new Map<number, IntervalPart[]>();
-
-  /** A worker's part of an interval; intervals are published in order once every part is in. */
-  ingest(part: IntervalPart): void {
-    const parts = this.parts.get(part.index) ?? [];
-    parts.push(part);
-    this.parts.set(part.index, parts);
-    while ((this.parts.get(this.index)?.length ?? 0) >= this.o.mergeParts!) this.publishMerged(this.index);
-  }
-
-  /** Encodes an interval for the main thread (worker side). */
-  static partOf(i: IntervalSnapshot): IntervalPart {
-    return {
-      index: i.index, durationMs: i.durationMs, counts: [...i.counts], offered: i.offered, started: i.started, dropped: i.dropped,
-      bytes: i.bytes, latency: encodeHistogram(i.latency),
-      ...(i.serviceLatency !== i.latency ? { serviceLatency: encodeHistogram(i.serviceLatency) } : {}),
-      generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight, stalls: [...i.stalls],
-    };
-  }
-
-  private publishMerged(index: number): void {
-    const parts = this.parts.get(index) ?? [];
-    this.parts.delete(index);
-    let lag = 0;
-    let scheduleLag = 0;
-    let inFlight = 0;
-    let durationMs = 0;
-    for (const p of parts) {
-      for (let c = 0; c < OUTCOME_COUNT; c++) this.counts[c] += p.counts[c];
-      this.offered += p.offered;
-      this.started += p.started;
-      this.dropped += p.dropped;
-      this.bytes += p.bytes;
-      this.latency.add(decodeHistogram(p.latency));
-      if (this.serviceLatency !== this.latency) this.serviceLatency.add(decodeHistogram(p.serviceLatency ?? p.latency));
-      lag = Math.max(lag, p.generatorLagMs);
-      scheduleLag = Math.max(scheduleLag, p.scheduleLagMs);
-      inFlight += p.inFlight;
-      durationMs = Math.max(durationMs, p.durationMs);
-      this.mergedStalls.push(...(p.stalls ?? []));
-    }
-    this.scheduleLag = scheduleLag;
-    this.index = index;
-    this.intervalEnd = this.o.startClock + (index + 1) * this.intervalMs;
-    this.emit(durationMs || this.intervalMs, { lagMs: lag, inFlight });
+  /**
+   * An interval measured elsewhere and merged (see split/merger): published as if recorded
+   * here, in index order; the planned stage and level are this recorder's.
+   */
+  publish(m: MergedInterval): void {
+    for (let c = 0; c < OUTCOME_COUNT; c++) this.counts[c] += m.counts[c];
+    this.offered += m.offered;
+    this.started += m.started;
+    this.dropped += m.dropped;
+    this.bytes += m.bytes;
+    this.latency.add(m.latency);
+    if (this.serviceLatency !== this.latency) this.serviceLatency.add(m.serviceLatency ?? m.latency);
+    this.scheduleLag = m.scheduleLagMs;
+    this.index = m.index;
+    this.intervalEnd = this.o.startClock + (m.index + 1) * this.intervalMs;
+    this.emit(m.durationMs || this.intervalMs, m);
   }
 
   private hasData(): boolean {
@@ -239,11 +207,10 @@ export class Recorder {
     }
   }
 
-  private emit(durationMs: number, merged?: { lagMs: number; inFlight: number }): void {
+  private emit(durationMs: number, merged?: MergedInterval): void {
     const start = this.intervalEnd - this.intervalMs;
     const plan = this.o.plan(start - this.o.startClock + durationMs / 2);
-    const own = merged ? { stalls: this.mergedStalls, worstMs: 0 } : this.stalls.take();
-    this.mergedStalls = [];
+    const own = merged ? { stalls: merged.stalls, worstMs: 0 } : this.stalls.take();
     let requests = 0;
     let errors = 0;
     for (let c = 0; c < OUTCOME_COUNT; c++) {
@@ -265,7 +232,7 @@ export class Recorder {
       bytes: this.bytes,
       latency: this.latency,
       serviceLatency: this.serviceLatency,
-      generatorLagMs: merged ? merged.lagMs : Math.max(lagBeyondResolutionMs(this.lag.max), Math.round(this.tickLate * 100) / 100, own.worstMs),
+      generatorLagMs: merged ? merged.generatorLagMs : Math.max(lagBeyondResolutionMs(this.lag.max), Math.round(this.tickLate * 100) / 100, own.worstMs),
       stalls: own.stalls,
       scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
       generatorCpuPct: this.cpuPercent(durationMs),

@@ -3,13 +3,12 @@ import { OUTCOME_NAMES, Outcome, isError } from '../core/outcome';
 import type { ResolvedProfile } from '../core/profile';
 import { latencyStatsMs } from '../core/histogram';
 import type { RunTotals } from '../recorder/totals';
-import type { WarmupResult } from '../engine/engine';
-import type { ResourceSummary, RunSummary, StepSummary, SummaryStatus, WarmupSummary } from '../core/summary';
+import type { WarmupResult } from '../engine/types';
+import type { ResourceSummary, RunSummary, StepSummary, SummaryStatus, WarmupSummary, GeneratorSummary } from '../core/summary';
 import type { Finding } from '../core/finding';
 import { redactUrl } from '../util/secrets';
 import { thresholdInputs, type ThresholdResult } from '../core/thresholds';
 import type { StallReport } from '../core/stalls';
-import type { GeneratorSummary } from '../core/summary';
 
 export interface SummaryInput {
   runId: number;

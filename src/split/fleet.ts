@@ -3,49 +3,18 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedProfile } from '../core/profile';
 import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
+import { planAt, warmupLevel } from '../core/plan';
 import type { Recorder } from '../recorder/recorder';
-import type { StepPart } from '../recorder/steps';
 import { RunTotals } from '../recorder/totals';
-import type { IntervalPart } from '../core/interval';
+import type { DriverHost, LoadDriver } from '../engine/driver';
+import type { WarmupResult } from '../engine/types';
+import { stepNamesOf } from '../engine/scenario/steps';
 import { levelText } from '../util/format';
-import type { Executor } from '../engine/executor';
-import { planAt } from '../core/plan';
-import type { StopReason, WarmupResult } from '../engine/engine';
+import { IntervalMerger } from './merger';
+import type { FromWorker, ToWorker, WarmupPart, WorkerData } from './messages';
 
-/** What a worker's warm-up looks like on the wire. */
-export interface WarmupPart {
-  durationMs: number;
-  minimumMs: number;
-  settled: boolean;
-  lagMs: number;
-  level: number;
-  connections: number;
-  counts: number[];
-  latency: string;
-  durationOfIntervalsMs: number;
-}
-
-/** Worker → main. */
-export type FromWorker =
-  | { type: 'ready'; warmup?: WarmupPart }
-  | { type: 'interval'; part: IntervalPart }
-  | { type: 'stopping'; reason: Exclude<StopReason, 'completed'>; detail: string }
-  | { type: 'inflight'; count: number }
-  | { type: 'done'; interrupted: number; steps: StepPart[] }
-  | { type: 'failed'; message: string };
-
-/** Main → worker. */
-export type ToWorker =
-  | { type: 'go' }
-  | { type: 'stop'; detail: string }
-  | { type: 'pause'; paused: boolean }
-  | { type: 'factor'; factor: number };
-
-export interface WorkerData {
-  profile: ResolvedProfile;
-  shard: { index: number; of: number };
-  env: NodeJS.ProcessEnv;
-}
+/** Time past the graceful stop for worker threads to send their last figures. */
+const WORKER_HANDOVER_MS = 3000;
 
 /** A worker's profile: its share of the connections and of the in-flight limit; it never splits again. */
 function shareOf(profile: ResolvedProfile, of: number): ResolvedProfile {
@@ -60,12 +29,15 @@ function shareOf(profile: ResolvedProfile, of: number): ResolvedProfile {
 /**
  * The load split across worker threads, each a whole engine on its shard (closed: VU ids
  * modulo N; open: every N-th arrival of the one schedule). To the main engine it is the
- * executor; the workers' intervals go to the main recorder, which adds their histograms.
+ * driver: the workers' interval parts go through the merger into the main recorder.
  */
-export class WorkerFleet implements Executor {
+export class WorkerFleet implements LoadDriver {
+  readonly recorder: Recorder;
+  private readonly merger: IntervalMerger;
   private readonly workers: Worker[] = [];
   private readonly inFlightBy: number[];
   private readonly readyParts: (WarmupPart | undefined)[] = [];
+  private readonly doneBy = new Set<number>();
   private ready = 0;
   private doneCount = 0;
   private interrupted = 0;
@@ -77,22 +49,30 @@ export class WorkerFleet implements Executor {
   private onDone: (() => void) | undefined;
   private failure: string | undefined;
 
-  constructor(
-    private readonly profile: ResolvedProfile,
-    private readonly recorder: Recorder,
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly onStopping: (reason: Exclude<StopReason, 'completed'>, detail: string) => void,
-  ) {
+  constructor(private readonly host: DriverHost) {
+    const { profile } = host;
     this.inFlightBy = new Array<number>(profile.workers).fill(0);
+    this.recorder = host.newRecorder(stepNamesOf(profile.setup, profile.scenarios), () => this.inFlight());
+    this.merger = new IntervalMerger({ sources: profile.workers, publish: (m) => this.recorder.publish(m) });
   }
 
-  /** Starts the threads: each opens its connections and warms up, then waits for start(). */
-  launch(): void {
-    const of = this.profile.workers;
-    const shared = shareOf(this.profile, of);
-    const env = this.env;
+  /** Starts the threads (each opens its connections and warms up) and waits until all are ready. */
+  async prepare(): Promise<WarmupResult | undefined> {
+    const { profile } = this.host;
+    const level = warmupLevel(profile.stages, profile.model);
+    if (profile.warmupMs > 0) this.host.emit('warmup', { at: this.host.now(), durationMs: profile.warmupMs, level });
+    this.launch();
+    await Promise.race([this.whenReady(), this.host.stopRequested]);
+    const merged = this.warmup();
+    // Each worker reports the whole plan's level (it takes its shard of it): the level is the plan's.
+    return merged && { ...merged, level };
+  }
+
+  private launch(): void {
+    const of = this.host.profile.workers;
+    const shared = shareOf(this.host.profile, of);
     for (let index = 0; index < of; index++) {
-      const data: WorkerData = { profile: shared, shard: { index, of }, env: { ...env } };
+      const data: WorkerData = { profile: shared, shard: { index, of }, env: { ...this.host.env } };
       const worker = new Worker(join(__dirname, 'worker-entry.js'), { workerData: data });
       worker.on('message', (m: FromWorker) => this.onMessage(index, m));
       worker.on('error', (err) => this.fail(`worker ${index + 1} failed: ${err.message}`));
@@ -101,8 +81,6 @@ export class WorkerFleet implements Executor {
     }
   }
 
-  private readonly doneBy = new Set<number>();
-
   private onMessage(index: number, m: FromWorker): void {
     switch (m.type) {
       case 'ready':
@@ -110,13 +88,13 @@ export class WorkerFleet implements Executor {
         if (++this.ready === this.workers.length) this.onReady?.();
         break;
       case 'interval':
-        this.recorder.ingest(m.part);
+        this.merger.add(index, m.part);
         break;
       case 'inflight':
         this.inFlightBy[index] = m.count;
         break;
       case 'stopping':
-        this.onStopping(m.reason, m.detail);
+        this.host.stop(m.reason, m.detail);
         break;
       case 'done':
         this.interrupted += m.interrupted;
@@ -131,7 +109,7 @@ export class WorkerFleet implements Executor {
 
   private fail(message: string): void {
     this.failure ??= message;
-    this.onStopping('aborted', message);
+    this.host.stop('aborted', message);
     this.onReady?.();
   }
 
@@ -144,13 +122,13 @@ export class WorkerFleet implements Executor {
   }
 
   /** Resolves once every worker has its connections open and its warm-up done (or one failed). */
-  whenReady(): Promise<void> {
+  private whenReady(): Promise<void> {
     if (this.ready === this.workers.length || this.failure) return Promise.resolve();
     return new Promise((resolve) => (this.onReady = resolve));
   }
 
   /** The workers' warm-ups merged into one (histograms added), when there was one. */
-  warmup(): WarmupResult | undefined {
+  private warmup(): WarmupResult | undefined {
     const parts = this.readyParts.filter((p): p is WarmupPart => p !== undefined);
     if (parts.length === 0) return undefined;
     const totals = new RunTotals();
@@ -176,6 +154,11 @@ export class WorkerFleet implements Executor {
     for (const w of this.workers) w.postMessage(message);
   }
 
+  /** Intervals close when the workers' parts arrive: the main recorder only takes the clock. */
+  begin(t0: number, startedAt: number): void {
+    this.recorder.align(t0, startedAt);
+  }
+
   start(): void {
     this.startedAt = performance.now();
     this.post({ type: 'go' });
@@ -183,29 +166,37 @@ export class WorkerFleet implements Executor {
 
   startDue(): void {}
 
-  stop(detail = ''): void {
-    this.post({ type: 'stop', detail });
+  stop(): void {
+    this.post({ type: 'stop', detail: '' });
   }
 
-  /** Resolves when every worker has handed over its last interval and step figures, or at the deadline. */
-  async finished(deadlineMs: number): Promise<number> {
+  /**
+   * Worker threads are not stopped at a normal end: their clocks started a moment after the
+   * main one (the 'go' message), and each finishes its own plan, or its last arrivals would be
+   * cut off. Each drains its own in-flight iterations, then hands over its last interval.
+   */
+  async drain(): Promise<number> {
     if (this.doneCount < this.workers.length) {
       await Promise.race([
         new Promise<void>((resolve) => (this.onDone = resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
+        new Promise<void>((resolve) => setTimeout(resolve, this.host.profile.gracefulStopMs + WORKER_HANDOVER_MS).unref()),
       ]);
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
+    this.merger.flush(); // whatever parts arrived for the last intervals (a worker may end a moment early)
     return this.interrupted;
   }
+
+  async close(): Promise<void> {}
 
   inFlight(): number {
     return this.inFlightBy.reduce((s, n) => s + n, 0);
   }
 
   describeLevel(): string {
-    const level = planAt(this.profile.stages, performance.now() - this.startedAt).level * this.factor;
-    return `${levelText(this.profile.model, Math.round(level))} on ${this.workers.length} workers${this.paused ? ' (paused)' : ''}`;
+    const { profile } = this.host;
+    const level = planAt(profile.stages, performance.now() - this.startedAt).level * this.factor;
+    return `${levelText(profile.model, Math.round(level))} on ${this.workers.length} workers${this.paused ? ' (paused)' : ''}`;
   }
 
   setPaused(paused: boolean): void {
@@ -216,9 +207,5 @@ export class WorkerFleet implements Executor {
   setFactor(factor: number): void {
     this.factor = factor;
     this.post({ type: 'factor', factor: this.factor });
-  }
-
-  failed(): string | undefined {
-    return this.failure;
   }
 }

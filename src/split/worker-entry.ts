@@ -1,8 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeHistogram } from '../core/histogram';
-import { Recorder } from '../recorder/recorder';
 import { Engine } from '../engine/engine';
-import type { FromWorker, ToWorker, WorkerData } from './fleet';
+import { encodeInterval, encodeWarmup, type FromWorker, type ToWorker, type WorkerData } from './messages';
 
 /**
  * One worker thread of a split run: a whole engine on its shard of the load. It reports
@@ -22,23 +20,14 @@ const engine = new Engine(data.profile, {
   shard: data.shard,
   sinks: [{
     onInterval: (i) => {
-      post({ type: 'interval', part: Recorder.partOf(i) });
+      post({ type: 'interval', part: encodeInterval(i) });
       post({ type: 'inflight', count: engine.inFlight() });
     },
   }],
   // What the interval sink above does, done on the warm-up's intervals so it runs compiled later.
-  rehearsal: [{ onInterval: (i) => void Recorder.partOf(i) }],
+  rehearsal: [{ onInterval: (i) => void encodeInterval(i) }],
   beforeClock: async (warmup) => {
-    post({
-      type: 'ready',
-      ...(warmup ? {
-        warmup: {
-          durationMs: warmup.durationMs, minimumMs: warmup.minimumMs, settled: warmup.settled, lagMs: warmup.lagMs,
-          level: warmup.level, connections: warmup.connections,
-          counts: [...warmup.totals.counts], latency: encodeHistogram(warmup.totals.latency), durationOfIntervalsMs: warmup.totals.durationMs,
-        },
-      } : {}),
-    });
+    post({ type: 'ready', ...(warmup ? { warmup: encodeWarmup(warmup) } : {}) });
     await started;
   },
 });

@@ -1,5 +1,6 @@
 import type { ResolvedProfile, ResolvedStep, Stage } from '../../src/core/profile';
-import { Engine, type EngineResult } from '../../src/engine/engine';
+import { Engine } from '../../src/engine/engine';
+import type { EngineResult } from '../../src/engine/types';
 import type { IntervalSnapshot } from '../../src/core/interval';
 
 export function step(path = '/', extra: Partial<ResolvedStep> = {}): ResolvedStep {

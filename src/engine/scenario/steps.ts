@@ -69,8 +69,12 @@ export function prepareScenarios(transport: HttpTransport, setup: readonly Resol
     cumulative += sc.weight / total;
     return { name: sc.name, cumulative, steps: sc.steps.map((s) => prepareStep(transport, s, index++)) };
   });
-  const names = [...preparedSetup.map((s) => ({ name: s.name, scenario: 'setup' })), ...preparedScenarios.flatMap((sc) => sc.steps.map((s) => ({ name: s.name, scenario: sc.name })))];
-  return { setup: preparedSetup, scenarios: preparedScenarios, stepNames: names };
+  return { setup: preparedSetup, scenarios: preparedScenarios, stepNames: stepNamesOf(setup, scenarios) };
+}
+
+/** Every step's name and scenario, indexed as the engine reports them (setup first). */
+export function stepNamesOf(setup: readonly ResolvedStep[], scenarios: readonly ResolvedScenario[]): { name: string; scenario: string }[] {
+  return [...setup.map((s) => ({ name: s.name, scenario: 'setup' })), ...scenarios.flatMap((sc) => sc.steps.map((s) => ({ name: s.name, scenario: sc.name })))];
 }
 
 export function pickScenario(scenarios: readonly PreparedScenario[], random: () => number): PreparedScenario {
