@@ -53,11 +53,11 @@ test('a server that never answers is "timeout" after the step timeout', async ()
   }
 });
 
-test('a reply that is not HTTP is "other"', async () => {
+test('a reply that is not HTTP is "protocol"', async () => {
   const server = await tcpServer((socket) => socket.once('data', () => socket.end('SSH-2.0-nope\r\n\r\n')));
   try {
     const counts = await countsAgainst(server.url);
-    assert.deepEqual(Object.keys(counts), ['other']);
+    assert.deepEqual(Object.keys(counts), ['protocol']);
   } finally {
     await server.close();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidRequest, parseHead, serializeRequest } from '../src/http/wire';
+import { InvalidRequest, parseChunkSize, parseHead, serializeRequest, startsLikeHttp } from '../src/http/wire';
 import { HttpTransport } from '../src/http/transport';
 import type { PreparedRequest } from '../src/http/types';
 import { httpServer } from './helpers/servers';
@@ -49,12 +49,33 @@ test('parseHead: one row per response head', () => {
       all: true,
       want: { status: 302, contentLength: -1, chunked: false, keepAlive: true, headers: { location: '/x', vary: 'a, b' } },
     },
-    { name: 'not HTTP', head: 'SSH-2.0-OpenSSH', want: undefined },
-    { name: 'status not a number', head: 'HTTP/1.1 abc OK', want: undefined },
-    { name: 'negative content-length', head: 'HTTP/1.1 200 OK\r\nContent-Length: -1', want: undefined },
-    { name: 'content-length not an integer', head: 'HTTP/1.1 200 OK\r\nContent-Length: 1.5', want: undefined },
+    { name: 'a repeated identical content-length is one', head: 'HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\nContent-Length: 5', want: { status: 200, contentLength: 5, chunked: false, keepAlive: true, headers: undefined } },
+    // Protocol violations: the reason, never a guess at the framing.
+    { name: 'not HTTP', head: 'SSH-2.0-OpenSSH', want: 'not HTTP: "SSH-2.0-OpenSSH"' },
+    { name: 'status not a number', head: 'HTTP/1.1 abc OK', want: 'bad status line "HTTP/1.1 abc OK"' },
+    { name: 'status of four digits', head: 'HTTP/1.1 2000 OK', want: 'bad status line "HTTP/1.1 2000 OK"' },
+    { name: 'negative content-length', head: 'HTTP/1.1 200 OK\r\nContent-Length: -1', want: 'invalid content-length "-1"' },
+    { name: 'content-length not an integer', head: 'HTTP/1.1 200 OK\r\nContent-Length: 1.5', want: 'invalid content-length "1.5"' },
+    { name: 'conflicting content-lengths', head: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 50', want: 'conflicting content-length headers (5 and 50)' },
+    { name: 'a list of different content-lengths', head: 'HTTP/1.1 200 OK\r\nContent-Length: 5, 6', want: 'invalid content-length "5, 6"' },
+    { name: 'a content-length past 2^53', head: 'HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999', want: 'invalid content-length "99999999999999999999"' },
   ];
   for (const row of rows) assert.deepEqual(parseHead(row.head, row.all ?? false), row.want, row.name);
+});
+
+test('parseChunkSize: one row per chunk-size line', () => {
+  const rows: [string, number | string][] = [
+    ['0', 0], ['1a', 26], ['FF;name=value', 255], ['00010', 16],
+    ['FFFFFFFFFFFFFFFF', 'absurd chunk size "FFFFFFFFFFFFFFFF"'],
+    ['zz', 'bad chunk size line "zz"'], ['', 'bad chunk size line ""'], ['-1', 'bad chunk size line "-1"'],
+  ];
+  for (const [line, want] of rows) assert.deepEqual(parseChunkSize(line), want, line);
+});
+
+test('startsLikeHttp: garbage is known from its first bytes', () => {
+  for (const [text, want] of [['H', true], ['HTTP/1.1 2', true], ['HTTP/2', false], ['SSH-2.0', false], ['', true], ['<html>', false]] as const) {
+    assert.equal(startsLikeHttp(Buffer.from(text), 0), want, text);
+  }
 });
 
 test('the streaming seam: a chunk observer sees each piece of body as it arrives, in order, before done', async () => {

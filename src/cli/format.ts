@@ -1,4 +1,4 @@
-import type { RunSummary } from '../core/summary';
+import { runFailures, type RunSummary } from '../core/summary';
 import { levelText, ms, num, pct, printable } from '../util/format';
 import { actualText, resultWord } from '../verdict/verdict';
 
@@ -36,6 +36,11 @@ export function formatSummary(s: RunSummary): string {
   }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
+  const failures = runFailures(s.steps);
+  if (failures.length > 0) {
+    lines.push('  failures');
+    for (const f of failures) lines.push(`    x${num(f.count)}  ${f.reason}`);
+  }
   const r = s.resources;
   if (r.samples > 0) {
     lines.push(`  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`);

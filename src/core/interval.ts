@@ -80,6 +80,8 @@ export interface IntervalRow {
   c2xx: number; c3xx: number; c4xx: number; c5xx: number;
   timeouts: number; refused: number; resets: number; other: number;
   checks: number;
+  /** Protocol violations (migration 8). */
+  protocol: number;
   offered: number;
   started: number;
   dropped: number;

@@ -80,7 +80,11 @@ export interface StepSummary {
   errors: number;
   errorsByClass: Record<string, number>;
   latencyMs: LatencyStatsMs;
-  /** Why checks or captures failed, most frequent first. */
+  /**
+   * Why requests failed, most frequent first: checks and captures by reason, and one
+   * sample per error class ("5xx: HTTP 503: \"db down\"", "timeout: no response within 2000ms",
+   * "other: TLS: self-signed certificate") with that class's count.
+   */
   failures: { reason: string; count: number }[];
   /** Times the step could not be sent (not requests, not errors), and why. */
   skipped: number;
@@ -111,6 +115,13 @@ export interface CgroupSummary {
   memMaxMB: number | null;
   memLimitMB: number | null;
   oomKills: number;
+}
+
+/** The run's failure reasons across its steps, most frequent first (a reason shared by steps is added up). */
+export function runFailures(steps: readonly StepSummary[] | undefined, max = 5): { reason: string; count: number }[] {
+  const merged = new Map<string, number>();
+  for (const st of steps ?? []) for (const f of st.failures) merged.set(f.reason, (merged.get(f.reason) ?? 0) + f.count);
+  return [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([reason, count]) => ({ reason, count }));
 }
 
 export interface ResourceSummary {

@@ -17,6 +17,8 @@ export interface OutcomeSink {
   failure(step: number, reason: string): void;
   /** A step that could not be sent (a template names a value the user lacks: "missing {{token}}"). */
   skipped(step: number, reason: string): void;
+  /** Why a request ended in an error class (status and body start, TLS or parse error); the first per class is kept. */
+  sample(step: number, cls: OutcomeClass, reason: string): void;
 }
 
 export interface IterationContext {
@@ -120,18 +122,19 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
     };
     const measuredFrom = origin;
     const sentAt = ctx.clock();
-    const record = (cls: OutcomeClass, status: number, bytes: number) => {
+    const record = (cls: OutcomeClass, status: number, bytes: number, reason: string | undefined) => {
       if (!ctx.isRecording()) return;
       const end = ctx.clock();
       // A timeout took at least the timeout: leaving it out would let a hung target pass latency thresholds.
       const has = status > 0 || cls === Outcome.timeout;
       ctx.sink.response(step.index, cls, has ? (end - measuredFrom) * 1000 : -1, has ? (end - sentAt) * 1000 : -1, bytes, end);
+      if (reason !== undefined) ctx.sink.sample(step.index, cls, reason);
     };
 
     if (step.fixed && !user.jar) {
       // Fast path: nothing varies and nothing inspects the response.
-      ctx.transport.send(step.fixed, (cls, status, bytes, headers) => {
-        record(cls, status, bytes);
+      ctx.transport.send(step.fixed, (cls, status, bytes, headers, _body, reason) => {
+        record(cls, status, bytes, reason);
         if (headers?.['set-cookie']) storeCookies(user, headers, ctx.transport.origin + step.fixed!.path);
         if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
         afterStep();
@@ -156,7 +159,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       if (cookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
     }
     const request = { method: step.method, path: rendered.path, headers, body: rendered.body, timeoutMs: step.timeoutMs };
-    ctx.transport.send(request, (cls, status, bytes, responseHeaders, body) => {
+    ctx.transport.send(request, (cls, status, bytes, responseHeaders, body, reason) => {
       storeCookies(user, responseHeaders, rendered.href);
       let outcome = cls;
       if ((cls === Outcome.s2xx || cls === Outcome.s3xx) && (step.expect || step.captures.length > 0)) {
@@ -168,7 +171,7 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       } else if (step.expect?.status && status > 0 && !step.expect.status.includes(status) && ctx.isRecording()) {
         ctx.sink.failure(step.index, `expected status ${step.expect.status.join(' or ')}, got ${status}`);
       }
-      record(outcome, status, bytes);
+      record(outcome, status, bytes, outcome === cls ? reason : undefined);
       if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
       afterStep();
     }, step.needsBody ? 'body' : 'headers', rendered.origin);

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Outcome, classifyError, classifyStatus, type OutcomeClass } from '../core/outcome';
-import { CRLFCRLF, MAX_HEAD, type HeadFacts } from './wire';
-import { MAX_KEPT_BODY, type ChunkObserver, type Completion, type ResponseHeaders } from './types';
+import { Outcome, classifyError, classifyStatus, errorReason, type OutcomeClass } from '../core/outcome';
+import { CRLFCRLF, MAX_HEAD, parseChunkSize, sampleOf, startsLikeHttp, type HeadFacts } from './wire';
+import { ERROR_SAMPLE_BYTES, MAX_KEPT_BODY, statusReason, type ChunkObserver, type Completion, type ResponseHeaders } from './types';
 
 /**
  * A plain-HTTP/1.1 keep-alive client on raw sockets: the generator's hot path.
@@ -39,8 +39,8 @@ export interface Job {
 
 /** What a connection needs from the pool that owns it (the pool implements it; no import back). */
 export interface ConnectionOwner {
-  /** Parses a response head (cached by the pool). */
-  head(text: string, allHeaders: boolean): HeadFacts | undefined;
+  /** Parses a response head (cached by the pool); a string says why it is not HTTP. */
+  head(text: string, allHeaders: boolean): HeadFacts | string;
   /** The exchange finished and the connection stays open. */
   release(c: Connection): void;
   /** The connection closed. */
@@ -76,6 +76,8 @@ export class Connection {
   private keepAlive = true;
   private headers: ResponseHeaders | undefined;
   private chunks: Buffer[] | undefined;
+  /** The first bytes of an error response's body, for its failure reason. */
+  private errorStart: string | undefined;
   private error: unknown;
   private closed = false;
 
@@ -93,13 +95,17 @@ export class Connection {
     this.status = this.bytes = 0;
     this.received = false;
     this.headers = undefined;
+    this.errorStart = undefined;
     this.chunks = job.keepBody ? [] : undefined;
     this.socket.write(job.wire);
   }
 
   /** Checked on the pool's coarse timer: a missed deadline ends the exchange as a timeout. */
   checkDeadline(now: number): void {
-    if (this.job && now > this.job.deadline) this.fail(Outcome.timeout);
+    if (this.job && now > this.job.deadline) {
+      const ms = this.job.timeoutMs;
+      this.fail(Outcome.timeout, this.status ? `response body not complete within ${ms}ms (HTTP ${this.status})` : `no response within ${ms}ms`);
+    }
     else if (!this.connected && !this.job && now - this.openedAt > CONNECT_TIMEOUT_MS) this.close();
   }
 
@@ -131,13 +137,16 @@ export class Connection {
           }
           const end = buf.indexOf(CRLFCRLF, off);
           if (end < 0) {
-            if (buf.length - off > MAX_HEAD) return this.fail(Outcome.other);
+            // Garbage is known from its first bytes: waiting for a blank line would end in a timeout.
+            if (!startsLikeHttp(buf, off)) return this.fail(Outcome.protocol, `not HTTP: ${sampleOf(buf.toString('latin1', off, off + 80))}`);
+            if (buf.length - off > MAX_HEAD) return this.fail(Outcome.protocol, `response head over ${MAX_HEAD / 1024} KB`);
             this.partial = Buffer.from(buf.subarray(off)); // the read buffer is reused
             return;
           }
           const facts = this.pool.head(buf.toString('latin1', off, end), this.job.keepHeaders);
           off = end + 4;
-          if (!facts || facts.status === 101) return this.fail(Outcome.other);
+          if (typeof facts === 'string') return this.fail(Outcome.protocol, facts);
+          if (facts.status === 101) return this.fail(Outcome.protocol, 'unrequested 101 Switching Protocols');
           if (facts.status < 200) continue; // 1xx: the real response follows
           this.status = facts.status;
           this.keepAlive = facts.keepAlive && !this.job.closeAfter;
@@ -167,7 +176,7 @@ export class Connection {
           const nl = chunk.indexOf(10, off);
           if (nl < 0) {
             this.line += chunk.toString('latin1', off);
-            if (this.line.length > MAX_HEAD) return this.fail(Outcome.other);
+            if (this.line.length > MAX_HEAD) return this.fail(Outcome.protocol, `chunk size line over ${MAX_HEAD / 1024} KB`);
             return;
           }
           const line = (this.line + chunk.toString('latin1', off, nl)).trim();
@@ -177,8 +186,8 @@ export class Connection {
             if (line === '') return this.complete(off < chunk.length);
             break;
           }
-          const size = parseInt(line, 16); // chunk extensions after ';' are ignored by parseInt
-          if (!Number.isFinite(size) || size < 0 || !/^[0-9a-f]/i.test(line)) return this.fail(Outcome.other);
+          const size = parseChunkSize(line);
+          if (typeof size === 'string') return this.fail(Outcome.protocol, size);
           if (size === 0) this.state = State.Trailers;
           else {
             this.state = State.ChunkData;
@@ -195,8 +204,11 @@ export class Connection {
           break;
         }
         case State.ChunkEnd: {
-          off = this.consume(chunk, off, false);
-          if (this.remaining === 0) this.state = State.ChunkSize;
+          // Each chunk's data ends with CRLF; anything else means the sizes do not frame the body.
+          const expected = this.remaining === 2 ? 13 : 10;
+          if (chunk[off] !== expected) return this.fail(Outcome.protocol, `chunk data not followed by CRLF (got ${sampleOf(chunk.toString('latin1', off, off + 20))})`);
+          off++;
+          if (--this.remaining === 0) this.state = State.ChunkSize;
           break;
         }
         case State.UntilClose: {
@@ -217,6 +229,7 @@ export class Connection {
   }
 
   private take(chunk: Buffer, off: number, n: number): void {
+    if (this.status >= 400 && this.errorStart === undefined) this.errorStart = chunk.toString('utf8', off, off + Math.min(n, ERROR_SAMPLE_BYTES));
     this.bytes += n;
     this.job!.onChunk?.(chunk.subarray(off, off + n), performance.now());
     if (this.chunks && this.bytes <= MAX_KEPT_BODY) this.chunks.push(Buffer.from(chunk.subarray(off, off + n))); // copied: the read buffer is reused
@@ -224,7 +237,7 @@ export class Connection {
 
   private complete(extraBytes: boolean): void {
     const job = this.job!;
-    const { status, bytes, headers } = this;
+    const { status, bytes, headers, errorStart } = this;
     this.job = undefined;
     this.reused = true;
     const body = this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined;
@@ -233,14 +246,14 @@ export class Connection {
     // (release may start a waiting request here, which resets the fields read above).
     if (this.keepAlive && !extraBytes) this.pool.release(this);
     else this.close();
-    job.done(classifyStatus(status), status, bytes, headers, body);
+    job.done(classifyStatus(status), status, bytes, headers, body, status >= 400 ? statusReason(status, errorStart ?? '') : undefined);
   }
 
-  private fail(cls: OutcomeClass): void {
+  private fail(cls: OutcomeClass, reason: string): void {
     const job = this.job;
     this.job = undefined;
     this.close();
-    if (job) job.done(cls, this.status, this.bytes, this.headers, undefined);
+    if (job) job.done(cls, this.status, this.bytes, this.headers, undefined, reason);
   }
 
   private onEnd(): void {
@@ -261,7 +274,9 @@ export class Connection {
       return;
     }
     const cls = this.error === undefined ? Outcome.reset : classifyError(this.error);
-    job.done(cls, this.status, this.bytes, this.headers, undefined);
+    const reason = this.error !== undefined ? errorReason(this.error)
+      : `connection closed by the server ${this.received ? 'in the middle of the response' : 'before any response'}`;
+    job.done(cls, this.status, this.bytes, this.headers, undefined, reason);
   }
 }
 

@@ -24,7 +24,7 @@ export class Http1Pool implements OriginPool {
   }
 
   private lastHead = '';
-  private lastFacts: HeadFacts | undefined;
+  private lastFacts: HeadFacts | string | undefined;
 
   /**
    * Parses a response head, reusing the last result when the head is byte-for-byte the same
@@ -32,9 +32,9 @@ export class Http1Pool implements OriginPool {
    * Only heads read for their facts are shared: their header object holds set-cookie at most
    * and is never written to.
    */
-  head(text: string, allHeaders: boolean): HeadFacts | undefined {
+  head(text: string, allHeaders: boolean): HeadFacts | string {
     if (allHeaders) return parseHead(text, true);
-    if (text === this.lastHead) return this.lastFacts;
+    if (text === this.lastHead && this.lastFacts !== undefined) return this.lastFacts;
     const facts = parseHead(text, false);
     this.lastHead = text;
     this.lastFacts = facts;
@@ -63,7 +63,7 @@ export class Http1Pool implements OriginPool {
         wire = serializeRequest(req, this.hostHeader);
       } catch (err) {
         if (!(err instanceof InvalidRequest)) throw err;
-        done(Outcome.other, 0, 0, undefined, undefined);
+        done(Outcome.other, 0, 0, undefined, undefined, `request not sent: ${err.message}`);
         return;
       }
       if (req.reusable) req.wire = wire;
@@ -78,7 +78,7 @@ export class Http1Pool implements OriginPool {
 
   enqueue(job: Job): void {
     if (this.destroyed) {
-      job.done(Outcome.other, 0, 0, undefined, undefined);
+      job.done(Outcome.other, 0, 0, undefined, undefined, 'cut off: the run was ending');
       return;
     }
     if (!job.retried) job.deadline = performance.now() + job.timeoutMs;
@@ -140,7 +140,7 @@ export class Http1Pool implements OriginPool {
       const job = this.pending[i];
       if (job && now > job.deadline) {
         this.pending[i] = undefined;
-        job.done(Outcome.timeout, 0, 0, undefined, undefined);
+        job.done(Outcome.timeout, 0, 0, undefined, undefined, `waited ${job.timeoutMs}ms for a free connection (all ${this.limit} busy)`);
       }
     }
   }
@@ -153,6 +153,6 @@ export class Http1Pool implements OriginPool {
     this.pending = [];
     this.pendingHead = 0;
     for (const c of [...this.connections]) c.close();
-    for (const job of waiting) job.done(Outcome.other, 0, 0, undefined, undefined);
+    for (const job of waiting) job.done(Outcome.other, 0, 0, undefined, undefined, 'cut off: the run was ending');
   }
 }

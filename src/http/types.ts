@@ -23,8 +23,19 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 /**
  * Called once per request with its class, status (0 when none), body bytes, headers and (if
  * kept) body. With keep 'status' the headers carry set-cookie only (or are undefined).
+ * `reason` comes with errors only: why, in words (the status and the body's first bytes, the
+ * TLS error, the parse error, what timed out), kept as the class's sample.
  */
-export type Completion = (cls: OutcomeClass, status: number, bytes: number, headers: ResponseHeaders | undefined, body: string | undefined) => void;
+export type Completion = (cls: OutcomeClass, status: number, bytes: number, headers: ResponseHeaders | undefined, body: string | undefined, reason?: string) => void;
+
+/** How much of an error response's body a failure reason quotes. */
+export const ERROR_SAMPLE_BYTES = 120;
+
+/** An error status as a failure reason: the status and the first bytes of its body. */
+export function statusReason(status: number, bodyStart: string): string {
+  const text = bodyStart.trim();
+  return `HTTP ${status}${text ? `: ${JSON.stringify(text.length >= ERROR_SAMPLE_BYTES ? `${text}...` : text)}` : ''}`;
+}
 
 /** Bodies kept for checks and captures are capped: a load generator must not buffer downloads. */
 export const MAX_KEPT_BODY = 1 << 20;

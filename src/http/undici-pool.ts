@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher, Pool } from 'undici';
-import { classifyError, classifyStatus } from '../core/outcome';
-import { MAX_KEPT_BODY, type ChunkObserver, type Completion, type Keep, type OriginPool, type PreparedRequest, type ResponseHeaders } from './types';
+import { classifyError, classifyStatus, errorReason } from '../core/outcome';
+import { ERROR_SAMPLE_BYTES, MAX_KEPT_BODY, statusReason, type ChunkObserver, type Completion, type Keep, type OriginPool, type PreparedRequest, type ResponseHeaders } from './types';
 
 /** One exchange on undici's dispatch layer (HTTPS origins): a bare handler, no body stream. */
 class Exchange implements Dispatcher.DispatchHandler {
@@ -9,6 +9,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private headers: ResponseHeaders | undefined;
   private chunks: Buffer[] | undefined;
+  private errorStart: string | undefined;
   constructor(private readonly done: Completion, keepBody: boolean, private readonly onChunk?: ChunkObserver) {
     if (keepBody) this.chunks = [];
   }
@@ -19,15 +20,17 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.headers = headers;
   }
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.status >= 400 && this.errorStart === undefined) this.errorStart = chunk.toString('utf8', 0, Math.min(chunk.length, ERROR_SAMPLE_BYTES));
     this.bytes += chunk.length;
     this.onChunk?.(chunk, performance.now());
     if (this.chunks && this.bytes <= MAX_KEPT_BODY) this.chunks.push(chunk);
   }
   onResponseEnd(): void {
-    this.done(classifyStatus(this.status), this.status, this.bytes, this.headers, this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined);
+    const reason = this.status >= 400 ? statusReason(this.status, this.errorStart ?? '') : undefined;
+    this.done(classifyStatus(this.status), this.status, this.bytes, this.headers, this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined, reason);
   }
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    this.done(classifyError(err), this.status, this.bytes, this.headers, undefined);
+    this.done(classifyError(err), this.status, this.bytes, this.headers, undefined, errorReason(err));
   }
 }
 

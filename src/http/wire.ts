@@ -42,15 +42,44 @@ export interface HeadFacts {
   headers: ResponseHeaders | undefined;
 }
 
+/** The first bytes of what a server sent, quoted for a failure reason ("SSH-2.0-OpenSSH\r\n"). */
+export function sampleOf(text: string, max = 60): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}...` : text);
+}
+
+const HTTP_PREFIX = 'HTTP/1.';
+
+/** Whether the bytes received so far can still be the start of an HTTP/1.x response: garbage is known at once. */
+export function startsLikeHttp(buf: Buffer, off: number): boolean {
+  const n = Math.min(HTTP_PREFIX.length, buf.length - off);
+  for (let i = 0; i < n; i++) if (buf[off + i] !== HTTP_PREFIX.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Largest chunk size taken at face value; a size past 2^53 (FFFFFFFFFFFFFFFF) is not a real body. */
+const MAX_CHUNK = Number.MAX_SAFE_INTEGER;
+
+/** A chunk-size line (extensions after ';' ignored): the size, or why it is not one. */
+export function parseChunkSize(line: string): number | string {
+  const digits = /^([0-9a-fA-F]+)[ \t]*(;.*)?$/.exec(line);
+  if (!digits) return `bad chunk size line ${sampleOf(line)}`;
+  const size = parseInt(digits[1], 16);
+  if (!(size <= MAX_CHUNK)) return `absurd chunk size ${sampleOf(digits[1])}`;
+  return size;
+}
+
 /**
- * Parses a response head (status line and headers, without the blank line). Returns undefined
- * when it is not HTTP/1.x. All headers are collected only when `allHeaders`; otherwise only
- * set-cookie is (cookies are kept even on the fast path).
+ * Parses a response head (status line and headers, without the blank line). Returns why,
+ * when it is not valid HTTP/1.x (a protocol error). All headers are collected only when
+ * `allHeaders`; otherwise only set-cookie is (cookies are kept even on the fast path).
  */
-export function parseHead(text: string, allHeaders: boolean): HeadFacts | undefined {
-  if (!text.startsWith('HTTP/1.') || text.length < 12 || text.charCodeAt(8) !== 32) return undefined;
+export function parseHead(text: string, allHeaders: boolean): HeadFacts | string {
+  if (!text.startsWith(HTTP_PREFIX)) return `not HTTP: ${sampleOf(text)}`;
   const status = Number(text.slice(9, 12));
-  if (!Number.isInteger(status) || status < 100 || status > 999) return undefined;
+  const statusEnd = text.charCodeAt(12);
+  if (text.length < 12 || text.charCodeAt(8) !== 32 || !/^\d{3}$/.test(text.slice(9, 12)) || status < 100 || (text.length > 12 && statusEnd !== 32 && statusEnd !== 13)) {
+    return `bad status line ${sampleOf(text.split('\r\n')[0])}`;
+  }
   const http10 = text.charCodeAt(7) === 48; // HTTP/1.0
   const facts: HeadFacts = { status, contentLength: -1, chunked: false, keepAlive: !http10, headers: allHeaders ? {} : undefined };
   let at = text.indexOf('\r\n');
@@ -71,8 +100,11 @@ export function parseHead(text: string, allHeaders: boolean): HeadFacts | undefi
     const name = text.slice(start, colon).toLowerCase();
     const value = text.slice(colon + 1, end).trim();
     if (name === 'content-length') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) return undefined;
+      // "5, 5" (a list of one value) is allowed; two different lengths cannot both frame the body.
+      const values = [...new Set(value.split(',').map((v) => v.trim()))];
+      const n = Number(values[0]);
+      if (values.length > 1 || !/^\d+$/.test(values[0]) || !Number.isSafeInteger(n)) return `invalid content-length ${sampleOf(value)}`;
+      if (facts.contentLength >= 0 && facts.contentLength !== n) return `conflicting content-length headers (${facts.contentLength} and ${n})`;
       facts.contentLength = n;
     } else if (name === 'transfer-encoding') {
       facts.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);

@@ -141,6 +141,10 @@ export class Recorder {
     this.steps[step]?.skip(reason);
   }
 
+  sample(step: number, cls: OutcomeClass, reason: string): void {
+    this.steps[step]?.sample(cls, reason);
+  }
+
   arrivalOffered(): void {
     this.offered++;
   }

@@ -1,6 +1,10 @@
 import type { StepSummary } from '../core/summary';
 import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../core/outcome';
 import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
+import { redactText } from '../util/secrets';
+
+/** A sample reason is a diagnosis, not a body dump. */
+const MAX_SAMPLE_CHARS = 300;
 
 const MAX_REASONS = 20;
 
@@ -10,6 +14,8 @@ export interface StepPart {
   latency: string;
   reasons: [string, number][];
   skips?: [string, number][];
+  /** The first reason seen per outcome class (undefined for none). */
+  samples: (string | null)[];
 }
 
 /** Whole-run figures of one step: a histogram, outcome counts and failure reasons. */
@@ -18,6 +24,8 @@ export class StepStats {
   readonly latency = newLatencyHistogram(64);
   private readonly reasons = new Map<string, number>();
   private readonly skips = new Map<string, number>();
+  /** One sample reason per error class, the first seen: cheap on the hot path, enough to diagnose. */
+  private readonly samples: (string | null)[] = new Array<string | null>(OUTCOME_COUNT).fill(null);
 
   constructor(readonly name: string, readonly scenario: string) {}
 
@@ -30,8 +38,17 @@ export class StepStats {
     else this.skips.set('other reasons', (this.skips.get('other reasons') ?? 0) + count);
   }
 
+  sample(cls: number, reason: string): void {
+    if (this.samples[cls] !== null) return;
+    const text = redactText(reason); // a server's error text may echo a URL with credentials
+    this.samples[cls] = text.length > MAX_SAMPLE_CHARS ? `${text.slice(0, MAX_SAMPLE_CHARS)}...` : text;
+  }
+
   export(): StepPart {
-    return { counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()], skips: [...this.skips.entries()] };
+    return {
+      counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()],
+      skips: [...this.skips.entries()], samples: [...this.samples],
+    };
   }
 
   /** Adds a worker's figures: counts and reasons summed, histograms added. */
@@ -40,6 +57,16 @@ export class StepStats {
     this.latency.add(decodeHistogram(part.latency));
     for (const [reason, count] of part.reasons) this.fail(reason, count);
     for (const [reason, count] of part.skips ?? []) this.skip(reason, count);
+    part.samples.forEach((reason, cls) => reason !== null && this.sample(cls, reason));
+  }
+
+  /** Each error class with a sample, as a failure: "5xx: HTTP 503: \"db down\"" and the class's count. */
+  private sampled(): [string, number][] {
+    const out: [string, number][] = [];
+    this.samples.forEach((reason, cls) => {
+      if (reason !== null && this.counts[cls] > 0) out.push([`${OUTCOME_NAMES[cls]}: ${reason}`, this.counts[cls]]);
+    });
+    return out;
   }
 
   /** `latency` replaces this step's own histogram when the caller holds the same figures. */
@@ -61,7 +88,7 @@ export class StepStats {
       errors,
       errorsByClass,
       latencyMs: latencyStatsMs(latency),
-      failures: [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
+      failures: [...this.reasons.entries(), ...this.sampled()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
       skipped: [...this.skips.values()].reduce((a, b) => a + b, 0),
       skipReasons: [...this.skips.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
     };

@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding';
 import { stageStarts } from '../core/plan';
+import { runFailures } from '../core/summary';
 import { formatDuration } from '../util/duration';
 import { num } from '../util/format';
 import type { ReportData } from './data';
@@ -126,6 +127,8 @@ export function renderHtml(data: ReportData): string {
     if (s.skipped > 0) out.push(`<p>Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${Object.entries(s.skippedByReason).map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
     const errs = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
     if (errs.length) out.push(`<p>Errors by class: ${errs.map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
+    const failures = runFailures(s.steps);
+    if (failures.length) out.push(`<p>Failures:</p><ul class="failures">${failures.map((f) => `<li>${num(f.count)} × ${e(f.reason)}</li>`).join('')}</ul>`);
     if (s.resources.samples > 0) {
       const r = s.resources;
       out.push(`<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`);

@@ -1,4 +1,5 @@
 import { num, printable } from '../util/format';
+import { runFailures } from '../core/summary';
 import type { ReportData } from './data';
 import { escapeMarkdown as cell } from './escape';
 import { actualText, resultWord } from '../verdict/verdict';
@@ -29,6 +30,10 @@ export function renderMarkdown(data: ReportData): string {
       lines.push('| step | requests | errors | p95 | failures |', '|---|---:|---:|---:|---|');
       for (const st of s.steps) lines.push(`| ${cell(st.name)} | ${num(st.requests)} | ${num(st.errors)} | ${num(st.latencyMs.p95, 2)} ms | ${cell(st.failures.slice(0, 2).map((f) => `${f.reason} (${f.count})`).join('; '))} |`);
       lines.push('');
+    }
+    const failures = runFailures(s.steps);
+    if (failures.length) {
+      lines.push('**Failures**', '', ...failures.map((f) => `- ${num(f.count)} × ${cell(f.reason)}`), '');
     }
     if (s.resources.samples > 0) {
       const r = s.resources;

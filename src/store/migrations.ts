@@ -172,3 +172,8 @@ migrations.push((db: Db) => {
   for (const index of indexes) db.exec(index.sql);
   db.exec('ALTER TABLE runs ADD COLUMN pid_start INTEGER; ALTER TABLE runs ADD COLUMN pid_host TEXT;');
 });
+
+/** 8: responses that broke HTTP per interval (outcome class "protocol"). */
+migrations.push(`
+  ALTER TABLE intervals ADD COLUMN protocol INTEGER NOT NULL DEFAULT 0;
+`);

@@ -18,6 +18,7 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
     errors: i.errors,
     c2xx: i.counts[Outcome.s2xx], c3xx: i.counts[Outcome.s3xx], c4xx: i.counts[Outcome.s4xx], c5xx: i.counts[Outcome.s5xx],
     timeouts: i.counts[Outcome.timeout], refused: i.counts[Outcome.refused], resets: i.counts[Outcome.reset], other: i.counts[Outcome.other], checks: i.counts[Outcome.check],
+    protocol: i.counts[Outcome.protocol],
     offered: i.offered,
     started: i.started,
     dropped: i.dropped,
