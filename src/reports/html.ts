@@ -8,6 +8,7 @@ import { downsample, type Fold } from './downsample';
 import { escapeXml as e } from './escape';
 import { cgroupCharts, gpuCharts } from './resource-charts';
 import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from './svg';
+import { clockLabel } from '../util/axis';
 import { trendRows } from './trend';
 import { actualText, findingTone, resultWord } from '../verdict/verdict';
 
@@ -23,7 +24,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .verdict{font-size:15px;font-weight:600;margin:6px 0 2px}
 table{border-collapse:collapse;margin:6px 0;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 .chart{margin:8px 0;border:1px solid #eee}.chart .title{font-weight:600;font-size:13px}.chart .grid{stroke:#eee}
-.chart text{font-size:11px;fill:#444}.chart .ytick{text-anchor:end}.chart .xtick{text-anchor:middle}.chart .marker,.chart .band{fill:#666}
+.chart text{font-size:11px;fill:#444}.chart .axis{stroke:#999}.chart .legend text{fill:#1b1f24}.chart .ytick{text-anchor:end}.chart .xtick{text-anchor:middle}.chart .marker,.chart .band{fill:#666}
 ul.findings li{margin:4px 0}
 @media print{body{margin:0;max-width:none}.chart{break-inside:avoid}h2{break-after:avoid}}
 `;
@@ -51,34 +52,42 @@ function spikeBands(data: ReportData): ChartBand[] {
   return bands;
 }
 
+/** One shared time axis for every chart of a run: 0 to the run's last second, clock ticks. */
+function timeAxis(data: ReportData): { xDomain: [number, number]; xTime: true } {
+  const last = data.intervals.at(-1);
+  const end = last ? last.t + last.duration_ms / 1000 : (data.run.ended_at ?? data.run.started_at) / 1000 - data.run.started_at / 1000;
+  return { xDomain: [0, Math.max(1, end)], xTime: true };
+}
+
 function timeCharts(data: ReportData): string[] {
-  const fx = (s: number) => formatDuration(s * 1000);
+  const axis = timeAxis(data);
   const markers = stageMarkers(data);
   const bands = spikeBands(data);
   const slo = data.plan.thresholds.find((t) => t.name === 'latency.p99') ?? data.plan.thresholds.find((t) => t.name === 'latency.p95');
+  // p99 first, then p95 dashed on top of it: where they coincide both stay visible.
   const latency: ChartSeries[] = [
+    { name: 'p99', color: '#cf222e', points: series(data, (r) => r.p99_ms, 'max'), width: 2.4 },
+    { name: 'p95', color: '#bf8700', points: series(data, (r) => r.p95_ms, 'max'), dashed: true, width: 1.8 },
     { name: 'p50', color: '#1a7f37', points: series(data, (r) => r.p50_ms, 'max') },
-    { name: 'p95', color: '#bf8700', points: series(data, (r) => r.p95_ms, 'max') },
-    { name: 'p99', color: '#cf222e', points: series(data, (r) => r.p99_ms, 'max') },
   ];
-  const t = data.intervals.map((r) => r.t);
-  if (slo && t.length) latency.push({ name: `${slo.name} SLO`, color: '#8250df', points: [[t[0], slo.value], [t[t.length - 1] + 1, slo.value]], dashed: true });
+  const refLines = slo ? [{ y: slo.value, label: `${slo.name} SLO ${slo.condition.replace(/^[<>=\s]+/, '')}`, color: '#8250df' }] : [];
+  const level = data.plan.model === 'open' ? 'arrivals/s' : 'VUs';
   const charts = [
-    lineChart({ title: 'Latency (ms; each point is the worst second of its bucket)', yLabel: 'ms', series: latency, markers, bands, xFormat: fx }),
+    lineChart({ title: 'Latency (each point is the worst second of its bucket)', yLabel: 'ms', series: latency, refLines, markers, bands, ...axis }),
     lineChart({
-      title: 'Throughput and errors per second', yLabel: 'per second', markers, bands, xFormat: fx,
+      title: 'Throughput and errors per second', yLabel: 'req/s', markers, bands, ...axis,
       series: [
         { name: 'requests/s', color: '#0969da', points: series(data, (r) => (r.requests * 1000) / r.duration_ms, 'mean') },
         { name: 'errors/s', color: '#cf222e', points: series(data, (r) => (r.errors * 1000) / r.duration_ms, 'mean') },
       ],
     }),
-    lineChart({ title: `Load level (${data.plan.model === 'open' ? 'arrivals/s' : 'virtual users'})`, yLabel: 'level', markers, xFormat: fx, series: [{ name: 'level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }] }),
+    lineChart({ title: `Load level (${level})`, yLabel: level, markers, ...axis, series: [{ name: 'planned level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }] }),
   ];
   if (data.samples.length > 0) {
     const start = data.run.started_at;
     const pts = (pick: (s: ReportData['samples'][number]) => number, fold: Fold) =>
       downsample(data.samples.map((s) => [(s.at - start) / 1000, pick(s)] as [number, number]), MAX_POINTS, fold);
-    charts.push(lineChart({ title: 'Target CPU (%, 100 = one core)', yLabel: '%', markers, xFormat: fx, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }));
+    charts.push(lineChart({ title: 'Target CPU (100% = one core)', yLabel: '%', markers, ...axis, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }));
     const rss: ChartSeries[] = [{ name: 'rss MB (bucket minimum)', color: '#0969da', points: pts((s) => s.rssBytes / 1048576, 'min') }];
     const leak = data.findings.find((f) => f.kind === 'leak' && f.resource !== 'gpu-memory' && f.trendLine);
     if (leak) {
@@ -88,9 +97,9 @@ function timeCharts(data: ReportData): string[] {
       const at = (x: number) => tl.interceptMB + (tl.slopeMBPerHour * (x - from)) / 3600;
       rss.push({ name: `leak trend (${leak.verdict})`, color: '#cf222e', points: [[from, at(from)], [to, at(to)]], dashed: true });
     }
-    charts.push(lineChart({ title: 'Target resident memory (MB) with the leak trend', yLabel: 'MB', markers, xFormat: fx, series: rss }));
+    charts.push(lineChart({ title: `Target resident memory${leak ? ', with the leak analysis trend' : ''}`, yLabel: 'MB', markers, ...axis, series: rss }));
   }
-  const frame = { start: data.run.started_at, markers, fx };
+  const frame = { start: data.run.started_at, markers, fx: clockLabel, axis };
   charts.push(...gpuCharts(data.gpus, data.findings, frame), ...cgroupCharts(data.cgroups, frame));
   return charts;
 }
@@ -101,9 +110,10 @@ function stressCharts(f: Finding | undefined, unit: string): string[] {
   const markers: ChartMarker[] = [];
   if (typeof f!.breakingLevel === 'number') markers.push({ x: f!.breakingLevel as number, label: `breaks at ${f!.breakingLevel}${unit}`, color: '#cf222e' });
   if (typeof f!.knee === 'number') markers.push({ x: f!.knee as number, label: `knee ${f!.knee}${unit}`, color: '#8250df' });
+  const x = `load (${unit.trim()})`;
   return [
-    lineChart({ title: `Throughput vs load (${unit.trim()})`, yLabel: 'good req/s', markers, series: [{ name: 'good throughput', color: '#0969da', points: steps.map((s) => [s.level, s.goodThroughput]) }, { name: 'steps', color: '#0969da', dots: true, points: steps.map((s) => [s.level, s.goodThroughput]) }] }),
-    lineChart({ title: `p99 latency vs load (${unit.trim()})`, yLabel: 'ms', markers, series: [{ name: 'p99 ms', color: '#cf222e', points: steps.map((s) => [s.level, s.p99Ms]) }, { name: 'steps', color: '#cf222e', dots: true, points: steps.map((s) => [s.level, s.p99Ms]) }] }),
+    lineChart({ title: `Good throughput per step vs ${x}`, yLabel: 'req/s', markers, series: [{ name: 'good throughput (one dot per step)', color: '#0969da', withDots: true, points: steps.map((s) => [s.level, s.goodThroughput]) }] }),
+    lineChart({ title: `p99 latency per step vs ${x}`, yLabel: 'ms', markers, series: [{ name: 'p99 (one dot per step)', color: '#cf222e', withDots: true, points: steps.map((s) => [s.level, s.p99Ms]) }] }),
   ];
 }
 
@@ -181,7 +191,9 @@ export function renderHtml(data: ReportData): string {
     out.push('</table>');
     const withP95 = trend.filter((r) => r.p95Ms !== null);
     if (withP95.length > 1) {
-      out.push(lineChart({ title: 'p95 latency across runs (ms)', yLabel: 'ms', xFormat: (x) => `#${x}`, series: [{ name: 'p95', color: '#bf8700', points: withP95.map((r) => [r.id, r.p95Ms!]) }, { name: 'runs', color: '#bf8700', dots: true, points: withP95.map((r) => [r.id, r.p95Ms!]) }] }));
+      // Runs sit side by side by position; ticks fall on runs only, labelled with their number.
+      const runAt = (i: number) => (Number.isInteger(i) && withP95[i] ? `#${withP95[i].id}` : '');
+      out.push(lineChart({ title: 'p95 latency across runs', yLabel: 'ms', xIntegers: true, xFormat: runAt, series: [{ name: 'p95 (one dot per run)', color: '#bf8700', withDots: true, points: withP95.map((r, i) => [i, r.p95Ms!]) }] }));
     }
   }
   out.push(`<p class="meta">Generated by strain on ${e(new Date().toISOString())}. Secrets (by key name: passwords, tokens, API keys, authorization, cookies) and URL userinfo are redacted from stored runs.</p>`);

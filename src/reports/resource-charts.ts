@@ -2,7 +2,7 @@ import type { CgroupSample, GpuSample } from '../core/samples';
 import type { Finding } from '../core/finding';
 import { num } from '../util/format';
 import { downsample } from './downsample';
-import { lineChart, type ChartMarker, type ChartSeries } from './svg';
+import { lineChart, type ChartMarker, type ChartOptions, type ChartSeries } from './svg';
 
 const MAX_POINTS = 600;
 const COLORS = ['#0969da', '#bf8700', '#1a7f37', '#8250df', '#cf222e', '#57606a'];
@@ -11,6 +11,8 @@ interface Frame {
   start: number;
   markers: ChartMarker[];
   fx: (s: number) => string;
+  /** The run's shared time axis (every chart of a run lines up). */
+  axis?: Pick<ChartOptions, 'xDomain' | 'xTime'>;
 }
 
 /** The trend line of a leak finding over its analysis window, in chart coordinates. */
@@ -36,11 +38,11 @@ export function gpuCharts(gpus: readonly GpuSample[], findings: readonly Finding
   const target: ChartSeries[] = targetByAt.size ? [{ name: 'target MB (all GPUs)', color: '#cf222e', points: downsample([...targetByAt].map(([at, mb]) => [(at - f.start) / 1000, mb] as [number, number]), MAX_POINTS, 'max') }] : [];
   const leak = findings.find((x) => x.kind === 'leak' && x.resource === 'gpu-memory');
   const charts = [
-    lineChart({ title: 'GPU utilisation (%)', yLabel: '%', markers: f.markers, xFormat: f.fx, series: per((g) => g.utilPct, 'util %') }),
-    lineChart({ title: 'GPU memory used (MB), and the target\'s own', yLabel: 'MB', markers: f.markers, xFormat: f.fx, series: [...per((g) => g.memUsedMB, 'used MB'), ...target, ...trend(leak, f.start)] }),
+    lineChart({ title: 'GPU utilisation (%)', yLabel: '%', markers: f.markers, xFormat: f.fx, ...f.axis, series: per((g) => g.utilPct, 'util %') }),
+    lineChart({ title: 'GPU memory used (MB), and the target\'s own', yLabel: 'MB', markers: f.markers, xFormat: f.fx, ...f.axis, series: [...per((g) => g.memUsedMB, 'used MB'), ...target, ...trend(leak, f.start)] }),
   ];
   const power = per((g) => g.powerW, 'W');
-  if (power.length) charts.push(lineChart({ title: 'GPU power draw (W)', yLabel: 'W', markers: f.markers, xFormat: f.fx, series: power }));
+  if (power.length) charts.push(lineChart({ title: 'GPU power draw (W)', yLabel: 'W', markers: f.markers, xFormat: f.fx, ...f.axis, series: power }));
   return charts;
 }
 
@@ -58,7 +60,7 @@ export function cgroupCharts(samples: readonly CgroupSample[], f: Frame): string
   if (quota) cpu.push({ name: `quota ${num(quota, 2)} cores`, color: '#cf222e', dashed: true, points: span.map((x) => [x, quota * 100] as [number, number]) });
   const path = samples[0].path;
   return [
-    lineChart({ title: `cgroup ${path}: memory (MB) against its limit`, yLabel: 'MB', markers: f.markers, xFormat: f.fx, series: mem }),
-    lineChart({ title: `cgroup ${path}: CPU (%, 100 = one core)${quota ? ' against its quota' : ''}`, yLabel: '%', markers: f.markers, xFormat: f.fx, series: cpu }),
+    lineChart({ title: `cgroup ${path}: memory (MB) against its limit`, yLabel: 'MB', markers: f.markers, xFormat: f.fx, ...f.axis, series: mem }),
+    lineChart({ title: `cgroup ${path}: CPU (%, 100 = one core)${quota ? ' against its quota' : ''}`, yLabel: '%', markers: f.markers, xFormat: f.fx, ...f.axis, series: cpu }),
   ];
 }
