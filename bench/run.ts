@@ -1,4 +1,5 @@
 import { benchGenerators } from './generator';
+import { benchLlmHold, benchLlmRate } from './llm';
 import { benchMemory } from './memory';
 import { benchMonitorCost, formatMonitorCost } from './monitor-cost';
 import { benchOpenModel } from './open-model';
@@ -41,6 +42,23 @@ const benches: Record<string, () => Promise<string>> = {
       `  RSS of strain: ${r.rssWarmMB} MB at 60 s, ${r.rssEndMB} MB at the end, at most ${r.rssMaxAfterWarmMB} MB after the first minute (end/warm ${(r.rssEndMB / r.rssWarmMB).toFixed(3)})`,
       `  database: ${mb(r.dbBytes)} MB with its WAL, ${mb(r.dbBytesPerHour)} MB per hour of run; growth after the first minute ${mb(r.dbGrowthPerHour)} MB per hour (target < 50); ${mb(r.dbBytesPerMillionRequests)} MB per million requests`,
     ].join('\n');
+  },
+  llm: async () => {
+    // SECONDS=N and STREAMS=1000,2000 shorten it for a quick look.
+    const seconds = Number(process.env.SECONDS ?? 10);
+    const rate = await benchLlmRate(64, seconds);
+    const lines = [
+      `llm streams (demo target --llm on CPU 0, strain on CPU 1), ${seconds} s each:`,
+      `  ${fmt(rate.events)} stream events (content chunks) in ${rate.cpuSeconds.toFixed(2)} generator CPU-s: ${fmt(rate.eventsPerCpuSecond)} events per generator CPU-second (${rate.streams} streams, 1 ms per token)`,
+    ];
+    for (const n of (process.env.STREAMS ?? '1000,2000,4000').split(',').map(Number)) {
+      const h = await benchLlmHold(n, seconds);
+      const err = (x: number, truth: number) => `${(x - truth >= 0 ? '+' : '')}${(x - truth).toFixed(2)} ms`;
+      lines.push(`  ${fmt(n).padStart(6)} streams: held ${fmt(h.held)} in flight; TTFT p50 ${h.ttftP50Ms.toFixed(2)} (${err(h.ttftP50Ms, h.truthTtftMs)}) p99 ${h.ttftP99Ms.toFixed(2)} ms; ` +
+        `TPOT p50 ${h.tpotP50Ms.toFixed(3)} (${err(h.tpotP50Ms, h.truthTpotMs)}) p99 ${h.tpotP99Ms.toFixed(3)} ms; ITL p99 ${h.itlP99Ms.toFixed(2)} ms; strain CPU ${h.generatorCpuPct}%; bad ${h.bad}`);
+    }
+    lines.push('  (truth: TTFT 100 ms, TPOT 100 ms; the error includes the demo target\'s own timer lateness)');
+    return lines.join('\n');
   },
   monitor: async () => {
     // MONITOR_SECONDS=N shortens each of the four measurements for a quick look (default 60).

@@ -2,7 +2,7 @@ import { Outcome } from '../core/outcome';
 import { percentileMs } from '../core/histogram';
 import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import type { ResolvedProfile } from '../core/profile';
-import { BreakDebounce, breakCriteria, judgeSecond, type BreakCriteria } from './breaking';
+import { BreakDebounce, breakCriteria, judgeSecond, llmSecond, type BreakCriteria } from './breaking';
 
 /**
  * Stress runs stop once the break is confirmed instead of running on to max: the same
@@ -38,6 +38,7 @@ export class BreakWatch implements IntervalSink {
       model: this.plan.model,
       generatorLagMs: i.generatorLagMs,
       scheduleLagMs: i.scheduleLagMs,
+      ...llmSecond(i.llm, this.criteria),
     }, this.criteria);
     const reason = this.debounce.add(verdict);
     if (reason) {

@@ -7,6 +7,7 @@ import { okCount, rowsByStage, settled } from './intervals';
 import { kneedle } from './kneedle';
 import type { Finding } from '../core/finding';
 import { fitUsl } from './usl';
+import { mergeLlm, type LlmFigures } from '../core/llm';
 
 export interface BreakCriteria {
   /** p99 above this (ms) is a breach; undefined when the profile sets no latency SLO. */
@@ -19,6 +20,10 @@ export interface BreakCriteria {
   debounceS: number;
   /** A second with more event-loop or schedule lag than this was the generator's fault. */
   generatorLagMs: number;
+  /** llm: TTFT at this percentile above `ms` is a breach (from a ttft.p99 / ttft.p95 threshold). */
+  ttft?: { percentile: number; ms: number };
+  /** llm: the share of requests meeting every SLO below this is a breach (goodput.fraction). */
+  minGoodFraction?: number;
 }
 
 /** The SLOs a stress run breaks against, from the profile's thresholds where it has them. */
@@ -26,12 +31,29 @@ export function breakCriteria(plan: Pick<ResolvedProfile, 'thresholds'>): BreakC
   const latency = plan.thresholds.find((t) => t.name === 'latency.p99' && (t.op === '<' || t.op === '<='))
     ?? plan.thresholds.find((t) => t.name === 'latency.p95' && (t.op === '<' || t.op === '<='));
   const errors = plan.thresholds.find((t) => t.name === 'errors.rate' && (t.op === '<' || t.op === '<='));
-  return { p99Ms: latency?.value, errorRate: errors?.value ?? 0.01, minAchievedRatio: 0.95, debounceS: 3, generatorLagMs: defaults.generatorLag.breakExemptMs };
+  const below = (t: { op: string }) => t.op === '<' || t.op === '<=';
+  const ttft = plan.thresholds.find((t) => t.name === 'ttft.p99' && below(t)) ?? plan.thresholds.find((t) => t.name === 'ttft.p95' && below(t));
+  const good = plan.thresholds.find((t) => t.name === 'goodput.fraction' && (t.op === '>' || t.op === '>='));
+  return {
+    p99Ms: latency?.value, errorRate: errors?.value ?? 0.01, minAchievedRatio: 0.95, debounceS: 3, generatorLagMs: defaults.generatorLag.breakExemptMs,
+    ...(ttft ? { ttft: { percentile: ttft.name === 'ttft.p99' ? 99 : 95, ms: ttft.value } } : {}),
+    ...(good ? { minGoodFraction: good.value } : {}),
+  };
+}
+
+/** A second's llm figures as the criteria read them. */
+export function llmSecond(f: LlmFigures | undefined, c: BreakCriteria): Pick<SecondFigures, 'ttftMs' | 'goodFraction'> {
+  if (!f || f.requests === 0) return {};
+  const attempted = f.requests + Object.values(f.bad).reduce((a, b) => a + b, 0);
+  return {
+    ...(c.ttft ? { ttftMs: f.ttft.getValueAtPercentile(c.ttft.percentile) / 1000 } : {}),
+    goodFraction: attempted > 0 ? f.good / attempted : 1,
+  };
 }
 
 /** What one second says: breached (and why), and whether the generator was lagging. */
 export interface SecondVerdict {
-  breach: 'p99' | 'errors' | 'throughput' | undefined;
+  breach: 'p99' | 'errors' | 'throughput' | 'ttft' | 'goodput' | undefined;
   generatorBound: boolean;
 }
 
@@ -44,6 +66,9 @@ export interface SecondFigures {
   model: 'open' | 'closed';
   generatorLagMs: number;
   scheduleLagMs: number;
+  /** llm: TTFT at the criteria's percentile, and the share of good requests. */
+  ttftMs?: number;
+  goodFraction?: number;
 }
 
 export function judgeSecond(f: SecondFigures, c: BreakCriteria): SecondVerdict {
@@ -51,14 +76,17 @@ export function judgeSecond(f: SecondFigures, c: BreakCriteria): SecondVerdict {
   let breach: SecondVerdict['breach'];
   if (f.requests > 0 && f.errors / f.requests > c.errorRate) breach = 'errors';
   else if (c.p99Ms !== undefined && f.p99Ms > c.p99Ms) breach = 'p99';
+  else if (c.ttft && f.ttftMs !== undefined && f.ttftMs > c.ttft.ms) breach = 'ttft';
+  else if (c.minGoodFraction !== undefined && f.goodFraction !== undefined && f.goodFraction < c.minGoodFraction) breach = 'goodput';
   else if (f.model === 'open' && f.offered > 0 && f.ok / f.offered < c.minAchievedRatio) breach = 'throughput';
   return { breach, generatorBound };
 }
 
-export function secondFiguresOf(r: IntervalRow, model: 'open' | 'closed'): SecondFigures {
+export function secondFiguresOf(r: IntervalRow, model: 'open' | 'closed', c?: BreakCriteria): SecondFigures {
   return {
     p99Ms: r.p99_ms, requests: r.requests, errors: r.errors, ok: okCount(r), offered: r.offered, model,
     generatorLagMs: r.generator_lag_ms, scheduleLagMs: r.schedule_lag_ms,
+    ...(c && r.llm_json ? llmSecond(mergeLlm([r]), c) : {}),
   };
 }
 
@@ -95,6 +123,8 @@ export interface StepMetrics {
   p99Ms: number;
   errorRate: number;
   meanInFlight: number;
+  /** llm: output tokens per second over the step. */
+  outputTokensPerSec?: number;
   generatorBound: boolean;
   broken: boolean;
   reason: string | undefined;
@@ -104,6 +134,8 @@ const REASONS: Record<string, string> = {
   p99: 'p99 latency above its SLO',
   errors: 'error rate above its limit',
   throughput: 'achieved throughput below 95% of offered',
+  ttft: 'time to first token above its SLO',
+  goodput: 'share of requests meeting every SLO below its limit',
 };
 
 /** Per-step figures from the step's own intervals (its first second settles), never cumulative. */
@@ -119,7 +151,7 @@ export function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[],
     let reason: string | undefined;
     let lagging = 0;
     for (const r of measured) {
-      const v = judgeSecond(secondFiguresOf(r, plan.model), c);
+      const v = judgeSecond(secondFiguresOf(r, plan.model, c), c);
       if (v.generatorBound) lagging++;
       reason = reason ?? debounce.add(v);
     }
@@ -132,6 +164,7 @@ export function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[],
       p99Ms: percentileMs(h, 99),
       errorRate: requests > 0 ? errors / requests : 0,
       meanInFlight: measured.reduce((s, r) => s + r.in_flight, 0) / measured.length,
+      ...(plan.llm ? { outputTokensPerSec: (mergeLlm(measured)?.outputTokens ?? 0) / seconds } : {}),
       generatorBound: lagging >= measured.length * 0.3,
       broken: reason !== undefined,
       reason,
@@ -147,7 +180,8 @@ export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly Inter
   const unit = plan.model === 'open' ? '/s' : ' VUs';
   const breaking = steps.find((s) => s.broken && !s.generatorBound);
   const lastGood = breaking ? [...steps].reverse().find((s) => s.level < breaking.level && !s.broken) : steps.filter((s) => !s.broken).pop();
-  const knee = kneedle(steps.map((s) => s.level), steps.map((s) => s.goodThroughput));
+  // For an LLM the curve people sweep by hand is output tokens/s against concurrency.
+  const knee = kneedle(steps.map((s) => s.level), steps.map((s) => s.outputTokensPerSec ?? s.goodThroughput));
   // USL wants concurrency: VUs in the closed model, mean requests in flight in the open one.
   const usable = steps.filter((s) => !s.generatorBound && s.goodThroughput > 0);
   const concurrency = usable.map((s) => (plan.model === 'closed' ? s.level : Math.max(s.meanInFlight, 1e-3)));
@@ -167,10 +201,10 @@ export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly Inter
     usl: usl ? { alpha: round(usl.alpha, 6), beta: round(usl.beta, 8), gamma: round(usl.gamma, 4), nmax: Number.isFinite(usl.nmax) ? round(usl.nmax, 2) : null, r2: round(usl.r2, 4), retrograde: !!retrograde } : null,
     uslSummary: uslText,
     generatorBoundLevels: generatorSteps,
-    steps: steps.map((s) => ({ ...s, throughput: round(s.throughput), goodThroughput: round(s.goodThroughput), p99Ms: round(s.p99Ms, 3), errorRate: round(s.errorRate, 5), meanInFlight: round(s.meanInFlight) })),
+    steps: steps.map((s) => ({ ...s, throughput: round(s.throughput), goodThroughput: round(s.goodThroughput), p99Ms: round(s.p99Ms, 3), errorRate: round(s.errorRate, 5), meanInFlight: round(s.meanInFlight), ...(s.outputTokensPerSec !== undefined ? { outputTokensPerSec: round(s.outputTokensPerSec) } : {}) })),
   };
   const genNote = generatorSteps.length ? `; steps at ${generatorSteps.join(', ')}${unit} were generator-bound and not blamed on the target` : '';
-  const kneeNote = knee !== undefined ? `; knee at ${knee}${unit}` : '';
+  const kneeNote = knee !== undefined ? `; knee${plan.llm ? ' of output tokens/s' : ''} at ${knee}${unit}` : '';
   if (!breaking) {
     return {
       ...common, verdict: 'not-reached', breakingLevel: null, lastGoodLevel: lastGood?.level ?? null, reason: null,

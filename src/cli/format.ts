@@ -1,4 +1,5 @@
 import { runFailures, type RunSummary } from '../core/summary';
+import type { LlmPercentiles, LlmSummary } from '../core/llm';
 import { levelText, ms, num, pct, printable } from '../util/format';
 import { actualText, resultWord } from '../verdict/verdict';
 
@@ -8,6 +9,25 @@ export { levelText, ms, num, pct };
 /** "missing {{token}} 749, missing {{sid}} 3", most frequent first. */
 export function skippedText(byReason: Record<string, number>): string {
   return Object.entries(byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ${num(n)}`).join(', ');
+}
+
+const pcts = (p: LlmPercentiles) => `p50 ${ms(p.p50)}  p90 ${ms(p.p90)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}  max ${ms(p.max)}  mean ${ms(p.mean)}`;
+
+/** The llm block: vLLM's and AIPerf's figures (docs/llm.md). */
+function formatLlm(l: LlmSummary): string[] {
+  const lines = [
+    `  llm      ${num(l.requests)} requests (${num(l.requestsPerSec, 2)}/s)   tokens in ${num(l.inputTokens)} out ${num(l.outputTokens)}   output ${num(l.outputTokensPerSec, 1)} tok/s   total ${num(l.totalTokensPerSec, 1)} tok/s   per user ${num(l.outputTokensPerSecPerUser, 1)} tok/s`,
+    `    ttft   ${pcts(l.ttftMs)}`,
+    `    tpot   ${pcts(l.tpotMs)}`,
+    `    itl    ${pcts(l.itlMs)}`,
+    `    e2e    ${pcts(l.e2eMs)}`,
+  ];
+  if (l.goodput) lines.push(`    goodput ${num(l.goodput.requestsPerSec, 2)}/s (${pct(l.goodput.fraction)} of requests met every SLO)`);
+  const bad = Object.entries(l.bad);
+  if (bad.length > 0) lines.push(`    bad answers  ${bad.map(([k, n]) => `${k} ${num(n ?? 0)}`).join('  ')}`);
+  if (l.nonStreamed > 0) lines.push(`    ${num(l.nonStreamed)} answers were not streamed (server ignored stream: true): measured as TTFT = E2E`);
+  if (l.tokensCounted > 0) lines.push(`    ${num(l.tokensCounted)} answers had no usage: their tokens were counted with the o200k_base tokenizer`);
+  return lines;
 }
 
 /** The human summary printed at the end of a run. */
@@ -26,6 +46,7 @@ export function formatSummary(s: RunSummary): string {
     const how = w.settled ? `settled; at least ${num(w.minimumS, 1)}s` : `did not settle: lag up to ${ms(w.lagMs)} in its last second`;
     lines.push(`  warm-up  ${num(w.durationS, 1)}s (${how}) at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
   }
+  if (s.llm) lines.push(...formatLlm(s.llm));
   const st = s.generator.stalls;
   if (st) {
     const share = st.ownP99Ms === null || st.p99WithoutStalledSecondsMs === null

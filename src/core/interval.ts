@@ -1,5 +1,6 @@
 import type { Histogram } from './histogram';
 import type { Stall } from './stalls';
+import type { LlmFigures } from './llm';
 
 /** One closed interval (normally one second) of a run, as every sink sees it. */
 export interface IntervalSnapshot {
@@ -33,6 +34,8 @@ export interface IntervalSnapshot {
   inFlight: number;
   /** Stalls of the generator's event loop that ended in this interval (wall-clock times). */
   stalls: readonly Stall[];
+  /** llm: steps' figures in the interval; valid only during the sink call. */
+  llm?: LlmFigures;
 }
 
 /** Every output is a sink: it receives closed intervals and is closed once at the end. */
@@ -65,6 +68,8 @@ export interface MergedInterval {
   stalls: Stall[];
   /** How many sources' parts were merged into this interval. */
   sources: number;
+  /** llm: steps' figures, added over the sources. */
+  llm?: LlmFigures;
 }
 
 /** One stored interval, as a row of the `intervals` table (histograms encoded, or null when not selected). */
@@ -93,4 +98,6 @@ export interface IntervalRow {
   generator_cpu_pct: number;
   hist: string | null;
   service_hist: string | null;
+  /** llm: steps' figures in the interval (counts and encoded HDR histograms), as JSON. */
+  llm_json?: string | null;
 }

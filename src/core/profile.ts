@@ -1,4 +1,6 @@
 /** The resolved plan: what the engine and everything after it see, every default applied. */
+import type { LlmSlo, ResolvedLlm } from './llm';
+
 export type Kind = 'load' | 'stress' | 'spike' | 'soak';
 export type LoadModel = 'open' | 'closed';
 
@@ -63,11 +65,17 @@ export interface ResolvedStep {
   think: ThinkTime;
   capture?: Capture[];
   expect?: Expect;
+  /** An llm: step: streamed and measured as TTFT, ITL, TPOT, E2E and tokens. */
+  llm?: ResolvedLlm;
 }
 
 export type ThresholdMetric =
   | 'latency.min' | 'latency.mean' | 'latency.p50' | 'latency.p90' | 'latency.p95'
-  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput';
+  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput'
+  | LlmThresholdMetric;
+export type LlmThresholdMetric =
+  | `${'ttft' | 'tpot' | 'itl' | 'e2e'}.${'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'mean'}`
+  | 'tokens.rate' | 'goodput.rate' | 'goodput.fraction';
 export type Comparator = '<' | '<=' | '>' | '>=';
 
 /** Gates on findings: the capacity a stress run found, a spike's recovery time, a soak's leak. */
@@ -116,4 +124,6 @@ export interface ResolvedProfile {
   /** Gates on findings written in `thresholds` (absent in runs stored before gates existed). */
   gates?: Gate[];
   monitor?: MonitorPlan;
+  /** Present when a step is an llm: step; slo (if given) decides goodput. */
+  llm?: { slo: LlmSlo | undefined };
 }

@@ -2,6 +2,7 @@ import type { StallReport } from './stalls';
 import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
 import type { ThresholdResult } from './thresholds';
+import type { LlmSummary } from './llm';
 
 /** crashed: the run's process died; the summary holds what was stored (store/recover). */
 export type SummaryStatus = 'passed' | 'failed' | 'aborted' | 'crashed';
@@ -47,6 +48,8 @@ export interface RunSummary {
   generator: GeneratorSummary;
   /** Load before the clock started: shown for honesty, never part of the figures above. */
   warmup?: WarmupSummary;
+  /** llm: steps: TTFT, TPOT, ITL, E2E, tokens and goodput (docs/llm.md). */
+  llm?: LlmSummary;
 }
 
 export interface GeneratorSummary {

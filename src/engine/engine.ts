@@ -78,6 +78,7 @@ export class Engine extends EventEmitter {
         separateServiceLatency: profile.model === 'open',
         inFlight,
         sinks: options.sinks,
+        ...(profile.llm ? { llm: profile.llm } : {}),
       }),
       stopRequested: this.stopRequested,
       isStopping: () => this.stopping,

@@ -8,6 +8,7 @@ import type { HttpTransport } from '../http/transport';
 import type { ResponseHeaders } from '../http/types';
 import { longTimeout } from '../util/timers';
 import type { CookieJar } from 'tough-cookie';
+import { llmBody, sendLlm, type LlmSink } from './llm-step';
 
 /** What an iteration reports to; the Recorder implements it. */
 export interface OutcomeSink {
@@ -19,6 +20,8 @@ export interface OutcomeSink {
   skipped(step: number, reason: string): void;
   /** Why a request ended in an error class (status and body start, TLS or parse error); the first per class is kept. */
   sample(step: number, cls: OutcomeClass, reason: string): void;
+  /** An llm: step's figures, or why its answer was bad (engine/llm-step.ts). */
+  llmResponse: LlmSink['llmResponse'];
 }
 
 export interface IterationContext {
@@ -143,8 +146,10 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
     }
 
     let rendered;
+    let llm: ReturnType<typeof llmBody> | undefined;
     try {
       rendered = renderRequest(step, template, ctx.transport.origin, ctx.transport.basePath);
+      if (step.llm) llm = llmBody(step, template, ctx.random);
     } catch (err) {
       if (!(err instanceof MissingValue)) throw err;
       // The request cannot be made (a capture failed earlier): nothing was sent, so it is no
@@ -157,6 +162,15 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
     if (user.jar) {
       const cookies = user.jar.getCookieStringSync(rendered.href);
       if (cookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+    }
+    if (llm) {
+      sendLlm(ctx.transport, step, { path: rendered.path, headers, ...llm }, rendered.origin, measuredFrom, ctx.sink, ctx.isRecording, (cls, status, bytes, endMs) => {
+        const has = status > 0 || cls === Outcome.timeout;
+        if (ctx.isRecording()) ctx.sink.response(step.index, cls, has ? (endMs - measuredFrom) * 1000 : -1, has ? (endMs - sentAt) * 1000 : -1, bytes, endMs);
+        if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
+        afterStep();
+      });
+      return;
     }
     const request = { method: step.method, path: rendered.path, headers, body: rendered.body, timeoutMs: step.timeoutMs };
     ctx.transport.send(request, (cls, status, bytes, responseHeaders, body, reason) => {

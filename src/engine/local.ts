@@ -144,6 +144,7 @@ export class LocalDriver implements LoadDriver {
       separateServiceLatency: profile.model === 'open',
       inFlight: () => executor.inFlight(),
       sinks: [settle, ...this.host.rehearsal],
+      ...(profile.llm ? { llm: profile.llm } : {}),
     });
     const executor = executors[profile.model]({
       ...this.context,

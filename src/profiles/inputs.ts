@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDataRows } from '../engine/scenario/feeder';
+import { parseDataRows, isJsonLines } from '../engine/scenario/feeder';
 import { closest } from '../util/suggest';
 
 /**
@@ -48,9 +48,9 @@ export function checkDataFile(file: string, written: string): { columns: string[
   }
   let rows: Record<string, string>[];
   try {
-    rows = parseDataRows(text);
+    rows = parseDataRows(text, file);
   } catch (err) {
-    return `${where} is not valid CSV: ${(err as Error).message.split('\n')[0]}`;
+    return `${where} is not valid ${isJsonLines(file) ? 'JSON Lines' : 'CSV'}: ${(err as Error).message.split('\n')[0]}`;
   }
   if (rows.length === 0) return `${where} has a header line but no rows`;
   return { columns: Object.keys(rows[0]) };

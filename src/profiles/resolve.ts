@@ -5,6 +5,9 @@ import { parseDuration } from '../util/duration';
 import { compileJson, compileTemplate } from '../core/template';
 import { kindExpanders } from './kinds';
 import { durationLimitProblems, levelLimitProblems } from './limits';
+import { resolveLlmStep, resolveSlo } from '../llm/resolve';
+import type { UserLlm } from '../llm/spec';
+import { isLlmMetric } from '../thresholds/parse';
 import { monitorPlanFrom } from './monitor-spec';
 import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
 import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
@@ -64,6 +67,11 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
   if (totalDurationMs <= 0 && overLimits.length === 0) problems.push('load: the stages add up to no time at all; give a duration above 0');
   const warmupMs = parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!;
   problems.push(...durationLimitProblems(user, totalDurationMs, warmupMs));
+  const hasLlm = [...setup, ...scenarios.flatMap((sc) => sc.steps)].some((st) => st.llm);
+  const slo = resolveSlo(user.llm, problems);
+  if (user.llm && !hasLlm) problems.push('llm: needs at least one llm: step');
+  for (const t of thresholds) if (isLlmMetric(t.name) && !hasLlm) problems.push(`thresholds.${t.name}: needs an llm: step to measure`);
+  if (!slo) for (const t of thresholds) if (t.name.startsWith('goodput.')) problems.push(`thresholds.${t.name}: needs llm.slo (e.g. llm: { slo: { ttft: 500ms, tpot: 50ms } })`);
   const monitor = user.monitor ? monitorPlanFrom(user.monitor) : undefined;
   if (typeof monitor === 'string') problems.push(monitor);
   if (problems.length > 0) return { problems };
@@ -92,6 +100,7 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
       thresholds,
       gates,
       ...(monitor && typeof monitor !== 'string' ? { monitor } : {}),
+      ...(hasLlm ? { llm: { slo } } : {}),
     },
   };
 }
@@ -237,7 +246,10 @@ function checkTemplates(ctx: StepContext, texts: [string, unknown][]): void {
 
 function resolveStep(step: UserStep, ctx: StepContext): ResolvedStep {
   const { user, path, timeoutMs, problems } = ctx;
-  const req = step.request;
+  if (step.request && step.llm) problems.push(`${path}: give request or llm, not both`);
+  if (step.llm) return resolveLlm(step, step.llm, ctx);
+  if (!step.request) problems.push(`${path}.request: is required (or llm: for an LLM completion)`);
+  const req = step.request ?? {};
   problems.push(...headerProblems(`${path}.request.headers`, req.headers, shownValue));
   checkTemplates(ctx, [
     ['request.path', req.path], ['request.url', req.url], ['request.body', req.body], ['request.json', req.json],
@@ -266,6 +278,26 @@ function resolveStep(step: UserStep, ctx: StepContext): ResolvedStep {
     think,
     ...(step.capture ? { capture: resolveCaptures(step.capture, path, problems) } : {}),
     ...(step.expect ? { expect: { ...step.expect, status: step.expect.status === undefined ? undefined : ([] as number[]).concat(step.expect.status) } } : {}),
+  };
+}
+
+function resolveLlm(step: UserStep, llm: UserLlm, ctx: StepContext): ResolvedStep {
+  const { user, path, timeoutMs, problems } = ctx;
+  const parts = resolveLlmStep(llm, path, problems);
+  problems.push(...headerProblems(`${path}.llm.headers`, llm.headers, shownValue));
+  checkTemplates(ctx, [['llm.json', parts.json], ...Object.entries(parts.headers).map(([k, v]) => [`llm.headers.${k}`, v] as [string, unknown])]);
+  if (step.capture) problems.push(`${path}.capture: is not supported on an llm: step`);
+  if (step.expect) problems.push(`${path}.expect: is not supported on an llm: step (bad answers are counted by class)`);
+  return {
+    name: step.name ?? parts.name,
+    method: 'POST',
+    path: parts.path,
+    headers: { ...(user.http?.headers ?? {}), ...parts.headers },
+    body: undefined,
+    json: parts.json,
+    timeoutMs: parts.timeoutMs ?? timeoutMs,
+    think: parseThink(step.think),
+    llm: parts.llm,
   };
 }
 

@@ -12,6 +12,8 @@ export const MODELS = ['closed', 'open'] as const;
 export const THRESHOLD_METRICS = [
   'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
   'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'dropped.rate', 'throughput',
+  ...(['ttft', 'tpot', 'itl', 'e2e'] as const).flatMap((m) => (['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const).map((p) => `${m}.${p}` as const)),
+  'tokens.rate', 'goodput.rate', 'goodput.fraction',
 ] as const;
 /** Gates on a run's findings, judged like thresholds (see src/verdict). */
 export const GATE_NAMES = ['capacity', 'recovery', 'leak'] as const;
@@ -26,12 +28,22 @@ const CAPACITY_CONDITION = '^\\s*(>=|>)\\s*[0-9]+(\\.[0-9]+)?\\s*(/s|VUs|vus)?\\
 
 /** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */
 export function isRateMetric(metric: string): boolean {
-  return metric === 'errors.rate' || metric === 'dropped.rate';
+  return metric === 'errors.rate' || metric === 'dropped.rate' || metric === 'goodput.fraction';
 }
 
 function thresholdDef(metric: (typeof THRESHOLD_METRICS)[number]): string {
-  return metric.startsWith('latency.') ? 'latencyThreshold' : isRateMetric(metric) ? 'errorRateThreshold' : 'throughputThreshold';
+  if (/^(latency|ttft|tpot|itl|e2e)\./.test(metric)) return 'latencyThreshold';
+  return isRateMetric(metric) ? 'errorRateThreshold' : 'throughputThreshold';
 }
+
+const count = {
+  description: 'A whole number (64), a uniform range ("32..256") or a normal distribution { mean, stddev }.',
+  anyOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'string', pattern: '^\\s*\\d+\\s*\\.\\.\\s*\\d+\\s*$' },
+    { type: 'object', additionalProperties: false, required: ['mean', 'stddev'], properties: { mean: { type: 'number', minimum: 1 }, stddev: { type: 'number', minimum: 0 } } },
+  ],
+};
 
 /** A threshold is a condition string, or an object with the condition and abort options. */
 function threshold(pattern: string) {
@@ -171,6 +183,22 @@ export const profileSchema = {
         interval: { $ref: '#/$defs/duration' },
       },
     },
+    llm: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'For llm: steps. slo: the service-level objectives a request must all meet to count toward goodput (vLLM\'s definition).',
+      properties: {
+        slo: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ttft: { $ref: '#/$defs/duration', description: 'Time to first token at most this.' },
+            tpot: { $ref: '#/$defs/duration', description: 'Time per output token at most this.' },
+            e2e: { $ref: '#/$defs/duration', description: 'Whole request at most this.' },
+          },
+        },
+      },
+    },
     thresholds: {
       type: 'object',
       description: 'SLOs and gates on findings; a failing one fails the run (exit 1).',
@@ -237,13 +265,37 @@ export const profileSchema = {
         timeout: { $ref: '#/$defs/duration' },
       },
     },
+    llm: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['model'],
+      description: 'A request to an OpenAI-compatible LLM API, streamed by default and measured as TTFT, ITL, TPOT, E2E and tokens.',
+      properties: {
+        api: { enum: ['chat', 'completions'], description: 'chat: POST /v1/chat/completions (default); completions: POST /v1/completions.' },
+        model: { type: 'string', minLength: 1 },
+        prompt: {
+          description: 'Prompt text (may use {{templates}}, e.g. {{text}} from a data file), or { tokens: N } for a synthetic prompt of N tokens (a count).',
+          anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, required: ['tokens'], properties: { tokens: count } }],
+        },
+        messages: {
+          type: 'array', minItems: 1,
+          items: { type: 'object', additionalProperties: false, required: ['role', 'content'], properties: { role: { type: 'string' }, content: { type: 'string' } } },
+        },
+        maxTokens: { ...count, description: 'max_tokens: a whole number, a range ("32..256") or { mean, stddev }, drawn per request.' },
+        path: { type: 'string', pattern: '^/', description: 'Instead of the api\'s path.' },
+        stream: { type: 'boolean', description: 'Stream the answer (default true, with stream_options.include_usage).' },
+        headers: stringMap,
+        body: { type: 'object', description: 'Extra body fields sent as they are (temperature, ignore_eos, ...).' },
+        timeout: { $ref: '#/$defs/duration' },
+      },
+    },
     step: {
       type: 'object',
       additionalProperties: false,
-      required: ['request'],
       properties: {
         name: { type: 'string', minLength: 1 },
         request: { $ref: '#/$defs/request' },
+        llm: { $ref: '#/$defs/llm' },
         think: {
           description: 'Pause after the step: 500ms, a uniform range 200ms..1s, or { exponential: 300ms } (random, that mean).',
           anyOf: [{ $ref: '#/$defs/think' }, { type: 'object', additionalProperties: false, required: ['exponential'], properties: { exponential: { $ref: '#/$defs/duration' } } }],

@@ -1,4 +1,5 @@
 import type { FeederMode, Kind, LoadModel } from '../core/profile';
+import type { UserLlm, UserLlmBlock } from '../llm/spec';
 
 /** The profile as the user writes it (after YAML/JSON parsing and schema validation). */
 export interface UserLoad {
@@ -39,7 +40,9 @@ export type UserCapture = string | { json: string } | { header: string } | { reg
 
 export interface UserStep {
   name?: string;
-  request: UserRequest;
+  /** One of request (plain HTTP) or llm (an OpenAI-compatible completion, streamed). */
+  request?: UserRequest;
+  llm?: UserLlm;
   think?: string | { exponential: string };
   capture?: Record<string, UserCapture>;
   expect?: { status?: number | number[]; body?: string; json?: Record<string, unknown> };
@@ -70,6 +73,7 @@ export interface UserProfile {
   data?: { file: string; mode?: FeederMode };
   thresholds?: Record<string, string | UserThresholdObject>;
   monitor?: UserMonitor;
+  llm?: UserLlmBlock;
 }
 
 export interface UserMonitor {

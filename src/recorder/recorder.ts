@@ -8,6 +8,7 @@ import { StepStats } from './steps';
 import type { StepSummary } from '../core/summary';
 import type { IntervalSink, IntervalSnapshot, MergedInterval } from '../core/interval';
 import { StallWatch } from './stalls';
+import { addFigures, emptyFigures, hasFigures, meetsSlo, recordRequest, resetFigures, type LlmBadClass, type LlmFigures, type LlmRequestMetrics, type LlmSlo } from '../core/llm';
 
 export interface RecorderOptions {
   /** Names of every step (setup first), indexed as the engine reports them. */
@@ -23,6 +24,8 @@ export interface RecorderOptions {
   separateServiceLatency: boolean;
   inFlight: () => number;
   sinks: IntervalSink[];
+  /** The profile has llm: steps: their figures are kept per interval, with the SLO for goodput. */
+  llm?: { slo: LlmSlo | undefined };
 }
 
 /**
@@ -53,6 +56,7 @@ export class Recorder {
   private lastTickAt: number | undefined;
   private tickLate = 0;
   private readonly tickEveryMs: number;
+  private readonly llm: LlmFigures | undefined;
   /** Stalls of this thread's event loop, with their times (none when the intervals are published). */
   readonly stalls: StallWatch;
 
@@ -66,6 +70,7 @@ export class Recorder {
     this.intervalEnd = o.startClock + this.intervalMs;
     this.serviceLatency = o.separateServiceLatency ? newLatencyHistogram() : this.latency;
     this.lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    this.llm = o.llm ? emptyFigures() : undefined;
     this.stalls = new StallWatch(o.clock, (at) => this.o.startedAt + (at - this.o.startClock));
   }
 
@@ -128,6 +133,18 @@ export class Recorder {
     }
   }
 
+  /**
+   * An llm: step's answer: its figures when it was a good one, else why not. Called just
+   * before response() for the same request (which rotates the interval if due).
+   */
+  llmResponse(metrics: LlmRequestMetrics | undefined, bad: LlmBadClass | undefined, at?: number): void {
+    if (!this.llm) return;
+    const now = at ?? this.o.clock();
+    if (now >= this.intervalEnd) this.rotate(now);
+    if (bad) this.llm.bad[bad]++;
+    else if (metrics) recordRequest(this.llm, metrics, this.o.llm?.slo ? meetsSlo(metrics, this.o.llm.slo) : true);
+  }
+
   /** Per-step figures; with one step its latency is the run's, recorded once on the hot path. */
   stepSummaries(): StepSummary[] {
     return this.steps.map((s) => s.summary(this.steps.length === 1 ? this.totals.latency : undefined));
@@ -187,6 +204,7 @@ export class Recorder {
     this.bytes += m.bytes;
     this.latency.add(m.latency);
     if (this.serviceLatency !== this.latency) this.serviceLatency.add(m.serviceLatency ?? m.latency);
+    if (this.llm && m.llm) addFigures(this.llm, m.llm);
     this.scheduleLag = m.scheduleLagMs;
     this.index = m.index;
     this.intervalEnd = this.o.startClock + (m.index + 1) * this.intervalMs;
@@ -194,7 +212,7 @@ export class Recorder {
   }
 
   private hasData(): boolean {
-    return this.counts.some((c) => c > 0) || this.offered > 0 || this.dropped > 0;
+    return this.counts.some((c) => c > 0) || this.offered > 0 || this.dropped > 0 || (this.llm !== undefined && hasFigures(this.llm));
   }
 
   private cpuPercent(durationMs: number): number {
@@ -241,6 +259,7 @@ export class Recorder {
       scheduleLagMs: Math.round(this.scheduleLag * 100) / 100,
       generatorCpuPct: this.cpuPercent(durationMs),
       inFlight: merged ? merged.inFlight : this.o.inFlight(),
+      ...(this.llm ? { llm: this.llm } : {}),
     };
     this.totals.add(snapshot);
     for (const sink of this.o.sinks) sink.onInterval(snapshot);
@@ -251,6 +270,7 @@ export class Recorder {
     if (this.serviceLatency !== this.latency) this.serviceLatency.reset();
     this.lag.reset();
     this.tickLate = 0;
+    if (this.llm) resetFigures(this.llm);
   }
 }
 

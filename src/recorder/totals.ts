@@ -2,6 +2,7 @@ import { OUTCOME_COUNT, isError } from '../core/outcome';
 import { addHistogram, newLatencyHistogram, type Histogram } from '../core/histogram';
 import type { IntervalSnapshot } from '../core/interval';
 import type { Stall } from '../core/stalls';
+import { addFigures, emptyFigures, type LlmFigures } from '../core/llm';
 
 /** Whole-run aggregates built by adding interval histograms: exact, never averaged percentiles. */
 export class RunTotals {
@@ -21,7 +22,10 @@ export class RunTotals {
   readonly stalls: Stall[] = [];
   stallCount = 0;
 
-  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs'> & { stalls?: readonly Stall[] }): void {
+  /** llm: steps' whole-run figures (created with the first interval that carries them). */
+  llm: LlmFigures | undefined;
+
+  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs' | 'llm'> & { stalls?: readonly Stall[] }): void {
     for (let c = 0; c < OUTCOME_COUNT; c++) {
       this.counts[c] += i.counts[c];
       this.requests += i.counts[c];
@@ -37,6 +41,7 @@ export class RunTotals {
     for (const stall of i.stalls ?? []) if (this.stallCount++ < MAX_STALLS) this.stalls.push(stall);
     addHistogram(this.latency, i.latency);
     addHistogram(this.serviceLatency, i.serviceLatency);
+    if (i.llm) addFigures((this.llm ??= emptyFigures(64)), i.llm);
   }
 }
 

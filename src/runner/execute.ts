@@ -78,7 +78,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const storeSink = new StoreSink(store, runId);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
   engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] });
-  engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop));
+  engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
   engine.recorder.addSink(stallEvents(store, runId));
 
@@ -114,8 +114,8 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const noSuccess = result.reason === 'aborted' ? undefined : noSuccessReason(totals.counts, totals.requests);
   const verdict = judgeRun({
     plan: profile,
-    whole: thresholdInputs(totals),
-    beforeStage: (stage) => thresholdInputsFromRows(input.intervals.filter((r) => r.stage < stage)),
+    whole: thresholdInputs(totals, profile),
+    beforeStage: (stage) => thresholdInputsFromRows(input.intervals.filter((r) => r.stage < stage), profile),
     findings,
     stop: { reason: result.reason, detail: result.detail },
     noSuccess,

@@ -31,7 +31,7 @@ export interface SummaryInput {
 }
 
 export function buildSummary(s: SummaryInput): RunSummary {
-  const inputs = thresholdInputs(s.totals);
+  const inputs = thresholdInputs(s.totals, s.profile);
   const errorsByClass: Record<string, number> = {};
   const statusClasses: Record<string, number> = {};
   OUTCOME_NAMES.forEach((name, cls) => {
@@ -76,6 +76,7 @@ export function buildSummary(s: SummaryInput): RunSummary {
       ...(s.stalls ? { stalls: s.stalls } : {}),
     },
     ...(s.warmup ? { warmup: warmupSummary(s.warmup) } : {}),
+    ...(inputs.llm ? { llm: inputs.llm } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { OUTCOME_COUNT } from '../core/outcome';
 import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
 import type { MergedInterval } from '../core/interval';
 import type { IntervalPart } from './messages';
+import { addFigures, decodeFigures, emptyFigures } from '../core/llm';
 
 export interface MergerOptions {
   /** How many sources send a part per interval (worker threads, agents), numbered 0..sources-1. */
@@ -96,6 +97,7 @@ export function mergeParts(index: number, parts: readonly IntervalPart[]): Merge
     merged.inFlight += p.inFlight;
     merged.durationMs = Math.max(merged.durationMs, p.durationMs);
     merged.stalls.push(...(p.stalls ?? []));
+    if (p.llm) addFigures((merged.llm ??= emptyFigures(64)), decodeFigures(p.llm));
   }
   return merged;
 }

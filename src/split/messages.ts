@@ -2,6 +2,7 @@ import type { ResolvedProfile } from '../core/profile';
 import { encodeHistogram } from '../core/histogram';
 import type { IntervalSnapshot } from '../core/interval';
 import type { Stall } from '../core/stalls';
+import { encodeFigures, type LlmFiguresJson } from '../core/llm';
 import type { StepPart } from '../recorder/steps';
 import type { StopReason, WarmupResult } from '../engine/types';
 
@@ -30,6 +31,8 @@ export interface IntervalPart {
   scheduleLagMs: number;
   inFlight: number;
   stalls?: Stall[];
+  /** llm: steps' figures, histograms encoded. */
+  llm?: LlmFiguresJson;
 }
 
 /** What a worker's warm-up looks like on the wire. */
@@ -74,6 +77,7 @@ export function encodeInterval(i: IntervalSnapshot): IntervalPart {
     bytes: i.bytes, latency: encodeHistogram(i.latency),
     ...(i.serviceLatency !== i.latency ? { serviceLatency: encodeHistogram(i.serviceLatency) } : {}),
     generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight, stalls: [...i.stalls],
+    ...(i.llm ? { llm: encodeFigures(i.llm) } : {}),
   };
 }
 

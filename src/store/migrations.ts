@@ -177,3 +177,8 @@ migrations.push((db: Db) => {
 migrations.push(`
   ALTER TABLE intervals ADD COLUMN protocol INTEGER NOT NULL DEFAULT 0;
 `);
+
+/** 9: llm: steps' per-second figures (TTFT, TPOT, ITL, E2E histograms and token counts) as JSON. */
+migrations.push(`
+  ALTER TABLE intervals ADD COLUMN llm_json TEXT;
+`);

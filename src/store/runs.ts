@@ -50,7 +50,7 @@ const INTERVAL_COLUMNS = [
   'run_id', 't', 'started_at', 'duration_ms', 'stage', 'level', 'requests', 'errors',
   'c2xx', 'c3xx', 'c4xx', 'c5xx', 'timeouts', 'refused', 'resets', 'other', 'checks', 'protocol',
   'offered', 'started', 'dropped', 'bytes', 'in_flight',
-  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'schedule_lag_ms', 'generator_cpu_pct', 'hist', 'service_hist',
+  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'schedule_lag_ms', 'generator_cpu_pct', 'hist', 'service_hist', 'llm_json',
 ] as const;
 
 /** Runs, their per-second intervals and events. Statements are prepared once. */

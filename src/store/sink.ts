@@ -2,6 +2,7 @@ import { Outcome } from '../core/outcome';
 import { encodeHistogram, latencyStatsMs } from '../core/histogram';
 import type { IntervalSink, IntervalSnapshot, IntervalRow } from '../core/interval';
 import type { RunStore } from './runs';
+import { encodeFigures } from '../core/llm';
 
 /** Turns a closed interval into its stored row; histograms are encoded, never averaged. */
 export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
@@ -30,6 +31,7 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
     generator_cpu_pct: i.generatorCpuPct,
     hist: i.latency.totalCount > 0 ? encodeHistogram(i.latency) : null,
     service_hist: separate && i.serviceLatency.totalCount > 0 ? encodeHistogram(i.serviceLatency) : null,
+    llm_json: i.llm ? JSON.stringify(encodeFigures(i.llm)) : null,
   };
 }
 

@@ -3,9 +3,20 @@ import type { LatencyStatsMs } from '../core/histogram';
 import type { Threshold, ThresholdMetric } from '../core/profile';
 import { OUTCOME_NAMES, Outcome } from '../core/outcome';
 import { isRateMetric } from '../profiles/schema';
-import { compare } from './parse';
+import { compare, isLlmMetric } from './parse';
+import type { LlmPercentiles, LlmSummary } from '../core/llm';
+
+function llmActual(name: ThresholdMetric, llm: LlmSummary | undefined): number {
+  if (!llm) return NaN; // no llm figures: the threshold cannot pass
+  if (name === 'tokens.rate') return llm.outputTokensPerSec;
+  if (name === 'goodput.rate') return llm.goodput?.requestsPerSec ?? NaN;
+  if (name === 'goodput.fraction') return llm.goodput?.fraction ?? NaN;
+  const [metric, stat] = name.split('.') as ['ttft' | 'tpot' | 'itl' | 'e2e', keyof LlmPercentiles];
+  return llm[`${metric}Ms`][stat];
+}
 
 function actualOf(name: ThresholdMetric, inputs: ThresholdInputs): number {
+  if (isLlmMetric(name)) return llmActual(name, inputs.llm);
   if (name === 'errors.rate') return inputs.errorRate;
   if (name === 'dropped.rate') return inputs.droppedRate;
   if (name === 'throughput') return inputs.throughput;
@@ -17,11 +28,12 @@ export function evaluateThreshold(t: Threshold, inputs: ThresholdInputs): Thresh
   const actual = actualOf(t.name, inputs);
   const passed = compare(actual, t.op, t.value);
   const isRate = isRateMetric(t.name);
+  const perSecond = t.name === 'throughput' || t.name === 'tokens.rate' || t.name === 'goodput.rate';
   return {
     name: t.name,
     condition: t.condition,
     actual: isRate ? Math.round(actual * 1e6) / 1e4 : Math.round(actual * 1000) / 1000,
-    unit: isRate ? '%' : t.name === 'throughput' ? '/s' : 'ms',
+    unit: isRate ? '%' : perSecond ? '/s' : 'ms',
     passed,
   };
 }

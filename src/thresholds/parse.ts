@@ -21,8 +21,14 @@ const ACCEPTED: Record<keyof typeof UNITS, string> = {
   throughput: 'a rate like "> 100/s"',
 };
 
+/** Thresholds judged on the llm: steps' figures. */
+export function isLlmMetric(metric: ThresholdMetric): boolean {
+  return /^(ttft|tpot|itl|e2e|tokens|goodput)\./.test(metric);
+}
+
 function family(metric: ThresholdMetric): keyof typeof UNITS {
-  return metric.startsWith('latency.') ? 'latency' : isRateMetric(metric) ? 'errors' : 'throughput';
+  if (/^(latency|ttft|tpot|itl|e2e)\./.test(metric)) return 'latency';
+  return isRateMetric(metric) ? 'errors' : 'throughput';
 }
 
 /** Parses "< 200ms" for a metric; returns an error message naming what is accepted instead. */

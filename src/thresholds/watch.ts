@@ -1,4 +1,4 @@
-import type { Threshold } from '../core/profile';
+import type { ResolvedProfile, Threshold } from '../core/profile';
 import type { RunTotals } from '../recorder/totals';
 import type { IntervalSink, IntervalSnapshot } from '../core/interval';
 import { thresholdInputs } from '../core/thresholds';
@@ -16,13 +16,14 @@ export class ThresholdWatch implements IntervalSink {
     thresholds: readonly Threshold[],
     private readonly totals: RunTotals,
     private readonly onFail: (detail: string) => void,
+    private readonly profile?: Pick<ResolvedProfile, 'llm'>,
   ) {
     this.watched = thresholds.filter((t) => t.abortOnFail);
   }
 
   onInterval(_interval: IntervalSnapshot): void {
     if (this.fired || this.watched.length === 0) return;
-    const inputs = thresholdInputs(this.totals);
+    const inputs = thresholdInputs(this.totals, this.profile);
     for (const t of this.watched) {
       if (this.totals.durationMs < t.delayAbortEvalMs) continue;
       const result = evaluateThreshold(t, inputs);

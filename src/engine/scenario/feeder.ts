@@ -2,9 +2,27 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { FeederMode } from '../../core/profile';
 
-/** A data file's rows as the feeder reads them: a header line of column names, then one row per line. */
-export function parseDataRows(text: string): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+/** JSON Lines (.jsonl, .ndjson): one object per line, its keys the columns (prompt sets are often kept so). */
+export function isJsonLines(file: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(file);
+}
+
+/**
+ * A data file's rows as the feeder reads them: CSV (a header line of column names, then one row
+ * per line), or JSON Lines, whose non-string values are passed on as JSON text.
+ */
+export function parseDataRows(text: string, file = ''): Record<string, string>[] {
+  if (!isJsonLines(file)) return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  return text.split('\n').map((line, i) => [line.trim(), i + 1] as const).filter(([line]) => line !== '').map(([line, n]) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`line ${n} is not JSON`);
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`line ${n} is not a JSON object`);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  });
 }
 
 /** Rows of a CSV file handed to iterations: in order (wrapping), at random, or each once. */
@@ -16,7 +34,7 @@ export class DataFeeder {
 
   /** `shard`: under worker threads each takes the rows whose number modulo `of` is `index`, so unique stays unique. */
   constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number, shard = { index: 0, of: 1 }) {
-    const all = parseDataRows(readFileSync(file, 'utf8'));
+    const all = parseDataRows(readFileSync(file, 'utf8'), file);
     if (all.length === 0) throw new Error(`data file ${file} has a header but no rows`);
     const mine = shard.of > 1 ? all.filter((_, i) => i % shard.of === shard.index) : all;
     // More workers than rows: a unique feeder's share may be empty; the others share every row.

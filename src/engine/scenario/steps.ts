@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Capture, Expect, ResolvedScenario, ResolvedStep, ThinkTime } from '../../core/profile';
 import type { HttpTransport } from '../../http/transport';
 import type { PreparedRequest } from '../../http/types';
+import type { ResolvedLlm } from '../../core/llm';
 import { compileJson, compileTemplate, type Template, type TemplateContext } from '../../core/template';
 
 /** A step compiled once: templates parsed, and a ready request when nothing varies. */
@@ -26,6 +27,8 @@ export interface PreparedStep {
   needsBody: boolean;
   /** Set when the request never varies and nothing inspects the response: the fast path. */
   fixed: PreparedRequest | undefined;
+  /** An llm: step: streamed and measured (engine/llm-step.ts). */
+  llm: ResolvedLlm | undefined;
 }
 
 export interface PreparedScenario {
@@ -46,11 +49,11 @@ function prepareStep(transport: HttpTransport, s: ResolvedStep, index: number): 
   const needsBody = captures.some((c) => c.from !== 'header') || s.expect?.body !== undefined || s.expect?.json !== undefined;
   const constant = !url && path.constant !== undefined && query.every(([, t]) => t.constant !== undefined) &&
     headers.every(([, t]) => t.constant !== undefined) && (body?.constant !== undefined || !body) && (!json || json.constant);
-  const fixed = constant && captures.length === 0 && !s.expect
+  const fixed = constant && captures.length === 0 && !s.expect && !s.llm
     ? transport.prepare(s.method, withQuery(path.constant!, query.map(([k, t]) => [k, t.constant!])),
       Object.fromEntries(headers.map(([k, t]) => [k, t.constant!])), json ? JSON.stringify(s.json) : body?.constant, s.timeoutMs)
     : undefined;
-  return { index, name: s.name, method: s.method as Dispatcher.HttpMethod, url, path, query, headers, body, json, timeoutMs: s.timeoutMs, think: s.think, captures, expect: s.expect, needsBody, fixed };
+  return { index, name: s.name, method: s.method as Dispatcher.HttpMethod, url, path, query, headers, body, json, timeoutMs: s.timeoutMs, think: s.think, captures, expect: s.expect, needsBody, fixed, llm: s.llm };
 }
 
 export function withQuery(path: string, query: readonly [string, string][]): string {
@@ -97,7 +100,8 @@ export function renderRequest(step: PreparedStep, ctx: TemplateContext, targetOr
   const query = step.query.map(([k, t]) => [k, t.render(ctx)] as [string, string]);
   const headers: Record<string, string> = {};
   for (const [k, t] of step.headers) headers[k] = t.render(ctx);
-  const body = step.json ? JSON.stringify(step.json.render(ctx)) : step.body?.render(ctx);
+  // An llm: step's body is rendered by engine/llm-step.ts (it draws max_tokens and prompts too).
+  const body = step.llm ? undefined : step.json ? JSON.stringify(step.json.render(ctx)) : step.body?.render(ctx);
   if (step.url) {
     const u = new URL(withQuery(step.url.render(ctx), query));
     return { origin: u.origin, path: `${u.pathname}${u.search}`, href: u.href, headers, body };
