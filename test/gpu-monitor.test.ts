@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { csvNumber, parseAppLine, parseGpuLine, queryArgs } from '../monitor/nvidia';
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
-import { ROOT, strain, tempDir, writeProfile } from './helpers/cli';
+import { ROOT, STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
 import { demoTarget, exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+import { Tmux } from './helpers/tmux';
 
 /** The stand-in nvidia-smi first on PATH (a real one, if present, is shadowed for the test). */
 const FAKE_PATH = `${join(ROOT, 'test', 'fixtures', 'bin')}${delimiter}${process.env.PATH}`;
@@ -120,6 +121,28 @@ test('without nvidia-smi: nothing GPU-related in the summary, the findings, the 
     assert.equal(store.events(s.resources.monitorId, 0).some((e) => /gpu|nvidia/i.test(e.message)), false);
     store.db.close();
   } finally {
+    await target.stop();
+  }
+});
+
+test('the dashboard gets a GPU panel once GPU samples arrive', async () => {
+  assert.ok(Tmux.available(), 'tmux is required (.ci/run installs it)');
+  const target = await demoTarget();
+  const dir = tempDir();
+  const profile = writeProfile(dir, 'p.yaml', [
+    'name: gpu-tui', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 20, duration: 6s }',
+    'scenario: [{ request: { path: / } }]', `monitor: { port: ${target.port}, interval: 500ms }`,
+  ].join('\n'));
+  const tmux = new Tmux();
+  try {
+    tmux.start(`cd ${ROOT} && PATH='${FAKE_PATH}' FAKE_GPU_APP_PID=${target.child.pid} ${process.execPath} ${STRAIN} run ${profile} --db ${join(dir, 'r.db')}; sleep 30`);
+    const screen = await tmux.waitFor(/GPU 32%, target 1,[\d,]+ MB/);
+    assert.match(screen, /target CPU \d/, 'the other panels stay');
+    assert.match(screen, /target RSS \d/);
+    const summary = await tmux.waitFor(/PASSED/);
+    assert.match(summary, /gpu {6}2 devices {3}util mean 31\.5% max 63\.0%/, 'the plain summary has a GPU line');
+  } finally {
+    tmux.close();
     await target.stop();
   }
 });

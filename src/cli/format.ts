@@ -65,6 +65,16 @@ export function formatSummary(s: RunSummary): string {
   const r = s.resources;
   if (r.samples > 0) {
     lines.push(`  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`);
+    if (r.gpu) {
+      const g = r.gpu;
+      lines.push(`  gpu      ${g.devices} device${g.devices > 1 ? 's' : ''}   util mean ${num(g.utilMeanPct ?? 0, 1)}% max ${num(g.utilMaxPct ?? 0, 1)}%   memory max ${num(g.memUsedMaxMB ?? 0)} of ${num(g.memTotalMB ?? 0)} MB   power mean ${num(g.powerMeanW ?? 0, 1)} W   target max ${num(g.targetMemMaxMB ?? 0)} MB`);
+    }
+    if (r.cgroup) {
+      const c = r.cgroup;
+      const quota = c.quotaCores ? ` (${num(c.quotaMeanPct ?? 0, 1)}% of ${num(c.quotaCores, 2)} cores quota, max ${num(c.quotaMaxPct ?? 0, 1)}%)` : '';
+      const limit = c.memLimitMB === null ? ' (no limit)' : ` of ${num(c.memLimitMB)} MB limit`;
+      lines.push(`  cgroup   ${c.path}   cpu mean ${num(c.cpuMeanPct ?? 0, 1)}%${quota}   memory max ${num(c.memMaxMB ?? 0, 1)} MB${limit}${c.oomKills ? `   ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}`);
+    }
   }
   if (s.thresholds.length > 0) {
     lines.push(`  thresholds${s.thresholdsJudgedOn ? `, judged ${s.thresholdsJudgedOn}` : ''}`);

@@ -2,7 +2,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashboardSnapshot } from './snapshot';
 import {
-  HELP, cpuLabel, cpuSeries, headerLines, latencyLabel, latencySeries, levelLabel, levelSeries, logLines, rssLabel,
+  HELP, cpuLabel, cpuSeries, gpuLabel, gpuSeries, headerLines, latencyLabel, latencySeries, levelLabel, levelSeries, logLines, rssLabel,
   rssSeries, throughputLabel, throughputSeries, thresholdRows, tooSmall, type Series,
 } from './views';
 
@@ -19,6 +19,8 @@ type Widgets = {
   level: contrib.Widgets.LineElement;
   cpu: contrib.Widgets.LineElement;
   rss: contrib.Widgets.LineElement;
+  /** Only once the run has GPU samples. */
+  gpu?: contrib.Widgets.LineElement;
   thresholds: contrib.Widgets.TableElement;
   log: blessed.Widgets.BoxElement;
 };
@@ -38,6 +40,8 @@ export class Dashboard {
   private help: blessed.Widgets.BoxElement | undefined;
   private last: DashboardSnapshot | undefined;
   private destroyed = false;
+  /** A GPU panel joins the middle row once GPU samples arrive (the layout is rebuilt once). */
+  private withGpu = false;
   private readonly restore = () => this.destroy();
 
   constructor(handlers: DashboardHandlers, title = 'strain') {
@@ -70,13 +74,15 @@ export class Dashboard {
       return;
     }
     const grid = new contrib.grid({ rows: 12, cols: 12, screen: this.screen });
+    const w = this.withGpu ? 3 : 4; // the middle row's panels share its 12 columns
     this.widgets = {
       header: grid.set(0, 0, 2, 12, blessed.box, { label: ' strain ', tags: false }) as blessed.Widgets.BoxElement,
       latency: grid.set(2, 0, 4, 6, contrib.line, lineOptions(' latency ')) as contrib.Widgets.LineElement,
       throughput: grid.set(2, 6, 4, 6, contrib.line, lineOptions(' throughput ')) as contrib.Widgets.LineElement,
-      level: grid.set(6, 0, 3, 4, contrib.line, lineOptions(' load ')) as contrib.Widgets.LineElement,
-      cpu: grid.set(6, 4, 3, 4, contrib.line, lineOptions(' target CPU ')) as contrib.Widgets.LineElement,
-      rss: grid.set(6, 8, 3, 4, contrib.line, lineOptions(' target RSS ')) as contrib.Widgets.LineElement,
+      level: grid.set(6, 0, 3, w, contrib.line, lineOptions(' load ')) as contrib.Widgets.LineElement,
+      cpu: grid.set(6, w, 3, w, contrib.line, lineOptions(' target CPU ')) as contrib.Widgets.LineElement,
+      rss: grid.set(6, 2 * w, 3, w, contrib.line, lineOptions(' target RSS ')) as contrib.Widgets.LineElement,
+      ...(this.withGpu ? { gpu: grid.set(6, 9, 3, 3, contrib.line, lineOptions(' GPU ')) as contrib.Widgets.LineElement } : {}),
       thresholds: grid.set(9, 0, 3, 5, contrib.table, {
         label: ' thresholds ', keys: false, interactive: false, columnSpacing: 2, columnWidth: [13, 10, 11, 5],
       }) as contrib.Widgets.TableElement,
@@ -107,6 +113,11 @@ export class Dashboard {
   render(s: DashboardSnapshot, force = false): void {
     if (this.destroyed) return;
     this.last = s;
+    if (s.gpu && !this.withGpu) {
+      this.withGpu = true;
+      this.build();
+      force = true;
+    }
     const w = this.widgets;
     if (w) {
       const header = headerLines(s, Number(this.screen.width) - 4).join('\n');
@@ -125,6 +136,7 @@ export class Dashboard {
       Dashboard.setLine(w.level, levelLabel(s), levelSeries(s));
       Dashboard.setLine(w.cpu, cpuLabel(s), cpuSeries(s));
       Dashboard.setLine(w.rss, rssLabel(s), rssSeries(s));
+      if (w.gpu) Dashboard.setLine(w.gpu, gpuLabel(s), gpuSeries(s));
       w.thresholds.setData({ headers: ['metric', 'condition', 'now', ''], data: thresholdRows(s) });
       w.log.setContent(logLines(s, Math.max(1, Number(w.log.height) - 2)).join('\n'));
     }

@@ -94,29 +94,34 @@ export function levelSeries(s: DashboardSnapshot): Series[] {
 const lastOf = (xs: number[]) => xs[xs.length - 1];
 
 export function cpuLabel(s: DashboardSnapshot): string {
-  const gpu = s.gpu?.utilPct.length ? ` · GPU ${num(lastOf(s.gpu.utilPct), 0)}%` : '';
-  return s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor: to the profile) ' : ` target CPU ${num(s.latest.cpuPct, 1)}%${gpu} `;
+  return s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor: to the profile) ' : ` target CPU ${num(s.latest.cpuPct, 1)}% `;
 }
 
+/** The target's RSS, and its cgroup's memory against the limit when a cgroup is sampled. */
 export function rssLabel(s: DashboardSnapshot): string {
   if (s.latest.rssMB === null) return ' target RSS: no monitor ';
-  const gpu = s.gpu?.targetMB.length ? ` · GPU ${num(lastOf(s.gpu.targetMB), 0)} MB` : '';
-  const cg = s.cgroup?.memMB != null ? ` · cgroup ${num(s.cgroup.memMB, 0)}${s.cgroup.limitMB !== null ? `/${num(s.cgroup.limitMB, 0)}` : ''} MB` : '';
-  return ` target RSS ${num(s.latest.rssMB, 1)} MB${gpu}${cg} `;
+  const cg = s.cgroup?.memMB != null ? `, cgroup ${num(s.cgroup.memMB, 0)}${s.cgroup.limitMB !== null ? `/${num(s.cgroup.limitMB, 0)}` : ''} MB` : '';
+  return ` target RSS ${num(s.latest.rssMB, 1)} MB${cg} `;
 }
 
-/** Target CPU, and GPU utilisation (mean over devices) on the same % axis when there are GPUs. */
 export function cpuSeries(s: DashboardSnapshot): Series[] {
-  const series = [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }];
-  if (s.gpu) series.push({ title: 'gpu util %', x: xs(s.gpu.t), y: s.gpu.utilPct, style: { line: 'green' } });
-  return series;
+  return [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }];
 }
 
-/** Target RSS, and the target's GPU memory when there are GPUs. */
 export function rssSeries(s: DashboardSnapshot): Series[] {
-  const series = [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }];
-  if (s.gpu) series.push({ title: 'gpu MB', x: xs(s.gpu.t), y: s.gpu.targetMB, style: { line: 'magenta' } });
-  return series;
+  return [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }];
+}
+
+/** The GPU panel (only when GPUs are sampled): mean utilisation over devices and the target's GPU memory. */
+export function gpuLabel(s: DashboardSnapshot): string {
+  const g = s.gpu;
+  if (!g?.utilPct.length) return ' GPU ';
+  // The panel is a quarter of the width: utilisation and the target's memory fit, device totals do not.
+  return ` GPU ${num(lastOf(g.utilPct), 0)}%, target ${num(lastOf(g.targetMB), 0)} MB `;
+}
+
+export function gpuSeries(s: DashboardSnapshot): Series[] {
+  return s.gpu ? [{ title: 'util %', x: xs(s.gpu.t), y: s.gpu.utilPct, style: { line: 'green' } }] : [];
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
