@@ -1,6 +1,7 @@
 import type { IntervalSink } from '../core/interval';
 import type { ResolvedProfile } from '../core/profile';
 import type { Recorder } from '../recorder/recorder';
+import type { StepSummary } from '../core/summary';
 import type { Executor, Shard } from './executor';
 import type { StopReason, WarmupResult } from './types';
 
@@ -42,6 +43,8 @@ export interface LoadDriver extends Executor {
   drain(): Promise<number>;
   /** Releases connections or threads, after the recorder finished. */
   close(): Promise<void>;
+  /** Per-step figures so far, when they live elsewhere until the end (worker threads). */
+  liveStepSummaries?(): StepSummary[];
 }
 
 /** Makes a driver for an engine (the engine passes itself as the host). */

@@ -4,6 +4,7 @@ import type { ResolvedProfile } from '../core/profile';
 import { Recorder } from '../recorder/recorder';
 import type { EngineResult, StageEvent, StopReason, WarmupResult } from './types';
 import type { IntervalSink } from '../core/interval';
+import type { StepSummary } from '../core/summary';
 import type { Shard } from './executor';
 import { planAt } from '../core/plan';
 import { MAX_TIMER_MS } from '../util/timers';
@@ -101,6 +102,11 @@ export class Engine extends EventEmitter {
 
   inFlight(): number {
     return this.driver.inFlight();
+  }
+
+  /** Per-step figures so far (the dashboard's step table), wherever the load runs. */
+  liveStepSummaries(): StepSummary[] {
+    return this.driver.liveStepSummaries?.() ?? this.recorder.stepSummaries();
   }
 
   isPaused(): boolean {

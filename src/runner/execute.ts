@@ -41,6 +41,8 @@ export interface RunRequest {
   scheduleName?: string;
   /** A hard cap on the run's wall time: past it the run is stopped and stored as aborted. */
   maxDurationMs?: number;
+  /** Generate the load on a thread of its own even with one worker (the dashboard draws on this one). */
+  ownThread?: boolean;
   /** Called once the run exists and the engine is about to start. */
   onStart?: (runId: number, engine: Engine) => void;
   /** Monitor events (target restarted, missing) as they happen. */
@@ -77,7 +79,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   let engine: Engine | undefined;
   const storeSink = new StoreSink(store, runId);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
-  engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] });
+  engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] }, req.ownThread);
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
   engine.recorder.addSink(stallEvents(store, runId));

@@ -6,6 +6,8 @@ import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
 import { planAt, warmupLevel } from '../core/plan';
 import type { Recorder } from '../recorder/recorder';
 import { RunTotals } from '../recorder/totals';
+import { StepStats, type StepPart } from '../recorder/steps';
+import type { StepSummary } from '../core/summary';
 import type { DriverHost, LoadDriver } from '../engine/driver';
 import type { WarmupResult } from '../engine/types';
 import { stepNamesOf } from '../engine/scenario/steps';
@@ -81,6 +83,15 @@ export class WorkerFleet implements LoadDriver {
     }
   }
 
+  /** Each worker's latest cumulative step figures (sent only when there are several steps). */
+  private readonly liveSteps: StepPart[][] = [];
+
+  liveStepSummaries(): StepSummary[] {
+    const merged = this.recorder.steps.map((s) => new StepStats(s.name, s.scenario));
+    for (const parts of this.liveSteps) parts?.forEach((part, i) => merged[i]?.merge(part));
+    return merged.map((s) => s.summary());
+  }
+
   private onMessage(index: number, m: FromWorker): void {
     switch (m.type) {
       case 'ready':
@@ -89,6 +100,9 @@ export class WorkerFleet implements LoadDriver {
         break;
       case 'interval':
         this.merger.add(index, m.part);
+        break;
+      case 'steps':
+        this.liveSteps[index] = m.steps;
         break;
       case 'inflight':
         this.inFlightBy[index] = m.count;

@@ -4,9 +4,11 @@ import { WorkerFleet } from './fleet';
 
 /**
  * The engine for a run: the load on this thread, or split over `profile.workers` worker
- * threads (each a whole engine on its shard) whose intervals are merged here.
+ * threads (each a whole engine on its shard) whose intervals are merged here. `ownThread`
+ * puts even one generator on a worker thread (a fleet of one), so what this thread does (the
+ * dashboard's redraws, 4-17 ms each) never delays the generator's event loop.
  */
-export function createEngine(profile: ResolvedProfile, options: EngineOptions): Engine {
-  const split = profile.workers > 1 && !options.shard;
+export function createEngine(profile: ResolvedProfile, options: EngineOptions, ownThread = false): Engine {
+  const split = (profile.workers > 1 || ownThread) && !options.shard;
   return new Engine(profile, split ? { ...options, driver: (host) => new WorkerFleet(host) } : options);
 }

@@ -55,6 +55,8 @@ export type FromWorker =
   | { type: 'stopping'; reason: Exclude<StopReason, 'completed'>; detail: string }
   | { type: 'inflight'; count: number }
   | { type: 'done'; interrupted: number; steps: StepPart[] }
+  /** Cumulative per-step figures with each interval, when there are several steps (live dashboard). */
+  | { type: 'steps'; steps: StepPart[] }
   | { type: 'failed'; message: string };
 
 /** Main → worker. */

@@ -22,6 +22,7 @@ const engine = new Engine(data.profile, {
     onInterval: (i) => {
       post({ type: 'interval', part: encodeInterval(i) });
       post({ type: 'inflight', count: engine.inFlight() });
+      if (engine.recorder.steps.length > 1) post({ type: 'steps', steps: engine.recorder.steps.map((s) => s.export()) });
     },
   }],
   // What the interval sink above does, done on the warm-up's intervals so it runs compiled later.

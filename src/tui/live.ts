@@ -26,7 +26,7 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
     dashboard.render(feed.snapshot(Date.now(), {
       paused: engine.isPaused(),
       factor: engine.levelFactor(),
-      steps: () => engine.recorder.stepSummaries().map((x) => ({ name: x.name, requests: x.requests, errors: x.errors, p95Ms: x.latencyMs.p95 })),
+      steps: () => engine.liveStepSummaries().map((x) => ({ name: x.name, requests: x.requests, errors: x.errors, p95Ms: x.latencyMs.p95 })),
     }));
   };
   draw();
