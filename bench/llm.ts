@@ -86,7 +86,9 @@ export async function benchLlmHold(streams: number, seconds = 10): Promise<LlmHo
     const l = r.summary.llm;
     const { openDb } = await import('../src/store/db');
     const db = openDb(join(dir, 'hold.db'));
-    const rows = db.prepare('SELECT in_flight FROM intervals WHERE t >= 3 ORDER BY t').all() as { in_flight: number }[];
+    // The hold stage's whole seconds (the ramp and the last, partial second left out).
+    const rows = (db.prepare('SELECT in_flight, duration_ms FROM intervals WHERE stage = 1 ORDER BY t').all() as { in_flight: number; duration_ms: number }[])
+      .filter((r) => r.duration_ms >= 900);
     db.close();
     const held = rows.length ? rows.reduce((s, x) => s + x.in_flight, 0) / rows.length : 0;
     return {

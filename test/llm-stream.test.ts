@@ -110,3 +110,23 @@ test('synthetic prompts have exactly the asked number of tokens; counts parse an
   const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
   assert.ok(Math.abs(mean - 100) < 2, `mean ${mean}`);
 });
+
+test('open-model arrivals: gamma gaps with burstiness as vLLM draws them (mean 1, variance 1/burstiness), seeded, on the rate plan', async () => {
+  const { arrivalGaps } = await import('../src/core/random');
+  const { ArrivalSchedule } = await import('../src/engine/arrivals');
+  for (const b of [0.25, 1, 4]) {
+    const gap = arrivalGaps(b, 7);
+    const xs = Array.from({ length: 40_000 }, gap);
+    const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
+    const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length;
+    assert.ok(Math.abs(mean - 1) < 0.03, `burstiness ${b}: mean ${mean}`);
+    assert.ok(Math.abs(variance - 1 / b) < 0.1 / b, `burstiness ${b}: variance ${variance}, expected ${1 / b}`);
+  }
+  const a = Array.from({ length: 5 }, arrivalGaps(0.5, 42));
+  assert.deepEqual(Array.from({ length: 5 }, arrivalGaps(0.5, 42)), a, 'same seed, same gaps');
+  assert.notDeepEqual(Array.from({ length: 5 }, arrivalGaps(0.5, 43)), a);
+  const schedule = new ArrivalSchedule([{ name: 'hold', durationMs: 100_000, from: 50, to: 50 }], arrivalGaps(1, 3));
+  let n = 0;
+  while (schedule.next() !== undefined) n++;
+  assert.ok(Math.abs(n - 5000) < 5000 * 0.05, `${n} Poisson arrivals at 50/s over 100 s`);
+});

@@ -23,6 +23,14 @@ export type ThinkTime =
   | { kind: 'uniform'; minMs: number; maxMs: number }
   | { kind: 'exponential'; meanMs: number };
 
+/** Open-model arrival process: even spacing, Poisson, or gamma with a burstiness (vLLM's). */
+export interface Arrivals {
+  process: 'even' | 'poisson' | 'gamma';
+  /** Gamma shape: 1 = Poisson, below 1 burstier, above 1 more even. */
+  burstiness: number;
+  seed: number;
+}
+
 export type FeederMode = 'sequential' | 'random' | 'unique';
 
 export type Capture =
@@ -116,6 +124,8 @@ export interface ResolvedProfile {
   warmupMs: number;
   /** Worker threads generating the load (1: the main thread does). */
   workers: number;
+  /** Open model: how arrivals are spaced (absent: evenly). */
+  arrivals?: Arrivals;
   setup: ResolvedStep[];
   scenarios: ResolvedScenario[];
   /** Absolute path of the CSV feeder, if any. */

@@ -14,11 +14,15 @@ export class ArrivalSchedule {
   /** Multiplier on the planned rate (the dashboard's +/- nudges). */
   factor = 1;
 
-  constructor(private readonly stages: readonly Stage[]) {}
+  /**
+   * `gap`: the next gap in units of the mean gap (a Poisson or gamma process, see
+   * core/random); without it arrivals are evenly spaced.
+   */
+  constructor(private readonly stages: readonly Stage[], private readonly gap?: () => number) {}
 
   /** Offset in ms from the run start of the next arrival, or undefined when the plan is over. */
   next(): number | undefined {
-    let need = 1;
+    let need = this.gap ? this.gap() : 1;
     while (this.stageIndex < this.stages.length) {
       const s = this.stages[this.stageIndex];
       const d = s.durationMs / 1000;

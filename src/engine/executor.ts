@@ -1,7 +1,7 @@
 import type { Recorder } from '../recorder/recorder';
 import type { IterationContext, User } from './iteration';
 import type { PlanPoint } from '../core/plan';
-import type { Stage } from '../core/profile';
+import type { Stage, Arrivals } from '../core/profile';
 
 /** A worker's share: VU ids and arrivals whose number modulo `of` is `index`. */
 export interface Shard {
@@ -19,6 +19,8 @@ export interface ExecutorContext {
   /** clock() value at the run start. */
   t0: number;
   maxInFlight: number;
+  /** Open model: how arrivals are spaced (even when absent). */
+  arrivals?: Arrivals;
   /** This engine's share of the load when worker threads split it (index of `of`). */
   shard: Shard;
   /** Closed-model users by VU index, shared by the warm-up and the run so setup runs once per VU. */

@@ -56,6 +56,7 @@ export class LocalDriver implements LoadDriver {
       clock: host.clock,
       t0: host.clock(),
       maxInFlight: profile.maxInFlight,
+      ...(profile.arrivals ? { arrivals: profile.arrivals } : {}),
       users: [],
       shard,
     };

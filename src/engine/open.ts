@@ -1,4 +1,5 @@
 import { ArrivalSchedule } from './arrivals';
+import { arrivalGaps } from '../core/random';
 import { runIteration, User } from './iteration';
 import type { Executor, ExecutorContext } from './executor';
 import { MAX_TIMER_MS } from '../util/timers';
@@ -29,7 +30,8 @@ export class OpenExecutor implements Executor {
   };
 
   constructor(private readonly ctx: ExecutorContext) {
-    this.schedule = new ArrivalSchedule(ctx.stages);
+    const a = ctx.arrivals;
+    this.schedule = new ArrivalSchedule(ctx.stages, a && a.process !== 'even' ? arrivalGaps(a.process === 'poisson' ? 1 : a.burstiness, a.seed) : undefined);
   }
 
   start(): void {

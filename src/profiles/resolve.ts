@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { GATE_NAMES } from './schema';
 import type {
-  Comparator, Gate, GateName, Kind, LoadModel, Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric,
+  Arrivals, Comparator, Gate, GateName, Kind, LoadModel, Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric,
 } from '../core/profile';
 import type { UserProfile, UserStep } from './types';
 
@@ -67,6 +67,10 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
   if (totalDurationMs <= 0 && overLimits.length === 0) problems.push('load: the stages add up to no time at all; give a duration above 0');
   const warmupMs = parseDuration(user.load.warmup ?? (setup.length > 0 || data ? '0s' : defaults.http.warmup))!;
   problems.push(...durationLimitProblems(user, totalDurationMs, warmupMs));
+  const arrivals = user.load.arrivals;
+  if (arrivals?.burstiness !== undefined && arrivals.process !== undefined && arrivals.process !== 'gamma') {
+    problems.push(`load.arrivals.burstiness: ${arrivals.burstiness} is for process gamma (process ${arrivals.process} has none)`);
+  }
   const hasLlm = [...setup, ...scenarios.flatMap((sc) => sc.steps)].some((st) => st.llm);
   const slo = resolveSlo(user.llm, problems);
   if (user.llm && !hasLlm) problems.push('llm: needs at least one llm: step');
@@ -93,6 +97,7 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
       connections: user.load.connections ?? (model === 'closed' ? Math.max(1, Math.ceil(peakLevel)) : maxInFlight),
       gracefulStopMs: parseDuration(user.load.gracefulStop ?? defaults.http.gracefulStop)!,
       workers: user.load.workers ?? defaultWorkers(target),
+      ...(user.load.arrivals ? { arrivals: resolveArrivals(user.load.arrivals) } : {}),
       warmupMs,
       setup,
       scenarios,
@@ -299,6 +304,11 @@ function resolveLlm(step: UserStep, llm: UserLlm, ctx: StepContext): ResolvedSte
     think: parseThink(step.think),
     llm: parts.llm,
   };
+}
+
+function resolveArrivals(a: NonNullable<UserProfile['load']['arrivals']>): Arrivals {
+  const process = a.process ?? (a.burstiness !== undefined ? 'gamma' : 'poisson');
+  return { process, burstiness: process === 'poisson' ? 1 : a.burstiness ?? 1, seed: a.seed ?? 1 };
 }
 
 /** Cuts the stage plan off after `capMs` (used by --duration on kinds without a hold). */

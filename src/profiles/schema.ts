@@ -61,7 +61,7 @@ function threshold(pattern: string) {
 }
 
 /** Keys of `load` that every kind accepts. */
-const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop', 'warmup', 'workers'];
+const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop', 'warmup', 'workers', 'arrivals'];
 /** Keys of `load` each kind accepts on top of the common ones. */
 export const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; required: string[] }> = {
   load: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
@@ -73,7 +73,7 @@ export const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; re
   },
 };
 /** Keys that only make sense for one model. */
-const OPEN_ONLY = ['rate', 'maxInFlight'];
+const OPEN_ONLY = ['rate', 'maxInFlight', 'arrivals'];
 const CLOSED_ONLY = ['vus'];
 
 export function allowedLoadKeys(kind: (typeof KINDS)[number], model: (typeof MODELS)[number]): string[] {
@@ -247,6 +247,16 @@ export const profileSchema = {
         maxInFlight: { $ref: '#/$defs/positiveInteger', description: 'Open model: iterations in flight before new arrivals are dropped.' },
         connections: { $ref: '#/$defs/positiveInteger', description: 'Keep-alive connections to the target (default: VUs, or maxInFlight).' },
         gracefulStop: { $ref: '#/$defs/duration', description: 'Time in-flight requests get to finish at the end.' },
+        arrivals: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Open model: how arrivals are spaced. even (default), poisson, or gamma with burstiness (vLLM\'s: 1 = Poisson, below 1 burstier); seed makes the schedule repeatable.',
+          properties: {
+            process: { enum: ['even', 'poisson', 'gamma'] },
+            burstiness: { $ref: '#/$defs/positiveNumber' },
+            seed: { type: 'integer', minimum: 0 },
+          },
+        },
         workers: { $ref: '#/$defs/positiveInteger', description: 'Worker threads generating the load, their histograms added exactly (default: 1 against a loopback target, which needs the other cores; otherwise one per core but one).' },
         warmup: { $ref: '#/$defs/duration', description: 'Load at the starting level before the clock starts, shown apart and never in the results (default 1s, or 0s when the profile has setup steps or a data file; 0s for none).' },
       },

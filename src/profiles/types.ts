@@ -23,6 +23,7 @@ export interface UserLoad {
   gracefulStop?: string;
   warmup?: string;
   workers?: number;
+  arrivals?: { process?: 'even' | 'poisson' | 'gamma'; burstiness?: number; seed?: number };
 }
 
 export interface UserRequest {
