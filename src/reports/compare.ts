@@ -1,10 +1,9 @@
 import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
 import { thresholdInputsOf } from '../core/thresholds';
-import type { RunSummary } from '../core/summary';
 import type { Finding } from '../core/finding';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
-import { RunStore, type RunRow } from '../store/runs';
+import { RunStore, type StoredRun } from '../store/runs';
 
 export interface RunFigures {
   id: number;
@@ -34,7 +33,7 @@ export function findingFigures(findings: readonly Finding[]): { capacity: number
 }
 
 /** Whole-run figures from the stored per-second histograms (added, never averaged). */
-export function figuresOf(db: Db, run: RunRow): RunFigures {
+export function figuresOf(db: Db, run: StoredRun): RunFigures {
   const runs = new RunStore(db);
   const merged = newLatencyHistogram(64);
   for (const hist of runs.histograms(run.id)) merged.add(decodeHistogram(hist));
@@ -42,7 +41,7 @@ export function figuresOf(db: Db, run: RunRow): RunFigures {
   const requests = rows.reduce((s, r) => s + r.requests, 0);
   const durationMs = rows.reduce((s, r) => s + r.duration_ms, 0);
   const inputs = thresholdInputsOf(merged, requests, rows.reduce((s, r) => s + r.errors, 0), durationMs);
-  const summary = run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined;
+  const summary = run.summary;
   return {
     id: run.id,
     profile: run.profile_name,
@@ -76,7 +75,7 @@ export interface CompareLimits {
 export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1, capacityDropPct: 0, recoveryRiseS: 5 };
 
 /** What makes two runs a questionable pair: different profiles, kinds or load models. */
-export function compareWarnings(base: RunRow, cand: RunRow): string[] {
+export function compareWarnings(base: StoredRun, cand: StoredRun): string[] {
   const out: string[] = [];
   if (base.profile_name !== cand.profile_name) out.push(`run ${base.id} is profile "${base.profile_name}" and run ${cand.id} is "${cand.profile_name}": the figures may not be comparable`);
   if (base.kind !== cand.kind) out.push(`run ${base.id} is a ${base.kind} run and run ${cand.id} a ${cand.kind} run`);

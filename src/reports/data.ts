@@ -6,12 +6,12 @@ import type { RunSummary } from '../core/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
-import { RunStore, type EventRow, type RunRow } from '../store/runs';
+import { RunStore, type EventRow, type StoredRun } from '../store/runs';
 import type { IntervalRow } from '../core/interval';
 
 /** One stored run, everything a report shows. Interval rows carry no histogram blobs. */
 export interface ReportData {
-  run: RunRow;
+  run: StoredRun;
   plan: ResolvedProfile;
   summary: RunSummary | undefined;
   intervals: IntervalRow[];
@@ -22,7 +22,7 @@ export interface ReportData {
   events: EventRow[];
   findings: Finding[];
   /** Earlier and later runs of the same profile, oldest first. */
-  trend: RunRow[];
+  trend: StoredRun[];
 }
 
 export function loadReportData(db: Db, ref: string): ReportData {
@@ -33,8 +33,8 @@ export function loadReportData(db: Db, ref: string): ReportData {
   const monitors = new MonitorStore(db);
   return {
     run,
-    plan: JSON.parse(run.plan_json) as ResolvedProfile,
-    summary: run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined,
+    plan: run.plan,
+    summary: run.summary,
     intervals: runs.intervalsWithoutHistograms(run.id),
     samples: run.monitor_id === null ? [] : monitors.resourceSamples(run.monitor_id, run.started_at, until),
     gpus: run.monitor_id === null ? [] : monitors.gpuSamples(run.monitor_id, run.started_at, until),

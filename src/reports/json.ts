@@ -3,7 +3,7 @@ import type { ReportData } from './data';
 /** The full run: summary, plan, intervals (without histogram blobs), samples, events, findings. */
 export function renderJson(data: ReportData): string {
   return `${JSON.stringify({
-    run: { ...data.run, plan_json: undefined, summary_json: undefined },
+    run: { ...data.run, plan_json: undefined, summary_json: undefined, plan: undefined, summary: undefined },
     summary: data.summary ?? null,
     plan: data.plan,
     findings: data.findings,

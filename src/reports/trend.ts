@@ -1,6 +1,5 @@
 import type { Finding } from '../core/finding';
-import type { RunSummary } from '../core/summary';
-import type { RunRow } from '../store/runs';
+import type { StoredRun } from '../store/runs';
 import { findingFigures } from './compare';
 
 export interface TrendRow {
@@ -19,9 +18,9 @@ export interface TrendRow {
 }
 
 /** One row per run of a profile: how it moved over time. */
-export function trendRows(runs: readonly RunRow[]): TrendRow[] {
+export function trendRows(runs: readonly StoredRun[]): TrendRow[] {
   return runs.map((run) => {
-    const s = run.summary_json ? (JSON.parse(run.summary_json) as RunSummary) : undefined;
+    const s = run.summary;
     const leak = s?.findings?.find((f: Finding) => f.kind === 'leak');
     return {
       id: run.id,

@@ -2,15 +2,13 @@ import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from '../c
 import { analyzeRun } from '../analysis/analyze';
 import type { AnalysisInput, Finding } from '../core/finding';
 import { UsageError } from '../errors';
-import type { ResolvedProfile } from '../core/profile';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
-import { RunStore, type RunRow } from '../store/runs';
-import { STALL_EVENT, type Stall } from '../core/stalls';
+import { RunStore, type StoredRun } from '../store/runs';
 
 /** Reads what the analyses need for one run from the store. */
-export function analysisInput(db: Db, run: RunRow): AnalysisInput {
+export function analysisInput(db: Db, run: StoredRun): AnalysisInput {
   const runs = new RunStore(db);
   const endedAt = run.ended_at ?? Date.now();
   let target: ResourceSample[] = [];
@@ -24,20 +22,15 @@ export function analysisInput(db: Db, run: RunRow): AnalysisInput {
     gpus = monitors.gpuSamples(run.monitor_id, run.started_at, endedAt + 1000);
     cgroups = monitors.cgroupSamples(run.monitor_id, run.started_at, endedAt + 1000);
   }
-  const plan = JSON.parse(run.plan_json) as ResolvedProfile;
+  const plan = run.plan;
   // Only stress and spike analyses merge histograms; the others read per-second columns.
   const needsHistograms = plan.kind === 'stress' || plan.kind === 'spike';
   const intervals = needsHistograms ? runs.intervals(run.id) : runs.intervalsWithoutHistograms(run.id);
-  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, gpus, cgroups, stalls: storedStalls(runs, run.id) };
-}
-
-/** The generator's stalls of a run, from its events. */
-export function storedStalls(runs: RunStore, runId: number): Stall[] {
-  return runs.events(runId).filter((e) => e.kind === STALL_EVENT && e.data_json).map((e) => JSON.parse(e.data_json!) as Stall);
+  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, gpus, cgroups, stalls: runs.stalls(run.id) };
 }
 
 /** Analyses a stored run and stores its findings (replacing older ones). */
-export function analyzeStoredRun(db: Db, ref: string | number): { run: RunRow; findings: Finding[] } {
+export function analyzeStoredRun(db: Db, ref: string | number): { run: StoredRun; findings: Finding[] } {
   const run = new RunStore(db).getRun(ref);
   if (!run) throw new UsageError(`no run ${ref} in this database (see strain runs)`);
   const findings = analyzeRun(analysisInput(db, run));

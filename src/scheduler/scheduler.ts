@@ -129,7 +129,7 @@ export class Scheduler {
       summary = JSON.parse(stdout) as RunSummary;
     } catch {
       // The run crashed or never started: its row (if any) is marked, the hooks still run.
-      const last = this.runs.db.prepare('SELECT * FROM runs WHERE schedule_name = ? AND started_at >= ? ORDER BY id DESC LIMIT 1').get(row.name, firedAt - 1000) as { id: number; status: string } | undefined;
+      const last = this.runs.latestOfSchedule(row.name, firedAt - 1000);
       if (last?.status === 'running') finishFromStored(this.runs.db, last.id, 'crashed', `the run process ended without finishing the run (exit ${code})`);
       const why = stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${code}`;
       this.record(row.name, 'schedule-failed', `run did not complete (exit ${code}): ${why}`, last?.id ?? null);

@@ -3,6 +3,9 @@ import type { Db } from './db';
 import { pidHost, processStartTime } from '../util/process-identity';
 import { redactPlan, redactUrl } from '../util/secrets';
 import type { IntervalRow } from '../core/interval';
+import type { ResolvedProfile } from '../core/profile';
+import { STALL_EVENT, type Stall } from '../core/stalls';
+import type { RunSummary } from '../core/summary';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'crashed';
 
@@ -25,6 +28,23 @@ export interface RunRow {
   pid_host: string | null;
   monitor_id: number | null;
 }
+
+/** A run as the store hands it out: its stored columns, and the plan and summary decoded. */
+export interface StoredRun extends RunRow {
+  plan: ResolvedProfile;
+  /** Absent while the run is running (or when its process died before finishing it). */
+  summary: RunSummary | undefined;
+}
+
+/** Decodes a runs row's JSON columns; the only place they are parsed. */
+export function decodeRun(row: RunRow): StoredRun {
+  return { ...row, plan: JSON.parse(row.plan_json) as ResolvedProfile, summary: row.summary_json ? (JSON.parse(row.summary_json) as RunSummary) : undefined };
+}
+
+const decodeOptional = (row: unknown): StoredRun | undefined => (row ? decodeRun(row as RunRow) : undefined);
+
+/** What a live view needs of an event. */
+export type EventLine = Pick<EventRow, 'id' | 'at' | 'kind' | 'message'>;
 
 export interface EventRow {
   id: number;
@@ -68,6 +88,10 @@ export class RunStore {
   private readonly updateStartedAt: Statement;
   private readonly selectLightIntervals: Statement;
   private readonly selectByProfile: Statement;
+  private readonly selectIntervalsAfter: Statement;
+  private readonly selectEventsAfter: Statement;
+  private readonly selectLatestRunning: Statement;
+  private readonly selectLatestOfSchedule: Statement;
 
   constructor(readonly db: Db) {
     this.insertRun = db.prepare(
@@ -89,6 +113,12 @@ export class RunStore {
     const light = INTERVAL_COLUMNS.filter((c) => c !== 'hist' && c !== 'service_hist').join(', ');
     this.selectLightIntervals = db.prepare(`SELECT ${light}, NULL AS hist, NULL AS service_hist FROM intervals WHERE run_id = ? ORDER BY t`);
     this.selectByProfile = db.prepare('SELECT * FROM runs WHERE profile_name = ? ORDER BY started_at, id LIMIT ?');
+    this.selectIntervalsAfter = db.prepare('SELECT * FROM intervals WHERE run_id = ? AND t > ? ORDER BY t');
+    this.selectEventsAfter = db.prepare(
+      'SELECT id, at, kind, message FROM events WHERE id > ? AND (run_id = ? OR (monitor_id IS NOT NULL AND monitor_id = ? AND at >= ?)) ORDER BY id',
+    );
+    this.selectLatestRunning = db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY id DESC LIMIT 1");
+    this.selectLatestOfSchedule = db.prepare('SELECT * FROM runs WHERE schedule_name = ? AND started_at >= ? ORDER BY id DESC LIMIT 1');
   }
 
   createRun(run: NewRun): number {
@@ -133,14 +163,38 @@ export class RunStore {
     this.updateRunEnd.run(status, endedAt, JSON.stringify(summary), runId);
   }
 
-  listRuns(limit = 50): RunRow[] {
-    return this.selectRuns.all(limit) as RunRow[];
+  listRuns(limit = 50): StoredRun[] {
+    return (this.selectRuns.all(limit) as RunRow[]).map(decodeRun);
   }
 
   /** A run by id, or the newest for "latest". */
-  getRun(ref: string | number): RunRow | undefined {
-    if (ref === 'latest') return this.selectLatest.get() as RunRow | undefined;
-    return this.selectRun.get(Number(ref)) as RunRow | undefined;
+  getRun(ref: string | number): StoredRun | undefined {
+    return decodeOptional(ref === 'latest' ? this.selectLatest.get() : this.selectRun.get(Number(ref)));
+  }
+
+  /** The newest run still running (another process writing it), if any. */
+  latestRunning(): StoredRun | undefined {
+    return decodeOptional(this.selectLatestRunning.get());
+  }
+
+  /** The newest run a schedule started at or after `since` (epoch ms). */
+  latestOfSchedule(scheduleName: string, since: number): StoredRun | undefined {
+    return decodeOptional(this.selectLatestOfSchedule.get(scheduleName, since));
+  }
+
+  /** Intervals after second `t`, for views that follow a run being written. */
+  intervalsAfter(runId: number, t: number): IntervalRow[] {
+    return this.selectIntervalsAfter.all(runId, t) as IntervalRow[];
+  }
+
+  /** Events after id `afterId` of a run, or of its monitor from `monitorFrom` on. */
+  eventsAfter(afterId: number, runId: number, monitorId: number | null, monitorFrom: number): EventLine[] {
+    return this.selectEventsAfter.all(afterId, runId, monitorId, monitorFrom) as EventLine[];
+  }
+
+  /** The generator's stalls of a run, from its events. */
+  stalls(runId: number): Stall[] {
+    return this.events(runId).filter((e) => e.kind === STALL_EVENT && e.data_json).map((e) => JSON.parse(e.data_json!) as Stall);
   }
 
   intervals(runId: number): IntervalRow[] {
@@ -157,8 +211,8 @@ export class RunStore {
     for (const row of this.db.prepare('SELECT hist FROM intervals WHERE run_id = ? AND hist IS NOT NULL ORDER BY t').iterate(runId) as Iterable<{ hist: string }>) yield row.hist;
   }
 
-  byProfile(profileName: string, limit = 200): RunRow[] {
-    return this.selectByProfile.all(profileName, limit) as RunRow[];
+  byProfile(profileName: string, limit = 200): StoredRun[] {
+    return (this.selectByProfile.all(profileName, limit) as RunRow[]).map(decodeRun);
   }
 
   events(runId: number): EventRow[] {

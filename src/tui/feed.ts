@@ -7,11 +7,9 @@ import { printable } from '../util/format';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { MonitorStore } from '../store/monitor';
-import { RunStore, type RunRow } from '../store/runs';
-import type { IntervalRow } from '../core/interval';
+import { RunStore, type StoredRun } from '../store/runs';
 import { evaluateThresholds } from '../thresholds/evaluate';
 import type { DashboardSnapshot } from './snapshot';
-import type { Statement } from 'better-sqlite3';
 
 const WINDOW = 120;
 const MB = 1048576;
@@ -38,7 +36,7 @@ export class RunFeed {
   private readonly monitors: MonitorStore;
   private readonly plan: ResolvedProfile;
   private readonly total = newLatencyHistogram(64);
-  private run: RunRow;
+  private run: StoredRun;
   private lastT = -1;
   private lastSampleAt = 0;
   private lastGpuAt = 0;
@@ -59,24 +57,18 @@ export class RunFeed {
   private findings: Finding[] = [];
   /** Threshold results change only when intervals arrive; computed then, not per redraw. */
   private thresholds: DashboardSnapshot['thresholds'] = [];
-  private readonly newIntervals: Statement;
-  private readonly newEvents: Statement;
 
   constructor(private readonly db: Db, runId: number) {
-    this.newIntervals = db.prepare('SELECT * FROM intervals WHERE run_id = ? AND t > ? ORDER BY t');
-    this.newEvents = db.prepare(
-      'SELECT id, at, kind, message FROM events WHERE id > ? AND (run_id = ? OR (monitor_id IS NOT NULL AND monitor_id = ? AND at >= ?)) ORDER BY id',
-    );
     this.runs = new RunStore(db);
     this.monitors = new MonitorStore(db);
     this.run = this.runs.getRun(runId)!;
-    this.plan = JSON.parse(this.run.plan_json) as ResolvedProfile;
+    this.plan = this.run.plan;
   }
 
   /** Pulls whatever is new from the store. */
   poll(): void {
     this.run = this.runs.getRun(this.run.id)!;
-    const fresh = this.newIntervals.all(this.run.id, this.lastT) as IntervalRow[];
+    const fresh = this.runs.intervalsAfter(this.run.id, this.lastT);
     for (const r of fresh) {
       this.lastT = r.t;
       if (r.hist) this.total.add(decodeHistogram(r.hist));
@@ -105,8 +97,7 @@ export class RunFeed {
       }
       this.pollGpuAndCgroup(this.run.monitor_id);
     }
-    const events = this.newEvents
-      .all(this.lastEventId, this.run.id, this.run.monitor_id ?? -1, this.run.started_at) as { id: number; at: number; kind: string; message: string }[];
+    const events = this.runs.eventsAfter(this.lastEventId, this.run.id, this.run.monitor_id ?? -1, this.run.started_at);
     for (const e of events) {
       this.lastEventId = e.id;
       if (e.kind === 'warmup') this.warmupAt = e.at;
@@ -143,8 +134,7 @@ export class RunFeed {
   }
 
   private finishedSteps(): DashboardSnapshot['steps'] {
-    if (!this.run.summary_json) return [];
-    const steps = (JSON.parse(this.run.summary_json) as { steps?: { name: string; requests: number; errors: number; latencyMs: { p95: number } }[] }).steps ?? [];
+    const steps = this.run.summary?.steps ?? [];
     return steps.map((s) => ({ name: s.name, requests: s.requests, errors: s.errors, p95Ms: s.latencyMs.p95 }));
   }
 

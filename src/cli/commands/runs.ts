@@ -1,18 +1,13 @@
 import { defaults } from '../../defaults';
 import { ExitCode, type ExitCodeValue } from '../../errors';
-import type { RunSummary } from '../../core/summary';
 import { openDb } from '../../store/db';
-import { RunStore, type RunRow } from '../../store/runs';
+import { RunStore, type StoredRun } from '../../store/runs';
 import { parseCommandArgs, positiveInt } from '../args';
 import { ms, num, pct } from '../format';
 import { printable } from '../../util/format';
 import { line, type CliIo } from '../io';
 
-function summaryOf(row: RunRow): RunSummary | undefined {
-  return row.summary_json ? (JSON.parse(row.summary_json) as RunSummary) : undefined;
-}
-
-export function runToJson(row: RunRow) {
+export function runToJson(row: StoredRun) {
   return {
     id: row.id,
     profile: row.profile_name,
@@ -24,7 +19,7 @@ export function runToJson(row: RunRow) {
     startedAt: new Date(row.started_at).toISOString(),
     endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
     schedule: row.schedule_name,
-    summary: summaryOf(row) ?? null,
+    summary: row.summary ?? null,
   };
 }
 
@@ -48,7 +43,7 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<ExitCodeVa
     }
     line(io.stdout, ['id', 'status', 'profile', 'kind', 'started', 'duration', 'requests', 'req/s', 'p95', 'p99', 'errors', 'schedule'].join('\t'));
     for (const row of rows) {
-      const s = summaryOf(row);
+      const s = row.summary;
       line(io.stdout, [
         row.id, row.status, row.profile_name, row.kind, new Date(row.started_at).toISOString().replace('T', ' ').slice(0, 19),
         s ? `${num(s.durationS, 1)}s` : '-', s ? num(s.requests) : '-', s ? num(s.throughput, 1) : '-',

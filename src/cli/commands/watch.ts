@@ -17,7 +17,7 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<ExitCodeV
     const ref = positionals[0];
     const run = ref
       ? store.getRun(ref)
-      : (db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY id DESC LIMIT 1").get() as ReturnType<RunStore['getRun']>) ?? store.getRun('latest');
+      : store.latestRunning() ?? store.getRun('latest');
     if (!run) throw new UsageError(ref ? `no run ${ref} in this database (see strain runs)` : 'no runs in this database yet');
     await watchRun(db, run.id);
     return ExitCode.passed;
