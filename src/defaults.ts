@@ -41,6 +41,12 @@ export const defaults = {
    */
   generatorLag: { saturatedMs: 50, breakExemptMs: 100 },
   progress: { everyMs: 5000 },
+  store: {
+    /** Seconds kept in memory while the store refuses writes (about 15 MB), retried each second. */
+    maxPendingIntervals: 3600,
+    /** What a run writes per hour at full detail (measured: the 30-minute memory bench); free space is checked against it. */
+    bytesPerHour: 11 * 1024 * 1024,
+  },
   /**
    * Upper bounds `validate` (and every run) enforces, README "Limits". Past them a run
    * exhausts memory or the event loop before it can be stopped, or a profile takes minutes

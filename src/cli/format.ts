@@ -55,6 +55,10 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  strain   stalled ${num(st.count)} time${st.count === 1 ? '' : 's'} (longest ${ms(st.longestMs)}, in ${st.seconds.length} s): ${share}; ` +
       `in those seconds p99 ${ms(st.inStalledSeconds.p99Ms)} from the intended start vs ${ms(st.inStalledSeconds.serviceP99Ms)} service time`);
   }
+  const sf = s.storeFault;
+  if (sf) {
+    lines.push(`  store    NOT STORED COMPLETELY: ${sf.error}; ${num(sf.storedSeconds)} seconds stored, ${num(sf.unstoredSeconds)} only in this summary (${num(sf.failedWrites)} failed writes)`);
+  }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
   const failures = runFailures(s.steps);

@@ -50,6 +50,17 @@ export interface RunSummary {
   warmup?: WarmupSummary;
   /** llm: steps: TTFT, TPOT, ITL, E2E, tokens and goodput (docs/llm.md). */
   llm?: LlmSummary;
+  /** Present when writes to the store failed: what could not be stored (the run then exits 3). */
+  storeFault?: StoreFault;
+}
+
+export interface StoreFault {
+  /** The first failure, one line (e.g. "database or disk is full (SQLITE_FULL)"). */
+  error: string;
+  failedWrites: number;
+  storedSeconds: number;
+  /** Measured seconds that are not in the store: the summary's figures still include them. */
+  unstoredSeconds: number;
 }
 
 export interface GeneratorSummary {

@@ -11,6 +11,9 @@ import type { RunStore } from '../store/runs';
 import { StoreSink, toIntervalRow } from '../store/sink';
 import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
 import { settleLimits } from '../engine/settle';
+import { CannotRunError } from '../errors';
+import type { NewRun } from '../store/runs';
+import { StoreFaults } from './store-faults';
 import { MAX_STALLS } from '../recorder/totals';
 import { stallReport } from '../analysis/stalls';
 import { STALL_EVENT } from '../core/stalls';
@@ -47,6 +50,10 @@ export interface RunRequest {
   onStart?: (runId: number, engine: Engine) => void;
   /** Monitor events (target restarted, missing) as they happen. */
   onMonitorEvent?: (event: MonitorEvent) => void;
+  /** The first failed write to the store, at once (the summary says what was not stored). */
+  onStoreFault?: (message: string) => void;
+  /** keep (default): measure on, keeping unwritten seconds in bounded memory and retrying; stop: end the run. */
+  onStoreError?: 'keep' | 'stop';
   env?: NodeJS.ProcessEnv;
 }
 
@@ -59,7 +66,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   await checkReachable(profile.target, defaults.http.preflightTimeoutMs);
 
   const startedAt = Date.now();
-  const runId = store.createRun({
+  const runId = createRun(store, {
     profileName: profile.name,
     profilePath: req.profilePath,
     kind: profile.kind,
@@ -70,30 +77,36 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     scheduleName: req.scheduleName,
   });
 
+  let engine: Engine | undefined;
+  const faults = new StoreFaults((message) => {
+    req.onStoreFault?.(message);
+    if (req.onStoreError === 'stop') engine?.stop('stopped', `${message} (--on-store-error stop)`);
+  });
+  const write = <T>(fn: () => T) => faults.attempt(fn);
   let monitor: RunMonitor | undefined;
   if (profile.monitor) {
     monitor = await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent);
-    store.setMonitor(runId, monitor.id);
+    write(() => store.setMonitor(runId, monitor!.id));
   }
 
-  let engine: Engine | undefined;
-  const storeSink = new StoreSink(store, runId);
+  const storeSink = new StoreSink(store, runId, faults.record, defaults.store.maxPendingIntervals);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
   engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] }, req.ownThread);
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
-  engine.recorder.addSink(stallEvents(store, runId));
+  const addEvent: typeof store.addEvent = (...args) => write(() => store.addEvent(...args));
+  engine.recorder.addSink(stallEvents(addEvent, runId));
 
   engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
-    store.addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
-  engine.on('warmed', (w: WarmupResult & { at: number }) => store.addEvent(runId, w.at, 'warmup-ended', w.settled
+    addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
+  engine.on('warmed', (w: WarmupResult & { at: number }) => addEvent(runId, w.at, 'warmup-ended', w.settled
     ? `warm-up settled after ${formatDuration(w.durationMs)} (generator and schedule lag under ${settleLimits(w.minimumMs).lagMs} ms for 1 s)`
     : `warm-up ended at its bound, ${formatDuration(w.durationMs)}, without settling (lag up to ${Math.round(w.lagMs)} ms in its last second)`,
   { durationMs: w.durationMs, minimumMs: w.minimumMs, settled: w.settled, lagMs: w.lagMs }));
-  engine.on('measuring', (m: { at: number }) => store.setStartedAt(runId, m.at));
-  engine.on('stage', (e: StageEvent) => store.addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
+  engine.on('measuring', (m: { at: number }) => write(() => store.setStartedAt(runId, m.at)));
+  engine.on('stage', (e: StageEvent) => addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
   engine.on('control', (c: { at: number; action: string; factor: number }) =>
-    store.addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
+    addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
   const onAbort = () => engine?.stop('aborted', String(req.signal?.reason ?? 'interrupted'));
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -112,7 +125,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const runRow = { ...store.getRun(runId)!, ended_at: result.endedAt };
   const input = analysisInput(store.db, runRow);
   const findings = analyzeRun(input);
-  new FindingStore(store.db).replace(runId, findings);
+  write(() => new FindingStore(store.db).replace(runId, findings));
   const noSuccess = result.reason === 'aborted' ? undefined : noSuccessReason(totals.counts, totals.requests);
   const verdict = judgeRun({
     plan: profile,
@@ -143,8 +156,12 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     loopDelayMs: loopDelayOf(engine.recorder.stalls.delay),
     stalls: totals.stallCount > 0 ? stallReport(store.intervals(runId), totals.stalls, totals.stallCount) : undefined,
   });
-  store.finishRun(runId, status, result.endedAt, summary);
-  store.addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
+  const fault = () => faults.summary(storeSink.stored, storeSink.unstored());
+  summary.storeFault = fault();
+  write(() => store.finishRun(runId, status, result.endedAt, summary));
+  addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
+  // Said once more after the last writes: the row itself may be what could not be stored.
+  summary.storeFault = fault();
   return summary;
 }
 
@@ -170,14 +187,23 @@ function loopDelayOf(h: RecordableHistogram): { p99: number; max: number } | und
 }
 
 /** Each generator stall becomes an event with its time and length (the first MAX_STALLS of a run). */
-function stallEvents(store: RunStore, runId: number): IntervalSink {
+function stallEvents(addEvent: RunStore['addEvent'], runId: number): IntervalSink {
   let stored = 0;
   return {
     onInterval: (i) => {
       for (const stall of i.stalls) {
         if (stored++ >= MAX_STALLS) return;
-        store.addEvent(runId, stall.at, STALL_EVENT, `strain's event loop stalled ${stall.ms} ms (its own lateness, not the target's)`, stall);
+        addEvent(runId, stall.at, STALL_EVENT, `strain's event loop stalled ${stall.ms} ms (its own lateness, not the target's)`, stall);
       }
     },
   };
+}
+
+/** The run row: a store that cannot take even that is "could not run" (exit 3), in one line. */
+function createRun(store: RunStore, run: NewRun): number {
+  try {
+    return store.createRun(run);
+  } catch (err) {
+    throw new CannotRunError('STRAIN_STORE_UNWRITABLE', `cannot write the run to the store: ${(err as Error).message.split('\n')[0]}`);
+  }
 }

@@ -37,17 +37,29 @@ export function toIntervalRow(runId: number, i: IntervalSnapshot): IntervalRow {
 
 /**
  * Writes intervals to the store, one transaction per flush. A flush that fails (database
- * locked for longer than busy_timeout) keeps its rows and retries with the next one, so
- * nothing measured is lost to a briefly busy database.
+ * locked past busy_timeout, disk full) keeps its rows and retries them with the next one;
+ * the rows waiting are bounded (the oldest go first, counted), and every failure goes to
+ * onError, never up into the engine.
  */
 export class StoreSink implements IntervalSink {
   private pending: IntervalRow[] = [];
-  lastError: Error | undefined;
+  /** Intervals written, and those dropped because too many waited. */
+  stored = 0;
+  dropped = 0;
 
-  constructor(private readonly store: RunStore, private readonly runId: number) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly runId: number,
+    private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly maxPending = 3600,
+  ) {}
 
   onInterval(interval: IntervalSnapshot): void {
     this.pending.push(toIntervalRow(this.runId, interval));
+    if (this.pending.length > this.maxPending) {
+      this.pending.shift();
+      this.dropped++;
+    }
     this.flush();
   }
 
@@ -55,15 +67,19 @@ export class StoreSink implements IntervalSink {
     if (this.pending.length === 0) return;
     try {
       this.store.addIntervals(this.pending);
+      this.stored += this.pending.length;
       this.pending = [];
-      this.lastError = undefined;
     } catch (err) {
-      this.lastError = err as Error;
+      this.onError(err);
     }
+  }
+
+  /** Intervals measured but not in the store (still waiting, or dropped). */
+  unstored(): number {
+    return this.pending.length + this.dropped;
   }
 
   close(): void {
     this.flush();
-    if (this.pending.length > 0 && this.lastError) throw this.lastError;
   }
 }

@@ -138,6 +138,11 @@ export class RunFeed {
     return steps.map((s) => ({ name: s.name, requests: s.requests, errors: s.errors, p95Ms: s.latencyMs.p95 }));
   }
 
+  /** A line for the event log that is not in the store (the store itself failed). */
+  note(text: string): void {
+    push(this.s.log, printable(`${new Date().toISOString().slice(11, 19)} ${text}`));
+  }
+
   snapshot(nowMs: number, controls: LiveControls = { paused: false, factor: 1 }): DashboardSnapshot {
     const plan = this.plan;
     const running = this.run.status === 'running';

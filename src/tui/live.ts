@@ -8,6 +8,8 @@ export const REDRAW_MS = 250;
 export interface LiveDashboard {
   /** Draws the final state once more and gives the terminal back. */
   close(): void;
+  /** Shows a line in the event log at once (what the store could not take). */
+  note(text: string): void;
 }
 
 /**
@@ -35,6 +37,10 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
     close: () => {
       clearInterval(timer);
       dashboard.destroy();
+    },
+    note: (text) => {
+      feed.note(text);
+      draw();
     },
   };
 }

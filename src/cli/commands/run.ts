@@ -1,5 +1,5 @@
 import { defaults } from '../../defaults';
-import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
+import { CannotRunError, ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { loadProfile } from '../../profiles/load';
 import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
@@ -9,13 +9,17 @@ import { printable } from '../../util/format';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { finishFromStored } from '../../store/recover';
+import { spaceShortfall } from '../../store/space';
+import { formatDuration } from '../../util/duration';
 import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
 import { formatSummary } from '../format';
 import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 import type { LiveDashboard } from '../../tui/live';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--on-store-error keep|stop] [--no-tui] [--json]';
+
+const size = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
@@ -55,7 +59,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     'no-monitor': { type: 'boolean' },
     'max-duration': { type: 'string' },
     schedule: { type: 'string' },
+    'on-store-error': { type: 'string' },
   });
+  const onStoreError = values['on-store-error'] ?? 'keep';
+  if (onStoreError !== 'keep' && onStoreError !== 'stop') throw new UsageError(`--on-store-error: "${onStoreError}" is not keep or stop`);
   const maxDurationMs = durationMs(values['max-duration'], 'max-duration');
   if (values.monitor !== undefined && values['no-monitor']) throw new UsageError('--monitor and --no-monitor: give one or the other');
   const monitorSpec = values.monitor === undefined ? undefined : parseMonitorSpec(values.monitor);
@@ -73,8 +80,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     rate: positiveNumber(values.rate, 'rate'),
     monitor: values['no-monitor'] ? false : monitorSpec,
   }, io.env);
-  const db = openDb(values.db ?? defaults.db);
+  const dbFile = values.db ?? defaults.db;
+  const db = openDb(dbFile);
   const store = new RunStore(db);
+  const short = spaceShortfall(dbFile, profile.totalDurationMs);
+  if (short) {
+    line(io.stderr, `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(profile.totalDurationMs)} run writes about ${size(short.neededBytes)} ` +
+      `(${size(defaults.store.bytesPerHour)} per hour measured)`);
+  }
   const controller = new AbortController();
   const useTui = io.stdout.isTTY === true && !values['no-tui'] && !values.json;
   let dashboard: LiveDashboard | undefined;
@@ -82,7 +95,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   // A second Ctrl-C quits without the graceful end, but the row is still finalised: aborted, with what was stored.
   const releaseSignals = abortOnSignals(controller, io, (signal) => {
     dashboard?.close();
-    if (runId !== undefined) finishFromStored(db, runId, 'aborted', `${signal} twice: quit before the run finished; the stored seconds are kept`);
+    try {
+      if (runId !== undefined) finishFromStored(db, runId, 'aborted', `${signal} twice: quit before the run finished; the stored seconds are kept`);
+    } catch (err) {
+      line(io.stderr, `strain: run ${runId} could not be finalised (${(err as Error).message}); the next strain command marks it crashed`);
+    }
   });
   try {
     const summary = await executeRun({
@@ -95,6 +112,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
       scheduleName: values.schedule,
       // The dashboard redraws on this thread (4-17 ms a frame): the load gets a thread of its own.
       ownThread: useTui,
+      onStoreError,
+      onStoreFault: (message) => {
+        const text = `${message}; measuring on, unwritten seconds kept in memory and retried${onStoreError === 'stop' ? ' (stopping: --on-store-error stop)' : ''}`;
+        if (dashboard) dashboard.note(text);
+        else line(io.stderr, `strain: ${text}`);
+      },
       onMonitorEvent: (e) => {
         // The dashboard shows monitor events from the store; plain mode prints them.
         if (!useTui && e.kind !== 'monitor-started' && e.kind !== 'monitor-stopped') line(io.stderr, printable(`monitor: ${e.message}`));
@@ -117,6 +140,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     }).finally(() => dashboard?.close());
     if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));
     else line(io.stdout, formatSummary(summary));
+    const fault = summary.storeFault;
+    if (fault) {
+      throw new CannotRunError('STRAIN_STORE_WRITE', `run ${summary.runId} was not stored completely: ${fault.error}; ` +
+        `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`);
+    }
     return exitCodeFor(summary);
   } finally {
     releaseSignals();
