@@ -19,6 +19,8 @@ test('with ownThread the load runs on a worker thread, and per-step figures are 
     assert.ok(midRun.every((s) => s.requests > 0), `live step figures mid-run: ${JSON.stringify(midRun)}`);
     const end = engine.recorder.stepSummaries();
     assert.equal(end[0].requests + end[1].requests, engine.recorder.totals.requests, 'steps add up to the run at the end');
+    const delay = engine.loopDelayMs();
+    assert.ok(delay && delay.max >= delay.p99 && delay.p99 >= 0, `the worker's event-loop delay reaches the summary: ${JSON.stringify(delay)}`);
   } finally {
     await server.close();
   }

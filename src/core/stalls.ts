@@ -6,6 +6,12 @@ export interface Stall {
   ms: number;
 }
 
+/** The generator's event-loop delay over a run (a 10 ms probe timer's lateness), ms. */
+export interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
 /** The event kind a generator stall is stored as (data: the Stall). */
 export const STALL_EVENT = 'generator-stall';
 

@@ -1,4 +1,4 @@
-import type { StallReport } from './stalls';
+import type { LoopDelay, StallReport } from './stalls';
 import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
 import type { ThresholdResult } from './thresholds';
@@ -68,7 +68,7 @@ export interface GeneratorSummary {
   saturated: boolean;
   workers: number;
   /** The event loop's delay over the run (a 10 ms probe timer's lateness), one generator thread. */
-  loopDelayMs?: { p99: number; max: number };
+  loopDelayMs?: LoopDelay;
   /** Times strain's own event loop stalled (5 ms or more) and what that did to the p99. */
   stalls?: StallReport;
 }

@@ -2,6 +2,7 @@ import type { IntervalSink } from '../core/interval';
 import type { ResolvedProfile } from '../core/profile';
 import type { Recorder } from '../recorder/recorder';
 import type { StepSummary } from '../core/summary';
+import type { LoopDelay } from '../core/stalls';
 import type { Executor, Shard } from './executor';
 import type { StopReason, WarmupResult } from './types';
 
@@ -45,6 +46,8 @@ export interface LoadDriver extends Executor {
   close(): Promise<void>;
   /** Per-step figures so far, when they live elsewhere until the end (worker threads). */
   liveStepSummaries?(): StepSummary[];
+  /** The event-loop delay of the thread(s) generating the load, when that is not this one. */
+  loopDelayMs?(): LoopDelay | undefined;
 }
 
 /** Makes a driver for an engine (the engine passes itself as the host). */

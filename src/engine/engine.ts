@@ -5,6 +5,7 @@ import { Recorder } from '../recorder/recorder';
 import type { EngineResult, StageEvent, StopReason, WarmupResult } from './types';
 import type { IntervalSink } from '../core/interval';
 import type { StepSummary } from '../core/summary';
+import type { LoopDelay } from '../core/stalls';
 import type { Shard } from './executor';
 import { planAt } from '../core/plan';
 import { MAX_TIMER_MS } from '../util/timers';
@@ -102,6 +103,11 @@ export class Engine extends EventEmitter {
 
   inFlight(): number {
     return this.driver.inFlight();
+  }
+
+  /** The generator's event-loop delay over the run (the worst worker thread's when split). */
+  loopDelayMs(): LoopDelay | undefined {
+    return this.driver.loopDelayMs ? this.driver.loopDelayMs() : this.recorder.stalls.delaySummary();
   }
 
   /** Per-step figures so far (the dashboard's step table), wherever the load runs. */

@@ -1,5 +1,5 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import type { Stall } from '../core/stalls';
+import type { LoopDelay, Stall } from '../core/stalls';
 
 /** Lateness at or beyond this is a stall (timers and the open model's sleeps are ~1 ms late at most). */
 export const STALL_MS = 5;
@@ -72,6 +72,12 @@ export class StallWatch {
     this.closed = [];
     this.worst = 0;
     return out;
+  }
+
+  /** p99 and max of the probe's lateness over the run, ms; none when it never ran. */
+  delaySummary(): LoopDelay | undefined {
+    if (this.delay.count === 0) return undefined;
+    return { p99: Math.round(this.delay.percentile(99) / 10) / 100, max: Math.round(this.delay.max / 10) / 100 };
   }
 
   /** Ends a stall still in progress (at the end of the run). */

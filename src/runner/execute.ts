@@ -17,7 +17,6 @@ import { StoreFaults } from './store-faults';
 import { MAX_STALLS } from '../recorder/totals';
 import { stallReport } from '../analysis/stalls';
 import { STALL_EVENT } from '../core/stalls';
-import type { RecordableHistogram } from 'node:perf_hooks';
 import { noSuccessReason } from '../thresholds/evaluate';
 import { ThresholdWatch } from '../thresholds/watch';
 import { noResources } from '../analysis/resources';
@@ -153,7 +152,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     findings,
     steps: engine.recorder.stepSummaries(),
     warmup: result.warmup,
-    loopDelayMs: loopDelayOf(engine.recorder.stalls.delay),
+    loopDelayMs: engine.loopDelayMs(),
     stalls: totals.stallCount > 0 ? stallReport(store.intervals(runId), totals.stalls, totals.stallCount) : undefined,
   });
   const fault = () => faults.summary(storeSink.stored, storeSink.unstored());
@@ -178,12 +177,6 @@ function rehearsal(runId: number): IntervalSink {
       latencyStatsMs(window);
     },
   };
-}
-
-/** p99 and max of the event loop's delay (µs histogram), ms; none when this thread ran no load. */
-function loopDelayOf(h: RecordableHistogram): { p99: number; max: number } | undefined {
-  if (h.count === 0) return undefined;
-  return { p99: Math.round(h.percentile(99) / 10) / 100, max: Math.round(h.max / 10) / 100 };
 }
 
 /** Each generator stall becomes an event with its time and length (the first MAX_STALLS of a run). */

@@ -8,6 +8,7 @@ import type { Recorder } from '../recorder/recorder';
 import { RunTotals } from '../recorder/totals';
 import { StepStats, type StepPart } from '../recorder/steps';
 import type { StepSummary } from '../core/summary';
+import type { LoopDelay } from '../core/stalls';
 import type { DriverHost, LoadDriver } from '../engine/driver';
 import type { WarmupResult } from '../engine/types';
 import { stepNamesOf } from '../engine/scenario/steps';
@@ -86,6 +87,14 @@ export class WorkerFleet implements LoadDriver {
   /** Each worker's latest cumulative step figures (sent only when there are several steps). */
   private readonly liveSteps: StepPart[][] = [];
 
+  private readonly loopDelays: LoopDelay[] = [];
+
+  /** The worst worker's event-loop delay. */
+  loopDelayMs(): LoopDelay | undefined {
+    if (this.loopDelays.length === 0) return undefined;
+    return { p99: Math.max(...this.loopDelays.map((d) => d.p99)), max: Math.max(...this.loopDelays.map((d) => d.max)) };
+  }
+
   liveStepSummaries(): StepSummary[] {
     const merged = this.recorder.steps.map((s) => new StepStats(s.name, s.scenario));
     for (const parts of this.liveSteps) parts?.forEach((part, i) => merged[i]?.merge(part));
@@ -112,6 +121,7 @@ export class WorkerFleet implements LoadDriver {
         break;
       case 'done':
         this.interrupted += m.interrupted;
+        if (m.loopDelayMs) this.loopDelays.push(m.loopDelayMs);
         m.steps.forEach((part, i) => this.recorder.steps[i]?.merge(part));
         this.markDone(index);
         break;

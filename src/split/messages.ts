@@ -1,3 +1,4 @@
+import type { LoopDelay } from '../core/stalls';
 import type { ResolvedProfile } from '../core/profile';
 import { encodeHistogram } from '../core/histogram';
 import type { IntervalSnapshot } from '../core/interval';
@@ -54,7 +55,7 @@ export type FromWorker =
   | { type: 'interval'; part: IntervalPart }
   | { type: 'stopping'; reason: Exclude<StopReason, 'completed'>; detail: string }
   | { type: 'inflight'; count: number }
-  | { type: 'done'; interrupted: number; steps: StepPart[] }
+  | { type: 'done'; interrupted: number; steps: StepPart[]; loopDelayMs?: LoopDelay }
   /** Cumulative per-step figures with each interval, when there are several steps (live dashboard). */
   | { type: 'steps'; steps: StepPart[] }
   | { type: 'failed'; message: string };

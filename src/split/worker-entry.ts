@@ -59,7 +59,7 @@ port.on('message', (m: ToWorker) => {
 
 engine.run().then(
   (result) => {
-    post({ type: 'done', interrupted: result.interrupted, steps: engine.recorder.steps.map((s) => s.export()) });
+    post({ type: 'done', interrupted: result.interrupted, steps: engine.recorder.steps.map((s) => s.export()), loopDelayMs: engine.loopDelayMs() });
     port.close();
   },
   (err: Error) => {
