@@ -61,6 +61,17 @@ test('soak: a leak fails by default, warns with leak: warn, and inconclusive say
   // Without a monitor the default gate notes it; an explicit one must not pass silently.
   assert.equal(run(plan('soak', {}, load), []).status, 'passed');
   assert.equal(run(plan('soak', { leak: 'fail' }, load), []).status, 'failed');
+  // A GPU-memory leak fails the soak like an RSS one, whichever finding comes first.
+  const rssFine: Finding = { kind: 'leak', verdict: 'no-leak', summary: 'no leak', resource: 'rss' };
+  const gpuLeak: Finding = { kind: 'leak', verdict: 'leak', summary: 'target GPU memory grows 900 MB/h', resource: 'gpu-memory', slopeMBPerHour: 900 };
+  assert.equal(run(plan('soak', {}, load), [rssFine, gpuLeak]).line, 'FAILED: leak: target GPU memory grows 900 MB/h');
+});
+
+test('cgroup memory badges: an OOM kill is bad, near the limit a warning', () => {
+  const t = run(plan('load', {}, { model: 'open', rate: 10, duration: '10s' }), []).thresholds;
+  assert.equal(findingTone({ kind: 'cgroup-memory', verdict: 'oom-kill', summary: '' }, t), 'bad');
+  assert.equal(findingTone({ kind: 'cgroup-memory', verdict: 'near-limit', summary: '' }, t), 'warn');
+  assert.equal(findingTone({ kind: 'cgroup-memory', verdict: 'ok', summary: '' }, t), 'good');
 });
 
 test('load: thresholds alone; abortOnFail and an interrupted run keep their own status', () => {

@@ -19,7 +19,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#555}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .passed,.pass,.no-leak,.recovered,.not-reached,.no-evidence{background:#1a7f37}.failed,.fail,.leak,.not-recovered,.broken,.saturated,.correlated{background:#cf222e}
-.aborted,.running,.inconclusive,.near-limit{background:#9a6700}.oom-kill{background:#cf222e}.ok{background:#1a7f37}
+.aborted,.running,.inconclusive{background:#9a6700}
 .warn{background:#9a6700}.good{background:#1a7f37}.bad{background:#cf222e}.info{background:#57606a}
 .verdict{font-size:15px;font-weight:600;margin:6px 0 2px}
 table{border-collapse:collapse;margin:6px 0;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f8fa}

@@ -102,6 +102,11 @@ function leakResult(gate: Extract<Gate, { name: 'leak' }> & { implicit?: boolean
   return { ...base, actualText: 'no leak', passed: true };
 }
 
+/** The leak finding a leak gate judges: one that leaks (RSS or the target's GPU memory), else the first. */
+function judgedLeak(findings: readonly Finding[]): Finding | undefined {
+  return findings.find((f) => f.kind === 'leak' && f.verdict === 'leak') ?? findings.find((f) => f.kind === 'leak');
+}
+
 /** Judges thresholds and gates, and states the run's one verdict. */
 export function judgeRun(input: VerdictInput): Verdict {
   const { plan, findings } = input;
@@ -110,7 +115,7 @@ export function judgeRun(input: VerdictInput): Verdict {
   const gates = effectiveGates(plan).map((g): ThresholdResult => {
     if (g.name === 'capacity') return capacityResult(g, plan, findings.find((f) => f.kind === 'breaking-point'));
     if (g.name === 'recovery') return recoveryResult(g, findings.find((f) => f.kind === 'recovery'));
-    return leakResult(g, findings.find((f) => f.kind === 'leak'));
+    return leakResult(g, judgedLeak(findings));
   });
   const thresholds = [...metrics, ...gates];
   const aborted = input.stop.reason === 'aborted';
@@ -145,7 +150,7 @@ function headline(input: VerdictInput, gates: ThresholdResult[]): string {
   }
   const leak = gate('leak');
   if (!leak) return '';
-  const f = findings.find((x) => x.kind === 'leak');
+  const f = judgedLeak(findings);
   if (f?.verdict === 'leak' && !leak.warn) return `leak: ${f.summary}`;
   if (f?.verdict === 'leak') return '';
   return leak.actualText === 'no leak' ? 'no leak' : `leak ${leak.actualText}`;
@@ -194,6 +199,8 @@ export function findingTone(f: Finding, thresholds: readonly ThresholdResult[]):
     }
     case 'generator-saturated':
       return 'warn';
+    case 'cgroup-memory':
+      return f.verdict === 'oom-kill' ? 'bad' : f.verdict === 'near-limit' ? 'warn' : 'good';
     default:
       return 'info';
   }
