@@ -27,12 +27,12 @@ async function measured(command: string[]): Promise<{ stdout: string; cpu: numbe
 }
 
 const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
-const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+export const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => existsSync(p));
 
-type Runner = (url: string, seconds: number, connections: number) => Promise<GeneratorResult>;
+export type Runner = (url: string, seconds: number, connections: number) => Promise<GeneratorResult>;
 
-function strainRunner(dir: string): Runner {
+export function strainRunner(dir: string): Runner {
   return async (url, seconds, connections) => {
     const profile = writeFile(dir, `closed-${connections}.yaml`, [
       'name: bench-closed', 'kind: load', `target: ${url}`, `load: { vus: ${connections}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
@@ -51,7 +51,7 @@ const autocannon: Runner = async (url, seconds, connections) => {
   return { tool: 'autocannon', rps: j.requests.total / j.duration, perCpuSecond: j.requests.total / r.cpu, p99Ms: j.latency.p99 };
 };
 
-const wrk: Runner = async (url, seconds, connections) => {
+export const wrk: Runner = async (url, seconds, connections) => {
   const r = await measured([WRK!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)![1]);
   const total = Number(/(\d+) requests in/.exec(r.stdout)![1]);
