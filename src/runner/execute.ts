@@ -88,7 +88,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     write(() => store.setMonitor(runId, monitor!.id));
   }
 
-  const storeSink = new StoreSink(store, runId, faults.record, defaults.store.maxPendingIntervals);
+  const storeSink = new StoreSink(store, runId, faults.record);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
   engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] }, req.ownThread);
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));

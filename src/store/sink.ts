@@ -1,3 +1,4 @@
+import { defaults } from '../defaults';
 import { Outcome } from '../core/outcome';
 import { encodeHistogram, latencyStatsMs } from '../core/histogram';
 import type { IntervalSink, IntervalSnapshot, IntervalRow } from '../core/interval';
@@ -51,7 +52,7 @@ export class StoreSink implements IntervalSink {
     private readonly store: RunStore,
     private readonly runId: number,
     private readonly onError: (err: unknown) => void = () => undefined,
-    private readonly maxPending = 3600,
+    private readonly maxPending: number = defaults.store.maxPendingIntervals,
   ) {}
 
   onInterval(interval: IntervalSnapshot): void {

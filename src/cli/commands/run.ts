@@ -21,6 +21,22 @@ export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--war
 
 const size = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
+/** Before the run: a warning when the database's file system cannot hold the planned duration. */
+function warnIfShortOfSpace(dbFile: string, durationMs: number, io: CliIo): void {
+  const short = spaceShortfall(dbFile, durationMs);
+  if (!short) return;
+  line(io.stderr, `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(durationMs)} run writes about ${size(short.neededBytes)} ` +
+    `(${size(defaults.store.bytesPerHour)} per hour measured)`);
+}
+
+/** After the summary is printed: a run the store could not take whole is exit 3, in one line. */
+function throwIfNotStored(summary: RunSummary): void {
+  const fault = summary.storeFault;
+  if (!fault) return;
+  throw new CannotRunError('STRAIN_STORE_WRITE', `run ${summary.runId} was not stored completely: ${fault.error}; ` +
+    `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`);
+}
+
 export function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
 }
@@ -83,11 +99,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const dbFile = values.db ?? defaults.db;
   const db = openDb(dbFile);
   const store = new RunStore(db);
-  const short = spaceShortfall(dbFile, profile.totalDurationMs);
-  if (short) {
-    line(io.stderr, `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(profile.totalDurationMs)} run writes about ${size(short.neededBytes)} ` +
-      `(${size(defaults.store.bytesPerHour)} per hour measured)`);
-  }
+  warnIfShortOfSpace(dbFile, profile.totalDurationMs, io);
   const controller = new AbortController();
   const useTui = io.stdout.isTTY === true && !values['no-tui'] && !values.json;
   let dashboard: LiveDashboard | undefined;
@@ -140,11 +152,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     }).finally(() => dashboard?.close());
     if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));
     else line(io.stdout, formatSummary(summary));
-    const fault = summary.storeFault;
-    if (fault) {
-      throw new CannotRunError('STRAIN_STORE_WRITE', `run ${summary.runId} was not stored completely: ${fault.error}; ` +
-        `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`);
-    }
+    throwIfNotStored(summary);
     return exitCodeFor(summary);
   } finally {
     releaseSignals();
