@@ -2,8 +2,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashboardSnapshot } from './snapshot';
 import {
-  HELP, cpuLabel, cpuSeries, gpuLabel, gpuSeries, headerLines, latencyLabel, latencySeries, levelLabel, levelSeries, logLines, rssLabel,
-  rssSeries, throughputLabel, throughputSeries, thresholdRows, tooSmall, type Series,
+  cpuView, fitLabel, gpuView, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tooSmall, type ChartView,
 } from './views';
 
 export interface DashboardHandlers {
@@ -25,8 +24,9 @@ type Widgets = {
   log: blessed.Widgets.BoxElement;
 };
 
+// Legends live in each chart's label (tags colour them), never over the newest data.
 const lineOptions = (label: string) => ({
-  label, showLegend: true, legend: { width: 11 }, xLabelPadding: 3, xPadding: 5, wholeNumbersOnly: false,
+  label, tags: true, showLegend: false, xLabelPadding: 3, xPadding: 5, wholeNumbersOnly: false,
   style: { line: 'yellow', text: 'green', baseline: 'black' },
 });
 
@@ -95,15 +95,20 @@ export class Dashboard {
       this.help.destroy();
       this.help = undefined;
     } else {
-      this.help = blessed.box({ parent: this.screen, top: 'center', left: 'center', width: 70, height: 8, content: HELP, label: ' keys ', border: { type: 'line' } });
+      const text = this.last ? helpText(this.last) : helpText({ mode: 'live', status: 'running' });
+      this.help = blessed.box({ parent: this.screen, top: 'center', left: 'center', width: 74, height: text.split('\n').length + 2, content: text, label: ' keys ', border: { type: 'line' } });
     }
     this.screen.render();
   }
 
-  private static setLine(widget: contrib.Widgets.LineElement, label: string, series: Series[]): void {
-    widget.setLabel(label);
+  private static setLine(widget: contrib.Widgets.LineElement, view: ChartView): void {
+    widget.setLabel(view.label);
+    // Round ticks: the axis top is a round value and the labels fall on its even steps.
+    const options = (widget as unknown as { options: { maxY?: number; numYLabels?: number } }).options;
+    options.maxY = view.maxY;
+    options.numYLabels = view.yTicks;
     // A line chart needs two points; until then it shows only its label.
-    if (series[0] && series[0].x.length >= 2) widget.setData(series as unknown as contrib.Widgets.LineData[]);
+    if (view.series[0] && view.series[0].x.length >= 2) widget.setData(view.series as unknown as contrib.Widgets.LineData[]);
   }
 
   /** What the charts show changes once a second; only the header moves at the redraw rate. */
@@ -131,16 +136,30 @@ export class Dashboard {
         return;
       }
       this.drawnKey = key;
-      Dashboard.setLine(w.latency, latencyLabel(s, Number(w.latency.width)), latencySeries(s));
-      Dashboard.setLine(w.throughput, throughputLabel(s, Number(w.throughput.width)), throughputSeries(s));
-      Dashboard.setLine(w.level, levelLabel(s), levelSeries(s));
-      Dashboard.setLine(w.cpu, cpuLabel(s), cpuSeries(s));
-      Dashboard.setLine(w.rss, rssLabel(s), rssSeries(s));
-      if (w.gpu) Dashboard.setLine(w.gpu, gpuLabel(s), gpuSeries(s));
-      w.thresholds.setData({ headers: ['metric', 'condition', 'now', ''], data: thresholdRows(s) });
-      w.log.setContent(logLines(s, Math.max(1, Number(w.log.height) - 2)).join('\n'));
+      Dashboard.setLine(w.latency, latencyView(s, Number(w.latency.width)));
+      Dashboard.setLine(w.throughput, throughputView(s, Number(w.throughput.width)));
+      Dashboard.setLine(w.level, levelView(s, Number(w.level.width)));
+      Dashboard.setLine(w.cpu, cpuView(s, Number(w.cpu.width)));
+      Dashboard.setLine(w.rss, rssView(s, Number(w.rss.width)));
+      if (w.gpu) Dashboard.setLine(w.gpu, gpuView(s, Number(w.gpu.width)));
+      w.thresholds.setLabel(fitLabel(thresholdsLabel(s), Number(w.thresholds.width)));
+      w.thresholds.setData({ headers: ['metric', 'condition', s.status === 'running' ? 'now' : 'actual', ''], data: thresholdRows(s) });
+      w.log.setContent(logLines(s, Math.max(1, Number(w.log.height) - 2), Number(w.log.width) - 2).join('\n'));
     }
     this.screen.render();
+  }
+
+  /** Resolves on q, Enter, Escape or Ctrl-C: the finished run stays on screen until then. */
+  waitForExit(): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const keys = ['q', 'enter', 'escape', 'C-c'];
+      const done = () => {
+        for (const k of keys) this.screen.unkey(k, done);
+        resolve();
+      };
+      this.screen.key(keys, done);
+    });
   }
 
   /** Gives the terminal back. Safe to call more than once. */

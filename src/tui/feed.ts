@@ -20,6 +20,8 @@ function push<T>(xs: T[], x: T): void {
 }
 
 export interface LiveControls {
+  /** live (default): this process runs it; watch: another process does. */
+  mode?: 'live' | 'watch';
   paused: boolean;
   factor: number;
   /** Live per-step figures from the engine (a watched run shows them once it has ended). */
@@ -143,6 +145,14 @@ export class RunFeed {
     push(this.s.log, printable(`${new Date().toISOString().slice(11, 19)} ${text}`));
   }
 
+  /** The stored summary once the run has ended: its verdict and judged thresholds and gates. */
+  private final: { verdict?: string; thresholds?: DashboardSnapshot['thresholds'] } | undefined;
+  private finished(): { verdict?: string; thresholds?: DashboardSnapshot['thresholds'] } | undefined {
+    if (this.final || !this.run.summary_json || this.run.status === 'running') return this.final;
+    this.final = JSON.parse(this.run.summary_json) as { verdict?: string; thresholds?: DashboardSnapshot['thresholds'] };
+    return this.final;
+  }
+
   snapshot(nowMs: number, controls: LiveControls = { paused: false, factor: 1 }): DashboardSnapshot {
     const plan = this.plan;
     const running = this.run.status === 'running';
@@ -157,6 +167,8 @@ export class RunFeed {
       model: plan.model,
       target: printable(plan.target),
       status: this.run.status,
+      mode: controls.mode ?? 'live',
+      ...(this.finished() ? { verdict: this.finished()!.verdict } : {}),
       elapsedMs,
       totalMs: plan.totalDurationMs,
       stageName: printable(plan.stages[point.stage]?.name ?? ''),
@@ -181,7 +193,8 @@ export class RunFeed {
       },
       totals: { requests: this.requests, errors: this.errors, dropped: this.dropped },
       p99ThresholdMs: p99Threshold?.value,
-      thresholds: this.thresholds,
+      // Once ended, the judged rows (a stress run's below its break, gates on findings) replace the live ones.
+      thresholds: this.finished()?.thresholds ?? this.thresholds,
       findings: this.findings,
       steps: (controls.steps?.() ?? this.finishedSteps()).map((st) => ({ ...st, name: printable(st.name) })),
       ...(this.gpu ? { gpu: this.gpu } : {}),

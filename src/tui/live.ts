@@ -6,7 +6,9 @@ import { RunFeed } from './feed';
 export const REDRAW_MS = 250;
 
 export interface LiveDashboard {
-  /** Draws the final state once more and gives the terminal back. */
+  /** Keeps the finished run on screen (verdict, findings, judged thresholds) until q or Enter. */
+  hold(): Promise<void>;
+  /** Gives the terminal back. */
   close(): void;
   /** Shows a line in the event log at once (what the store could not take). */
   note(text: string): void;
@@ -34,6 +36,10 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
   draw();
   const timer = setInterval(draw, REDRAW_MS);
   return {
+    hold: async () => {
+      draw();
+      await dashboard.waitForExit();
+    },
     close: () => {
       clearInterval(timer);
       dashboard.destroy();
@@ -59,7 +65,7 @@ export function watchRun(db: Db, runId: number): Promise<void> {
     }, `strain watch ${runId}`);
     const draw = () => {
       feed.poll();
-      dashboard.render(feed.snapshot(Date.now()));
+      dashboard.render(feed.snapshot(Date.now(), { paused: false, factor: 1, mode: 'watch' }));
     };
     draw();
     timer = setInterval(draw, REDRAW_MS);

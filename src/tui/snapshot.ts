@@ -9,6 +9,10 @@ export interface DashboardSnapshot {
   model: 'open' | 'closed';
   target: string;
   status: string;
+  /** live: this process runs it (q stops it); watch: another process does (q only stops watching). */
+  mode: 'live' | 'watch';
+  /** The stored one-line verdict once the run has ended. */
+  verdict?: string;
   elapsedMs: number;
   totalMs: number;
   stageName: string;

@@ -1,4 +1,5 @@
-import { formatDuration } from '../util/duration';
+import { clockLabel, fitRefLine, niceScale } from '../util/axis';
+import { actualText, resultWord } from '../verdict/verdict';
 import { levelText as modelLevelText, num } from '../util/format';
 import type { DashboardSnapshot } from './snapshot';
 
@@ -32,15 +33,27 @@ export function progressBar(fraction: number, width: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${num(f * 100)}%`;
 }
 
+/** The run has ended (passed, failed, aborted, crashed): no remaining time, no stop key. */
+const ended = (s: DashboardSnapshot) => s.status !== 'running';
+
+function keysHint(s: DashboardSnapshot): string {
+  if (ended(s)) return s.mode === 'live' ? 'q or Enter: exit  ? help' : 'q quit  ? help';
+  return s.mode === 'live' ? 'q stop  p pause  +/- level  ? help' : 'q stop watching (the run goes on)  ? help';
+}
+
 export function headerLines(s: DashboardSnapshot, width: number): string[] {
-  const state = s.status === 'running' ? (s.warmingUp ? 'WARMING UP' : s.paused ? 'PAUSED' : 'RUNNING') : s.status.toUpperCase();
-  const remaining = Math.max(0, s.totalMs - s.elapsedMs);
+  const state = ended(s) ? s.status.toUpperCase() : s.warmingUp ? 'WARMING UP' : s.paused ? 'PAUSED' : 'RUNNING';
   const nudge = s.factor !== 1 ? ` (×${num(s.factor, 1)} of plan)` : '';
+  const when = ended(s)
+    ? `ran ${clock(s.elapsedMs)} of ${clock(s.totalMs)} planned   last stage ${s.stageIndex + 1}/${s.stageCount} ${s.stageName}`
+    : `stage ${s.stageIndex + 1}/${s.stageCount} ${s.stageName}   level ${levelText(s, s.plannedLevel)}${nudge}   elapsed ${clock(s.elapsedMs)} / ${clock(s.totalMs)}   remaining ${clock(Math.max(0, s.totalMs - s.elapsedMs))}`;
+  // Once the run has ended, its verdict takes the progress bar's place.
+  const third = ended(s) ? (s.verdict ?? s.status.toUpperCase()).slice(0, Math.max(10, width)) : progressBar(s.totalMs > 0 ? s.elapsedMs / s.totalMs : 1, Math.max(10, width - 10));
   return [
     `strain  run ${s.runId}  ${s.profile} (${s.kind}, ${s.model})  →  ${s.target}   [${state}]`,
-    `stage ${s.stageIndex + 1}/${s.stageCount} ${s.stageName}   level ${levelText(s, s.plannedLevel)}${nudge}   elapsed ${clock(s.elapsedMs)} / ${clock(s.totalMs)}   remaining ${clock(remaining)}`,
-    progressBar(s.totalMs > 0 ? s.elapsedMs / s.totalMs : 1, Math.max(10, width - 10)),
-    `requests ${num(s.totals.requests)}  errors ${num(s.totals.errors)}  in flight ${s.latest.inFlight}${s.model === 'open' ? `  dropped ${num(s.totals.dropped)}` : ''}     q stop  p pause  +/- level  ? help`,
+    when,
+    third,
+    `requests ${num(s.totals.requests)}  errors ${num(s.totals.errors)}  in flight ${s.latest.inFlight}${s.model === 'open' ? `  dropped ${num(s.totals.dropped)}` : ''}     ${keysHint(s)}`,
   ];
 }
 
@@ -51,81 +64,109 @@ export interface Series {
   style: { line: string };
 }
 
-const xs = (t: readonly number[]) => t.map((v) => formatDuration(v * 1000));
-
-export function latencyLabel(s: DashboardSnapshot, width = 120): string {
-  const full = ` latency  p50 ${ms(s.latest.p50)}  p95 ${ms(s.latest.p95)}  p99 ${ms(s.latest.p99)} `;
-  return full.length <= width - 4 ? full : ` p50 ${ms(s.latest.p50)} p95 ${ms(s.latest.p95)} p99 ${ms(s.latest.p99)} `;
+/** One chart: its label (units and a coloured legend, outside the data), series and a y axis on round ticks. */
+export interface ChartView {
+  label: string;
+  series: Series[];
+  /** Top of the y axis (a round tick at or above the data). */
+  maxY: number;
+  /** Intervals between y ticks, so every tick is a round number. */
+  yTicks: number;
 }
 
-export function latencySeries(s: DashboardSnapshot): Series[] {
+const xs = (t: readonly number[]) => t.map((v) => clockLabel(v));
+const key = (color: string, name: string) => `{${color}-fg}━ ${name}{/${color}-fg}`;
+
+/** A y axis from 0 to a round value above the data, on even ticks. */
+export function yAxis(values: readonly number[], extra?: number): Pick<ChartView, 'maxY' | 'yTicks'> {
+  const max = Math.max(0, ...values.filter(Number.isFinite), extra ?? 0);
+  const scale = niceScale(0, max > 0 ? max : 1, 4);
+  return { maxY: scale.max, yTicks: scale.ticks.length - 1 };
+}
+
+export function latencyView(s: DashboardSnapshot, width = 120): ChartView {
   const x = xs(s.t);
   const series: Series[] = [
-    { title: 'p50', x, y: s.p50, style: { line: 'green' } },
-    { title: 'p95', x, y: s.p95, style: { line: 'yellow' } },
     { title: 'p99', x, y: s.p99, style: { line: 'red' } },
+    { title: 'p95', x, y: s.p95, style: { line: 'yellow' } },
+    { title: 'p50', x, y: s.p50, style: { line: 'green' } },
   ];
-  if (s.p99ThresholdMs !== undefined) series.push({ title: 'SLO', x, y: s.t.map(() => s.p99ThresholdMs!), style: { line: 'magenta' } });
-  return series;
+  // The axis follows the data; the SLO line is drawn only when it is near enough not to flatten them.
+  const fit = fitRefLine(Math.max(0, ...s.p99), s.p99ThresholdMs);
+  if (fit.drawn) series.push({ title: 'SLO', x, y: s.t.map(() => s.p99ThresholdMs!), style: { line: 'magenta' } });
+  const slo = s.p99ThresholdMs === undefined ? '' : fit.drawn ? `  ${key('magenta', `SLO ${ms(s.p99ThresholdMs)}`)}` : `  SLO ${ms(s.p99ThresholdMs)} above the chart`;
+  const full = ` latency (ms)  ${key('green', `p50 ${ms(s.latest.p50)}`)}  ${key('yellow', `p95 ${ms(s.latest.p95)}`)}  ${key('red', `p99 ${ms(s.latest.p99)}`)}${slo} `;
+  const sloShort = s.p99ThresholdMs === undefined ? '' : fit.drawn ? ` ${key('magenta', 'SLO')}` : ' SLO above';
+  const short = ` ms ${key('green', `p50 ${ms(s.latest.p50)}`)} ${key('yellow', `p95 ${ms(s.latest.p95)}`)} ${key('red', `p99 ${ms(s.latest.p99)}`)}${sloShort} `;
+  return { label: visible(full) <= width - 4 ? full : short, series, ...yAxis([...s.p99, ...s.p95, ...s.p50], fit.drawn ? s.p99ThresholdMs : undefined) };
 }
 
-export function throughputLabel(s: DashboardSnapshot, width = 120): string {
-  const full = ` throughput ${num(s.latest.rps)} req/s   errors ${num(s.latest.errorRate * 100, 2)}% `;
-  return full.length <= width - 4 ? full : ` ${num(s.latest.rps)} req/s  errors ${num(s.latest.errorRate * 100, 2)}% `;
-}
+/** Width of a label without its colour tags. */
+const visible = (label: string) => label.replace(/\{[^}]*\}/g, '').length;
 
-export function throughputSeries(s: DashboardSnapshot): Series[] {
+export function throughputView(s: DashboardSnapshot, width = 120): ChartView {
   const x = xs(s.t);
-  return [
-    { title: 'req/s', x, y: s.rps, style: { line: 'cyan' } },
-    { title: 'errors/s', x, y: s.rps.map((r, i) => (r * s.errorPct[i]) / 100), style: { line: 'red' } },
-  ];
+  const errors = s.rps.map((r, i) => (r * s.errorPct[i]) / 100);
+  const full = ` throughput (req/s)  ${key('cyan', `requests ${num(s.latest.rps)}/s`)}  ${key('red', `errors ${num(s.latest.errorRate * 100, 2)}%`)} `;
+  const short = ` req/s  ${key('cyan', num(s.latest.rps))}  ${key('red', `err ${num(s.latest.errorRate * 100, 2)}%`)} `;
+  return {
+    label: visible(full) <= width - 4 ? full : short,
+    series: [{ title: 'req/s', x, y: s.rps, style: { line: 'cyan' } }, { title: 'errors/s', x, y: errors, style: { line: 'red' } }],
+    ...yAxis([...s.rps, ...errors]),
+  };
 }
 
-export function levelLabel(s: DashboardSnapshot): string {
+export function levelView(s: DashboardSnapshot, width = 120): ChartView {
   const last = s.level.length ? s.level[s.level.length - 1] : 0;
-  return ` load ${levelText(s, last)} (plan ${levelText(s, s.plannedLevel)}) `;
+  const unit = s.model === 'open' ? 'arrivals/s' : 'VUs';
+  return {
+    label: fitLabel(` load (${unit}) ${levelText(s, last)}${ended(s) || Math.round(last) === Math.round(s.plannedLevel) ? '' : ` plan ${levelText(s, s.plannedLevel)}`} `, width),
+    series: [{ title: unit, x: xs(s.t), y: s.level, style: { line: 'white' } }],
+    ...yAxis(s.level),
+  };
 }
 
-export function levelSeries(s: DashboardSnapshot): Series[] {
-  return [{ title: s.model === 'open' ? 'rate' : 'VUs', x: xs(s.t), y: s.level, style: { line: 'white' } }];
+export function cpuView(s: DashboardSnapshot, width = 120): ChartView {
+  return {
+    label: fitLabel(s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor:) ' : ` target CPU (%) ${num(s.latest.cpuPct, 1)}% `, width),
+    series: [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }],
+    ...yAxis(s.cpuPct),
+  };
 }
 
 const lastOf = (xs: number[]) => xs[xs.length - 1];
 
-export function cpuLabel(s: DashboardSnapshot): string {
-  return s.latest.cpuPct === null ? ' target CPU: no monitor (add monitor: to the profile) ' : ` target CPU ${num(s.latest.cpuPct, 1)}% `;
-}
-
 /** The target's RSS, and its cgroup's memory against the limit when a cgroup is sampled. */
-export function rssLabel(s: DashboardSnapshot): string {
-  if (s.latest.rssMB === null) return ' target RSS: no monitor ';
+export function rssView(s: DashboardSnapshot, width = 120): ChartView {
   const cg = s.cgroup?.memMB != null ? `, cgroup ${num(s.cgroup.memMB, 0)}${s.cgroup.limitMB !== null ? `/${num(s.cgroup.limitMB, 0)}` : ''} MB` : '';
-  return ` target RSS ${num(s.latest.rssMB, 1)} MB${cg} `;
-}
-
-export function cpuSeries(s: DashboardSnapshot): Series[] {
-  return [{ title: 'cpu %', x: xs(s.cpuT), y: s.cpuPct, style: { line: 'yellow' } }];
-}
-
-export function rssSeries(s: DashboardSnapshot): Series[] {
-  return [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }];
+  return {
+    label: fitLabel(s.latest.rssMB === null ? ' target RSS: no monitor ' : ` target RSS (MB) ${num(s.latest.rssMB, 1)} MB${cg} `, width),
+    series: [{ title: 'rss MB', x: xs(s.cpuT), y: s.rssMB, style: { line: 'blue' } }],
+    ...yAxis(s.rssMB),
+  };
 }
 
 /** The GPU panel (only when GPUs are sampled): mean utilisation over devices and the target's GPU memory. */
-export function gpuLabel(s: DashboardSnapshot): string {
+export function gpuView(s: DashboardSnapshot, width = 120): ChartView {
   const g = s.gpu;
-  if (!g?.utilPct.length) return ' GPU ';
   // The panel is a quarter of the width: utilisation and the target's memory fit, device totals do not.
-  return ` GPU ${num(lastOf(g.utilPct), 0)}%, target ${num(lastOf(g.targetMB), 0)} MB `;
+  const label = !g?.utilPct.length ? ' GPU (%) ' : ` GPU (%) ${num(lastOf(g.utilPct), 0)}%, target ${num(lastOf(g.targetMB), 0)} MB `;
+  return {
+    label: fitLabel(label, width),
+    series: g ? [{ title: 'util %', x: xs(g.t), y: g.utilPct, style: { line: 'green' } }] : [],
+    ...yAxis(g?.utilPct ?? []),
+  };
 }
 
-export function gpuSeries(s: DashboardSnapshot): Series[] {
-  return s.gpu ? [{ title: 'util %', x: xs(s.gpu.t), y: s.gpu.utilPct, style: { line: 'green' } }] : [];
+/** The thresholds panel's title: live figures say so; a stress run's judged rows say where. */
+export function thresholdsLabel(s: DashboardSnapshot): string {
+  if (!ended(s)) return ' thresholds (so far) ';
+  const judged = s.thresholds.find((t) => t.judgedOn)?.judgedOn;
+  return judged ? ` thresholds, judged ${judged.replace(/ \(.*\)$/, '')} ` : ' thresholds and gates ';
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
-  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, `${num(t.actual, 2)}${t.unit}`, t.passed ? 'pass' : 'FAIL']);
+  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, actualText(t), resultWord(t)]);
   // With more than one step, each step's figures follow: requests, p95, errors.
   if (s.steps.length > 1) {
     for (const st of s.steps) rows.push([`step ${st.name}`.slice(0, 13), `${num(st.requests)} req`, `p95 ${ms(st.p95Ms)}`, st.errors ? `${num(st.errors)}err` : 'ok']);
@@ -133,13 +174,35 @@ export function thresholdRows(s: DashboardSnapshot): string[][] {
   return rows;
 }
 
-export function logLines(s: DashboardSnapshot, max: number): string[] {
-  return s.log.slice(-max);
+/**
+ * The log's lines, one row each (cut to the width, so none wraps out of sight). Once the run
+ * has ended its findings come first: they are what the run found.
+ */
+export function logLines(s: DashboardSnapshot, max: number, width = 200): string[] {
+  const cut = (line: string) => (line.length > width ? `${line.slice(0, Math.max(1, width - 1))}…` : line);
+  if (ended(s) && s.findings.length > 0) {
+    const found = s.findings.map((f) => `finding ${f.kind} [${f.verdict}]: ${f.summary}`);
+    const rest = s.log.filter((l) => !l.startsWith('finding '));
+    return [...found, ...rest.slice(-Math.max(0, max - found.length))].slice(0, max).map(cut);
+  }
+  return s.log.slice(-max).map(cut);
 }
 
-export const HELP = [
-  'q / Ctrl-C  stop the run (stored as aborted; the terminal is restored)',
-  'p           pause / resume the load',
-  '+ / -       nudge the load level by 10% of plan (recorded as events)',
-  '?           show / hide this help',
-].join('\n');
+/** A plain label cut to its box's width (a label too long for its box wraps into the chart). */
+export function fitLabel(label: string, width: number): string {
+  const room = Math.max(8, width - 4);
+  return label.length <= room ? label : `${label.slice(0, room - 2)}… `;
+}
+
+/** The keys that work now: a finished run or a watched one has no load to stop, pause or nudge. */
+export function helpText(s: Pick<DashboardSnapshot, 'mode' | 'status'>): string {
+  const done = s.status !== 'running';
+  if (done) return [s.mode === 'live' ? 'q / Enter   exit (the run has ended; its summary follows)' : 'q / Ctrl-C  quit', '?           show / hide this help'].join('\n');
+  if (s.mode === 'watch') return ['q / Ctrl-C  stop watching (the run goes on in its own process)', '?           show / hide this help'].join('\n');
+  return [
+    'q / Ctrl-C  stop the run (stored as aborted; the terminal is restored)',
+    'p           pause / resume the load',
+    '+ / -       nudge the load level by 10% of plan (recorded as events)',
+    '?           show / hide this help',
+  ].join('\n');
+}

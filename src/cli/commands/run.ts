@@ -149,7 +149,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
         engine.on('stage', (e: { index: number }) => { if (e.index > 0) progress.onStage(e.index, engine.elapsedMs()); });
         engine.on('stopping', (x: { reason: string; detail: string }) => progress.onStopping(engine.elapsedMs(), x.reason, x.detail));
       },
-    }).finally(() => dashboard?.close());
+    }).catch((err: unknown) => {
+      dashboard?.close();
+      throw err;
+    });
+    // On a terminal, the finished run stays on screen with its verdict until a key; a run the
+    // user stopped (q, Ctrl-C) ends at once.
+    if (dashboard && summary.status !== 'aborted' && process.stdin.isTTY) await dashboard.hold();
+    dashboard?.close();
     if (values.json) line(io.stdout, JSON.stringify(summary, null, 2));
     else line(io.stdout, formatSummary(summary));
     throwIfNotStored(summary);
