@@ -142,7 +142,8 @@ export class RunStore {
   /** All rows in one transaction: a flush either lands whole or not at all. */
   addIntervals(rows: readonly IntervalRow[]): void {
     this.db.transaction((batch: readonly IntervalRow[]) => {
-      for (const row of batch) this.insertInterval.run(row);
+      // llm_json is optional in the row type: a row without it (no llm: step) stores NULL.
+      for (const row of batch) this.insertInterval.run(row.llm_json === undefined ? { ...row, llm_json: null } : row);
     })(rows);
   }
 
