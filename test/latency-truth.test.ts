@@ -20,7 +20,8 @@ test('a run in which no request succeeded never passes, and says why', async () 
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.status, 'failed');
-    assert.match(s.stopReason, /no request succeeded/);
+    assert.match(s.verdict, /no request succeeded/);
+    assert.equal(s.stopReason, 'completed', 'it ran its course; the verdict says why it failed');
     const text = await strain(['runs', '--db', join(dir, 'r.db')]);
     assert.match(text.stdout, /failed/);
   } finally {

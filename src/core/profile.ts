@@ -136,4 +136,11 @@ export interface ResolvedProfile {
   monitor?: MonitorPlan;
   /** Present when a step is an llm: step; slo (if given) decides goodput. */
   llm?: { slo: LlmSlo | undefined };
+  /** HTTPS trust: skip verification (staging only), or extra CA certificates from an absolute PEM path. */
+  tls?: TlsOptions;
+}
+
+export interface TlsOptions {
+  insecure: boolean;
+  caFile?: string;
 }

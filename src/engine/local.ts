@@ -29,7 +29,7 @@ export class LocalDriver implements LoadDriver {
 
   constructor(private readonly host: DriverHost) {
     const { profile } = host;
-    this.transport = new HttpTransport({ target: profile.target, connections: profile.connections });
+    this.transport = new HttpTransport({ target: profile.target, connections: profile.connections, tls: profile.tls });
     const prepared = prepareScenarios(this.transport, profile.setup, profile.scenarios);
     this.stepNames = prepared.stepNames;
     const shard = host.shard ?? { index: 0, of: 1 };

@@ -1,12 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { USER_AGENT, socketHost } from '../core/net';
+import type { TlsOptions } from '../core/profile';
 import { Http1Pool } from './http1-pool';
 import { UndiciOriginPool } from './undici-pool';
 import type { Dispatcher } from 'undici';
 import type { ChunkObserver, Completion, Keep, OriginPool, PreparedRequest } from './types';
 
-function poolFor(origin: string, connections: number): OriginPool {
+/** HTTPS trust as undici's connector takes it. */
+export interface TlsTrust {
+  rejectUnauthorized: boolean;
+  /** PEM text: the system's roots plus the profile's http.ca. */
+  ca?: string[];
+}
+
+function poolFor(origin: string, connections: number, tls: TlsTrust | undefined): OriginPool {
   const url = new URL(origin);
-  if (url.protocol !== 'http:') return new UndiciOriginPool(origin, connections);
+  if (url.protocol !== 'http:') return new UndiciOriginPool(origin, connections, tls);
   const host = socketHost(url);
   return new Http1Pool(host, Number(url.port || 80), connections, url.host);
 }
@@ -14,6 +23,19 @@ function poolFor(origin: string, connections: number): OriginPool {
 export interface TransportOptions {
   target: string;
   connections: number;
+  /** http.insecure / http.ca: for staging servers with self-signed certificates. */
+  tls?: TlsOptions;
+}
+
+/** Reads the CA file once (the profile checked it is PEM); the system's roots stay trusted too. */
+function trustOf(tls: TlsOptions | undefined): TlsTrust | undefined {
+  if (!tls) return undefined;
+  return {
+    rejectUnauthorized: !tls.insecure,
+    // node:tls is loaded only when a CA file is given: plain-HTTP runs should not pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ...(tls.caFile ? { ca: [...(require('node:tls') as typeof import('node:tls')).rootCertificates, readFileSync(tls.caFile, 'utf8')] } : {}),
+  };
 }
 
 /**
@@ -24,6 +46,7 @@ export interface TransportOptions {
 export class HttpTransport {
   private readonly pool: OriginPool;
   private readonly others = new Map<string, OriginPool>();
+  private readonly tls: TlsTrust | undefined;
   readonly basePath: string;
   readonly origin: string;
 
@@ -31,7 +54,8 @@ export class HttpTransport {
     const url = new URL(options.target);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.origin = url.origin;
-    this.pool = poolFor(url.origin, options.connections);
+    this.tls = trustOf(options.tls);
+    this.pool = poolFor(url.origin, options.connections, this.tls);
   }
 
   prepare(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): PreparedRequest {
@@ -57,7 +81,7 @@ export class HttpTransport {
   send(req: PreparedRequest, done: Completion, keep: Keep = 'status', origin?: string, onChunk?: ChunkObserver): void {
     let pool = this.pool;
     if (origin !== undefined && origin !== this.origin) {
-      pool = this.others.get(origin) ?? poolFor(origin, this.options.connections);
+      pool = this.others.get(origin) ?? poolFor(origin, this.options.connections, this.tls);
       this.others.set(origin, pool);
     }
     pool.send(req, done, keep, onChunk);

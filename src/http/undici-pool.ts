@@ -37,11 +37,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 /** HTTPS goes through undici: TLS and its corner cases are not worth re-implementing. */
 export class UndiciOriginPool implements OriginPool {
   private readonly pool: Pool;
-  constructor(origin: string, connections: number) {
+  constructor(origin: string, connections: number, tls?: { rejectUnauthorized: boolean; ca?: string[] }) {
     // Loaded only for HTTPS: plain-HTTP runs should not pay for undici at start-up.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pool: UndiciPool } = require('undici') as typeof import('undici');
-    this.pool = new UndiciPool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+    this.pool = new UndiciPool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 10_000, ...tls } });
   }
   send(req: PreparedRequest, done: Completion, keep: Keep, onChunk?: ChunkObserver): void {
     this.pool.dispatch(

@@ -74,3 +74,16 @@ export function unresolvedNames(refs: readonly NameRef[], captures: readonly str
   }
   return problems;
 }
+
+/** Why an http.ca file cannot be used, or undefined: it must be readable PEM holding a certificate. */
+export function caFileProblem(file: string, written: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `http.ca: ${written} cannot be read (${code === 'ENOENT' ? `does not exist, looked for ${file}` : code === 'EISDIR' ? 'it is a directory' : (err as Error).message})`;
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) return `http.ca: ${written} (${file}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+  return undefined;
+}

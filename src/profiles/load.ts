@@ -17,6 +17,8 @@ export interface ProfileOverrides {
   rate?: number;
   /** --monitor SPEC (already parsed), or false for --no-monitor. */
   monitor?: UserMonitor | false;
+  /** --insecure: HTTPS certificates are not verified (http.insecure). */
+  insecure?: boolean;
 }
 
 /** Applies overrides to the raw document so the schema validates the combination. */
@@ -26,6 +28,7 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   const load = { ...((doc.load as Record<string, unknown>) ?? {}) };
   const kind = doc.kind;
   if (o.target !== undefined) doc.target = o.target;
+  if (o.insecure) doc.http = { ...((doc.http as object) ?? {}), insecure: true };
   if (o.monitor === false) delete doc.monitor;
   else if (o.monitor !== undefined) doc.monitor = { ...((doc.monitor as object) ?? {}), pid: undefined, port: undefined, match: undefined, url: undefined, ...o.monitor };
   if (doc.monitor) doc.monitor = Object.fromEntries(Object.entries(doc.monitor).filter(([, v]) => v !== undefined));

@@ -9,7 +9,7 @@ import { resolveLlmStep, resolveSlo } from '../llm/resolve';
 import type { UserLlm } from '../llm/spec';
 import { isLlmMetric } from '../thresholds/parse';
 import { monitorPlanFrom } from './monitor-spec';
-import { checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
+import { caFileProblem, checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
 import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
@@ -53,6 +53,9 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
     }))
     : [{ name: 'default', weight: 1, steps: (user.scenario ?? []).map((step, i) => resolveStep(step, at(`scenario[${i}]`))) }];
   const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? 'sequential' as const } : undefined;
+  const caFile = user.http?.ca !== undefined ? resolvePath(baseDir, user.http.ca) : undefined;
+  const caProblem = caFile ? caFileProblem(caFile, user.http!.ca!) : undefined;
+  if (caProblem) problems.push(caProblem);
   const dataCheck = data ? checkDataFile(data.file, user.data!.file) : { columns: [] };
   if (typeof dataCheck === 'string') problems.push(dataCheck);
   else {
@@ -106,6 +109,7 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
       gates,
       ...(monitor && typeof monitor !== 'string' ? { monitor } : {}),
       ...(hasLlm ? { llm: { slo } } : {}),
+      ...(user.http?.insecure || caFile ? { tls: { insecure: user.http?.insecure === true, ...(caFile ? { caFile } : {}) } } : {}),
     },
   };
 }

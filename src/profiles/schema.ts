@@ -140,6 +140,8 @@ export const profileSchema = {
       properties: {
         timeout: { $ref: '#/$defs/duration', description: 'Per-request timeout (headers and body inactivity).' },
         headers: { ...stringMap, description: 'Headers sent with every request.' },
+        insecure: { type: 'boolean', description: 'HTTPS: do not verify the server certificate. UNSAFE: only for a staging server you control (prefer ca).' },
+        ca: { type: 'string', minLength: 1, description: 'HTTPS: a PEM file of CA certificates to trust (relative to the profile), e.g. a staging server\'s self-signed certificate.' },
       },
     },
     setup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'Steps each virtual user runs once before its loop (log in). In the open model every arrival is a new user and runs them first.' },

@@ -67,7 +67,7 @@ export interface UserProfile {
   kind: Kind;
   target: string;
   load: UserLoad;
-  http?: { timeout?: string; headers?: Record<string, string> };
+  http?: { timeout?: string; headers?: Record<string, string>; insecure?: boolean; ca?: string };
   setup?: UserStep[];
   scenario?: UserStep[];
   scenarios?: UserScenario[];

@@ -135,7 +135,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     noSuccess,
   });
   const status: SummaryStatus = verdict.status;
-  const stopReason = result.detail || noSuccess || result.reason;
+  const stopReason = result.detail || result.reason; // why it stopped; a run without success says so in its verdict
   const summary = buildSummary({
     runId,
     profile,
@@ -158,7 +158,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const fault = () => faults.summary(storeSink.stored, storeSink.unstored());
   summary.storeFault = fault();
   write(() => store.finishRun(runId, status, result.endedAt, summary));
-  addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : ''}`);
+  addEvent(runId, result.endedAt, 'run-ended', `run ${status}${stopReason !== 'completed' ? `: ${stopReason}` : noSuccess ? `: ${noSuccess}` : ''}`);
   // Said once more after the last writes: the row itself may be what could not be stored.
   summary.storeFault = fault();
   return summary;

@@ -17,7 +17,7 @@ import { line, type CliIo } from '../io';
 import { ProgressPrinter } from '../progress';
 import type { LiveDashboard } from '../../tui/live';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--on-store-error keep|stop] [--no-tui] [--json]';
+export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--on-store-error keep|stop] [--insecure] [--no-tui] [--json]';
 
 const size = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
@@ -76,6 +76,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     'max-duration': { type: 'string' },
     schedule: { type: 'string' },
     'on-store-error': { type: 'string' },
+    insecure: { type: 'boolean' },
   });
   const onStoreError = values['on-store-error'] ?? 'keep';
   if (onStoreError !== 'keep' && onStoreError !== 'stop') throw new UsageError(`--on-store-error: "${onStoreError}" is not keep or stop`);
@@ -95,7 +96,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     vus: positiveInt(values.vus, 'vus'),
     rate: positiveNumber(values.rate, 'rate'),
     monitor: values['no-monitor'] ? false : monitorSpec,
+    insecure: values.insecure,
   }, io.env);
+  if (profile.tls?.insecure) {
+    line(io.stderr, 'warning: HTTPS certificates are not verified (--insecure / http.insecure): use this only against a staging server you control; prefer http.ca with its certificate');
+  }
   const dbFile = values.db ?? defaults.db;
   const db = openDb(dbFile);
   const store = new RunStore(db);
