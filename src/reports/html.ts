@@ -7,6 +7,7 @@ import type { ReportData } from './data';
 import { downsample, type Fold } from './downsample';
 import { escapeXml as e } from './escape';
 import { cgroupCharts, gpuCharts } from './resource-charts';
+import { llmStressChart, llmSummaryHtml, llmTimeCharts } from './llm';
 import { lineChart, type ChartBand, type ChartMarker, type ChartSeries } from './svg';
 import { clockLabel } from '../util/axis';
 import { trendRows } from './trend';
@@ -83,6 +84,7 @@ function timeCharts(data: ReportData): string[] {
     }),
     lineChart({ title: `Load level (${level})`, yLabel: level, markers, ...axis, series: [{ name: 'planned level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }] }),
   ];
+  if (data.plan.llm) charts.push(...llmTimeCharts(data.intervals, markers, axis, data.plan.llm.slo));
   if (data.samples.length > 0) {
     const start = data.run.started_at;
     const pts = (pick: (s: ReportData['samples'][number]) => number, fold: Fold) =>
@@ -148,6 +150,7 @@ export function renderHtml(data: ReportData): string {
     const c = s.resources.cgroup;
     if (c) out.push(`<p>cgroup ${e(c.path)}: CPU mean ${num(c.cpuMeanPct, 1)}% of one core${c.quotaCores ? ` (${num(c.quotaMeanPct, 1)}% of its ${num(c.quotaCores, 2)}-core quota, max ${num(c.quotaMaxPct, 1)}%)` : ''}; memory at most ${num(c.memMaxMB, 1)} MB${c.memLimitMB !== null ? ` of its ${num(c.memLimitMB, 0)} MB limit` : ' (no limit)'}${c.oomKills ? `; ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}.</p>`);
     if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped early: ${e(s.stopReason)}</p>`);
+    if (s.llm) out.push(...llmSummaryHtml(s.llm));
     if (s.steps && s.steps.length > 1) {
       out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>skipped</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');
       for (const st of s.steps) {
@@ -176,7 +179,8 @@ export function renderHtml(data: ReportData): string {
   if (data.intervals.length === 0) out.push('<p>No intervals were recorded.</p>');
   else out.push(...timeCharts(data));
   if (data.plan.kind === 'stress') {
-    out.push('<h2>Capacity</h2>', ...stressCharts(data.findings.find((f) => f.kind === 'breaking-point'), unit));
+    const breaking = data.findings.find((f) => f.kind === 'breaking-point');
+    out.push('<h2>Capacity</h2>', ...llmStressChart(breaking, unit), ...stressCharts(breaking, unit));
   }
   const events = [...data.events.map((x) => ({ at: x.at, message: x.message })), ...data.monitorEvents.filter((x) => x.kind !== 'monitor-started' && x.kind !== 'monitor-stopped')];
   if (events.length) {

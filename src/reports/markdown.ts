@@ -3,6 +3,7 @@ import { runFailures } from '../core/summary';
 import type { ReportData } from './data';
 import { escapeMarkdown as cell } from './escape';
 import { actualText, resultWord } from '../verdict/verdict';
+import { llmSummaryMarkdown } from './llm';
 
 /** Inside a code span escapes and entities do not apply: only control characters and backticks must go (pipes for tables). */
 const code = (text: unknown) => `\`${printable(text).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
@@ -18,6 +19,7 @@ export function renderMarkdown(data: ReportData): string {
     const l = s.latencyMs;
     lines.push('| requests | throughput | errors | p50 | p95 | p99 | max |', '|---:|---:|---:|---:|---:|---:|---:|');
     lines.push(`| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`, '');
+    if (s.llm) lines.push(...llmSummaryMarkdown(s.llm));
     if (s.skipped > 0) lines.push(`Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${cell(Object.entries(s.skippedByReason).map(([k, n]) => `${k} ${n}`).join(', '))}`, '');
     if (s.thresholds.length) {
       if (s.thresholdsJudgedOn) lines.push(`Thresholds judged ${cell(s.thresholdsJudgedOn)}.`, '');
