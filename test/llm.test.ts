@@ -117,3 +117,31 @@ test('a concurrency stress on an LLM with 4 generation slots breaks on TTFT at t
     await target.stop();
   }
 });
+
+test('compare gates a server change on TTFT p95 and output tokens/s; trend lists both', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'c.db');
+  const runAgainst = async (ttft: string) => {
+    const target = await demoTarget(['--llm', '--ttft', ttft, '--tpot', '5ms']);
+    try {
+      const profile = writeProfile(dir, 'cmp.yaml', [
+        'name: llm-cmp', 'kind: load', `target: ${target.url}`,
+        'load: { model: closed, vus: 2, duration: 2s, warmup: 0s }',
+        'scenario: [{ llm: { model: demo, prompt: "hi", maxTokens: 10 } }]',
+      ].join('\n'));
+      const r = await strain(['run', profile, '--db', db, '--json', '--no-monitor'], { timeoutMs: 30_000 });
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      await target.stop();
+    }
+  };
+  await runAgainst('20ms');
+  await runAgainst('80ms');
+  const c = await strain(['compare', '1', '2', '--db', db, '--json']);
+  assert.equal(c.code, 1, c.stdout);
+  const out = JSON.parse(c.stdout);
+  assert.ok(out.regressions.some((r: string) => r.startsWith('llm TTFT p95')), out.regressions.join('; '));
+  assert.ok(out.regressions.some((r: string) => r.startsWith('llm output tokens/s')), out.regressions.join('; '));
+  const t = await strain(['trend', 'llm-cmp', '--db', db]);
+  assert.match(t.stdout, /ttft p95 ms\ttok\/s/);
+});

@@ -1,9 +1,11 @@
 import { decodeHistogram, newLatencyHistogram, type LatencyStatsMs } from '../core/histogram';
 import { thresholdInputsOf } from '../core/thresholds';
 import type { Finding } from '../core/finding';
+import type { RunSummary } from '../core/summary';
 import type { Db } from '../store/db';
 import { FindingStore } from '../store/findings';
 import { RunStore, type StoredRun } from '../store/runs';
+import { llmSummary, mergeLlm } from '../core/llm';
 
 export interface RunFigures {
   id: number;
@@ -20,6 +22,8 @@ export interface RunFigures {
   capacity: number | null;
   /** Spike: seconds to recover; Infinity when it did not recover; null for other kinds. */
   recoveryS: number | null;
+  /** llm: steps' figures (whole run, from the stored per-second histograms); null without any. */
+  llm: { ttftP95Ms: number; tpotP95Ms: number; outputTokensPerSec: number; goodputFraction: number | null } | null;
 }
 
 /** The finding figures compare and trend carry, from a run's findings. */
@@ -54,7 +58,15 @@ export function figuresOf(db: Db, run: StoredRun): RunFigures {
     rssEndMB: summary?.resources.rssEndMB ?? null,
     kind: run.kind,
     ...findingFigures(new FindingStore(db).forRun(run.id)),
+    llm: llmFigures(rows, durationMs, summary),
   };
+}
+
+function llmFigures(rows: readonly { llm_json?: string | null }[], durationMs: number, summary: RunSummary | undefined): RunFigures['llm'] {
+  const f = mergeLlm(rows);
+  if (!f) return null;
+  const l = llmSummary(f, durationMs, true);
+  return { ttftP95Ms: l.ttftMs.p95, tpotP95Ms: l.tpotMs.p95, outputTokensPerSec: l.outputTokensPerSec, goodputFraction: summary?.llm?.goodput ? l.goodput!.fraction : null };
 }
 
 export interface CompareLimits {
@@ -70,9 +82,13 @@ export interface CompareLimits {
   capacityDropPct: number;
   /** Largest allowed rise of a spike's recovery time, in seconds. */
   recoveryRiseS: number;
+  /** llm: largest allowed increase of TTFT p95, in percent. */
+  ttftP95IncreasePct: number;
+  /** llm: largest allowed drop of output tokens/s, in percent. */
+  tokensDropPct: number;
 }
 
-export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1, capacityDropPct: 0, recoveryRiseS: 5 };
+export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1, capacityDropPct: 0, recoveryRiseS: 5, ttftP95IncreasePct: 10, tokensDropPct: 10 };
 
 /** What makes two runs a questionable pair: different profiles, kinds or load models. */
 export function compareWarnings(base: StoredRun, cand: StoredRun): string[] {
@@ -134,6 +150,26 @@ export function compareFigures(base: RunFigures, cand: RunFigures, limits: Compa
     const regressed = b === Infinity ? a !== Infinity : Number.isFinite(rise) && rise > limits.recoveryRiseS;
     rows.push({ metric: 'spike recovery (s)', base: a === Infinity ? null : a, candidate: b === Infinity ? null : b, change, limit: `+${limits.recoveryRiseS} s`, regressed });
   }
+  if (base.llm || cand.llm) rows.push(...llmRows(base.llm, cand.llm, limits));
   const regressions = rows.filter((r) => r.regressed).map((r) => `${r.metric} ${r.change} (limit ${r.limit})`);
   return { rows, regressions };
+}
+
+/** A model or server upgrade gated on TTFT p95 and output tokens/s (TPOT and goodput shown). */
+function llmRows(a: RunFigures['llm'], b: RunFigures['llm'], limits: CompareLimits): CompareRow[] {
+  const rows: CompareRow[] = [];
+  const row = (metric: string, x: number | null | undefined, y: number | null | undefined, limit: string, worse: (change: number) => boolean) => {
+    const has = x !== null && x !== undefined && y !== null && y !== undefined;
+    const change = has ? pctChange(x, y) : NaN;
+    rows.push({ metric, base: x ?? null, candidate: y ?? null, change: has ? `${signed(change)}%` : '', limit, regressed: has && limit !== '' && worse(change) });
+  };
+  row('llm TTFT p95 (ms)', a?.ttftP95Ms, b?.ttftP95Ms, `+${limits.ttftP95IncreasePct}%`, (c) => c > limits.ttftP95IncreasePct);
+  row('llm TPOT p95 (ms)', a?.tpotP95Ms, b?.tpotP95Ms, '', () => false);
+  row('llm output tokens/s', a?.outputTokensPerSec, b?.outputTokensPerSec, `-${limits.tokensDropPct}%`, (c) => c < -limits.tokensDropPct);
+  if (a?.goodputFraction != null || b?.goodputFraction != null) {
+    const x = a?.goodputFraction == null ? null : a.goodputFraction * 100;
+    const y = b?.goodputFraction == null ? null : b.goodputFraction * 100;
+    rows.push({ metric: 'llm goodput (% of requests)', base: x, candidate: y, change: x !== null && y !== null ? `${signed(y - x)} pts` : '', limit: '', regressed: false });
+  }
+  return rows;
 }

@@ -15,6 +15,9 @@ export interface TrendRow {
   capacity: number | null;
   recoveryS: number | null;
   verdict: string | null;
+  /** llm: TTFT p95 (ms) and output tokens/s from the summary; null without llm: steps. */
+  ttftP95Ms: number | null;
+  outputTokensPerSec: number | null;
 }
 
 /** One row per run of a profile: how it moved over time. */
@@ -33,6 +36,8 @@ export function trendRows(runs: readonly StoredRun[]): TrendRow[] {
       leakVerdict: leak ? leak.verdict : null,
       ...findingFigures(s?.findings ?? []),
       verdict: s?.verdict ?? null,
+      ttftP95Ms: s?.llm ? s.llm.ttftMs.p95 : null,
+      outputTokensPerSec: s?.llm ? s.llm.outputTokensPerSec : null,
     };
   });
 }

@@ -6,7 +6,7 @@ import { RunStore } from '../../store/runs';
 import { nonNegativeNumber, parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
 
-export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--db FILE]';
+export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--max-ttft-p95 PCT] [--max-tokens-drop PCT] [--db FILE]';
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 
@@ -16,6 +16,7 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
     json: { type: 'boolean' }, db: { type: 'string' },
     'max-p95': { type: 'string' }, 'max-p99': { type: 'string' }, 'max-throughput-drop': { type: 'string' }, 'max-error-rate': { type: 'string' },
     'max-capacity-drop': { type: 'string' }, 'max-recovery-rise': { type: 'string' },
+    'max-ttft-p95': { type: 'string' }, 'max-tokens-drop': { type: 'string' },
   });
   if (positionals.length !== 2) throw new UsageError(`usage: ${compareUsage}`);
   const limits = {
@@ -25,6 +26,8 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
     errorRateIncreasePts: nonNegativeNumber(values['max-error-rate'], 'max-error-rate') ?? defaultLimits.errorRateIncreasePts,
     capacityDropPct: nonNegativeNumber(values['max-capacity-drop']?.replace(/%$/, ''), 'max-capacity-drop') ?? defaultLimits.capacityDropPct,
     recoveryRiseS: nonNegativeNumber(values['max-recovery-rise']?.replace(/s$/, ''), 'max-recovery-rise') ?? defaultLimits.recoveryRiseS,
+    ttftP95IncreasePct: nonNegativeNumber(values['max-ttft-p95']?.replace(/%$/, ''), 'max-ttft-p95') ?? defaultLimits.ttftP95IncreasePct,
+    tokensDropPct: nonNegativeNumber(values['max-tokens-drop']?.replace(/%$/, ''), 'max-tokens-drop') ?? defaultLimits.tokensDropPct,
   };
   const db = openDb(values.db ?? defaults.db);
   try {
