@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import { parseKeyed } from '../monitor/cgroup';
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
+import { RunStore } from '../src/store/runs';
 import { cgroupSkipReason, makeGroup, skipOrFail, type TestGroup } from './helpers/cgroups';
 import { strain, tempDir, writeProfile } from './helpers/cli';
-import { exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+import { exited, firstLine, sleep, spawnNode, spawnStrain, waitFor } from './helpers/processes';
 import { unusedPort } from './helpers/servers';
 
 const MB = 1048576;
@@ -24,7 +25,7 @@ function target(o: { port?: number; burnMs?: number; stepMB: number; everyMs: nu
     process.on('SIGUSR2', () => {
       const until = Date.now() + ${o.burnMs ?? 0}; let x = 0; while (Date.now() < until) x++;
       const t = setInterval(() => {
-        if (total >= ${o.capMB}) return clearInterval(t);
+        if (total >= ${o.capMB}) { console.log('grown'); return clearInterval(t); }
         keep.push(Buffer.alloc(${o.stepMB} << 20, 1)); total += ${o.stepMB};
       }, ${o.everyMs});
     });
@@ -77,8 +78,10 @@ test('strain monitor --container: memory and CPU figures match the cgroup files;
     setQuota(g, 0.5);
     monitor = spawnStrain(['monitor', '--container', hex, '--db', db, '--interval', '250ms', '--listen', '127.0.0.1:0']);
     const api = /API on (\S+)/.exec(await firstLine(monitor, /API on/))![1];
+    const grown = firstLine(child, /grown/, 30_000);
     child.kill('SIGUSR2');
-    await sleep(3000); // 1.2 s of CPU, 40 MB by ~1.5 s, then idle
+    await grown; // 1.2 s of CPU, then 40 MB
+    await sleep(1000); // idle: a few samples of a still group
     const metrics = await (await fetch(`${api}/metrics`)).text();
     monitor.kill('SIGTERM');
     assert.equal(await exited(monitor), 0, monitor.err);
@@ -119,8 +122,7 @@ test('strain monitor --container: memory and CPU figures match the cgroup files;
   }
 });
 
-async function runAgainst(port: number, monitorSpec: string, seconds: number) {
-  const dir = tempDir();
+async function runAgainst(port: number, monitorSpec: string, seconds: number, dir = tempDir()) {
   const profile = writeProfile(dir, 'p.yaml', [
     'name: cgroup', 'kind: load', `target: http://127.0.0.1:${port}`,
     `load: { model: open, rate: 20, duration: ${seconds}s }`, 'scenario: [{ request: { path: /, timeout: 1s } }]',
@@ -163,8 +165,22 @@ test('an OOM kill inside the sampled cgroup is an event and an oom-kill finding'
     g.add(child.pid!);
     memoryFile(g).limitFile(96 * MB);
     const killed = exited(child);
-    setTimeout(() => child.kill('SIGUSR2'), 2500).unref(); // after the run's clock has started
-    const s = await runAgainst(port, `cgroup:${g.path}`, 4);
+    const dir = tempDir();
+    const running = runAgainst(port, `cgroup:${g.path}`, 5, dir);
+    // Grow only once the run's clock runs (its first measured second is stored), so the kill is in its window.
+    await waitFor(() => {
+      try {
+        const runs = new RunStore(openDb(join(dir, 'r.db')));
+        const run = runs.getRun('latest');
+        const measured = run ? runs.intervalsWithoutHistograms(run.id).length > 0 : false;
+        runs.db.close();
+        return measured;
+      } catch {
+        return false; // not created yet
+      }
+    }, 20_000, 'the run\'s first measured second');
+    child.kill('SIGUSR2');
+    const s = await running;
     await killed;
     assert.equal(child.signalCode, 'SIGKILL', 'the kernel killed the target');
     const f = s.findings.find((x) => x.kind === 'cgroup-memory');
