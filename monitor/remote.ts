@@ -1,4 +1,5 @@
 import type { MonitorStore } from '../src/store/monitor';
+import { redactText, redactUrl } from '../src/util/secrets';
 import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from '../src/core/samples';
 
 interface SamplesResponse {
@@ -21,17 +22,20 @@ export class RemoteMonitor {
   private since: number;
   private timer: NodeJS.Timeout | undefined;
   lastError: string | undefined;
+  /** The URL as stored and printed: without userinfo or secret query parameters. */
+  private readonly shown: string;
 
   constructor(private readonly url: string, private readonly store: MonitorStore, private readonly token: string | undefined, intervalMs: number, startedAt: number) {
     this.since = startedAt;
-    this.id = store.createMonitor({ startedAt, selector: `remote ${url}`, intervalMs, origin: url });
+    this.shown = redactUrl(url);
+    this.id = store.createMonitor({ startedAt, selector: `remote ${this.shown}`, intervalMs, origin: this.shown });
   }
 
   /** Checks the monitor answers before the run starts. */
   async check(): Promise<void> {
     const res = await fetch(`${this.url}/health`, { headers: this.headers(), signal: AbortSignal.timeout(3000) });
-    if (res.status === 401) throw new Error(`monitor ${this.url} refused the token (401); set STRAIN_MONITOR_TOKEN`);
-    if (!res.ok) throw new Error(`monitor ${this.url}/health answered ${res.status}`);
+    if (res.status === 401) throw new Error(`monitor ${this.shown} refused the token (401); set STRAIN_MONITOR_TOKEN`);
+    if (!res.ok) throw new Error(`monitor ${this.shown}/health answered ${res.status}`);
   }
 
   start(everyMs = 2000): void {
@@ -60,7 +64,7 @@ export class RemoteMonitor {
       this.since = latest + 1;
       this.lastError = undefined;
     } catch (err) {
-      this.lastError = `monitor ${this.url}: ${(err as Error).message}`;
+      this.lastError = `monitor ${this.shown}: ${redactText((err as Error).message)}`;
     }
   }
 }

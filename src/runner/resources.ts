@@ -8,6 +8,7 @@ import { CannotRunError } from '../errors';
 import type { MonitorPlan } from '../core/profile';
 import type { Db } from '../store/db';
 import { MonitorStore } from '../store/monitor';
+import { redactText, redactUrl } from '../util/secrets';
 
 /** The run's view of its monitor, local or remote: started before the load, stopped after. */
 export interface RunMonitor {
@@ -24,7 +25,7 @@ export async function startRunMonitor(plan: MonitorPlan, db: Db, env: NodeJS.Pro
   if (plan.kind === 'remote') {
     const remote = new RemoteMonitor(plan.url, store, env.STRAIN_MONITOR_TOKEN, plan.intervalMs, Date.now());
     await remote.check().catch((err: Error) => {
-      throw new CannotRunError('STRAIN_MONITOR_UNREACHABLE', `cannot attach to monitor ${plan.url}: ${err.message}`);
+      throw new CannotRunError('STRAIN_MONITOR_UNREACHABLE', `cannot attach to monitor ${redactUrl(plan.url)}: ${redactText(err.message)}`);
     });
     remote.start();
     return { id: remote.id, stop: () => remote.stop(), summarize: summarize(remote.id) };
