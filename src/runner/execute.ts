@@ -9,6 +9,7 @@ import type { ResolvedProfile } from '../core/profile';
 import type { IntervalSink } from '../core/interval';
 import type { RunStore } from '../store/runs';
 import { StoreSink, toIntervalRow } from '../store/sink';
+import { startCheckpointer } from '../store/checkpointer';
 import { addHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
 import { settleLimits } from '../engine/settle';
 import { CannotRunError } from '../errors';
@@ -88,6 +89,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     write(() => store.setMonitor(runId, monitor!.id));
   }
 
+  const checkpoints = startCheckpointer(store.db);
   const storeSink = new StoreSink(store, runId, faults.record);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
   engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] }, req.ownThread);
@@ -119,6 +121,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   });
   await engine.recorder.closeSinks();
   await monitor?.stop();
+  await checkpoints?.stop();
 
   const totals = engine.recorder.totals;
   const runRow = { ...store.getRun(runId)!, ended_at: result.endedAt };
