@@ -13,11 +13,21 @@ export const scheduleUsage =
   'strain schedule add --name N --cron EXPR PROFILE [--tz ZONE] [--max-duration D] [--on-fail CMD] [--on-fail-url URL]\n' +
   '  strain schedule list [--json] | remove N | enable N | disable N   (all take --db FILE)';
 
+/** What each cron field accepts, in words (node-cron says "61 is a invalid expression for minute"). */
+const CRON_FIELDS: Record<string, string> = {
+  second: 'second: 0-59', minute: 'minute: 0-59', hour: 'hour: 0-23', dayOfMonth: 'day of month: 1-31',
+  month: 'month: 1-12 or jan-dec', dayOfWeek: 'weekday: 0-7 or sun-sat, 0 and 7 both Sunday',
+};
+
 function checkCron(expr: string): void {
   const check = cron.validateDetailed(expr);
   const fields = expr.trim().split(/\s+/).length;
   if (!check.valid || (fields !== 5 && fields !== 6)) {
-    const why = check.errors.map((e) => `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`).join('; ');
+    const why = check.errors.map((e) => {
+      const accepts = CRON_FIELDS[e.field];
+      if (accepts && e.value !== undefined) return `"${e.value}" is not a valid ${accepts.replace(':', ' (accepts')})`;
+      return `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`;
+    }).join('; ');
     throw new UsageError(`--cron: "${expr}" is not a valid cron expression (5 fields "min hour day month weekday", or 6 with seconds first)${why ? `: ${why}` : ''}`);
   }
 }
