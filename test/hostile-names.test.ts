@@ -32,6 +32,9 @@ test('hostile profile and step names: JUnit parses, markdown escapes, the termin
     assert.doesNotMatch(runs.stdout, CONTROL);
     assert.equal(runs.stdout.trim().split('\n').length, 2, `one header and one row: ${runs.stdout}`);
 
+    const analyze = await strain(['analyze', 'latest', '--db', db]);
+    assert.doesNotMatch(analyze.stdout, CONTROL, 'analyze');
+
     const junit = await strain(['report', 'latest', '--format', 'junit', '--db', db]);
     assert.doesNotMatch(junit.stdout, XML_ILLEGAL, 'JUnit holds no XML-illegal character');
 

@@ -5,6 +5,7 @@ import { openDb } from '../../store/db';
 import type { RunRow } from '../../store/runs';
 import { parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
+import { printable } from '../../util/format';
 
 /** Which analyses could not run for want of their inputs, in words that say how to get them. */
 function missingInputs(run: RunRow): string[] {
@@ -29,7 +30,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<ExitCod
     if (values.json) {
       line(io.stdout, JSON.stringify({ runId: run.id, profile: run.profile_name, kind: run.kind, findings, notes: missingInputs(run) }, null, 2));
     } else {
-      line(io.stdout, `run ${run.id} (${run.profile_name}, ${run.kind}): ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+      line(io.stdout, printable(`run ${run.id} (${run.profile_name}, ${run.kind}): ${findings.length} finding${findings.length === 1 ? '' : 's'}`));
       for (const f of findings) line(io.stdout, `  ${f.kind} [${f.verdict}]: ${f.summary}`);
       for (const hint of missingInputs(run)) line(io.stdout, `  note: ${hint}`);
     }

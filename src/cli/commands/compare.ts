@@ -5,6 +5,7 @@ import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { nonNegativeNumber, parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
+import { printable } from '../../util/format';
 
 export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--max-ttft-p95 PCT] [--max-tokens-drop PCT] [--db FILE]';
 
@@ -45,10 +46,10 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCod
     if (values.json) {
       line(io.stdout, JSON.stringify({ base: a, candidate: b, limits, rows, regressed: regressions.length > 0, regressions, warnings }, null, 2));
     } else {
-      line(io.stdout, `compare run ${a.id} (${a.profile}) → run ${b.id} (${b.profile})`);
+      line(io.stdout, printable(`compare run ${a.id} (${a.profile}) → run ${b.id} (${b.profile})`));
       line(io.stdout, ['metric', 'base', 'candidate', 'change', 'limit', ''].join('\t'));
       for (const r of rows) line(io.stdout, [r.metric, fmt(r.base), fmt(r.candidate), r.change, r.limit, r.regressed ? 'REGRESSED' : ''].join('\t'));
-      line(io.stdout, regressions.length ? `regressed: ${regressions.join('; ')}` : 'no regression beyond the limits');
+      line(io.stdout, printable(regressions.length ? `regressed: ${regressions.join('; ')}` : 'no regression beyond the limits'));
     }
     return regressions.length ? ExitCode.failed : ExitCode.passed;
   } finally {
