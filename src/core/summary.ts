@@ -61,6 +61,22 @@ export interface StoreFault {
   storedSeconds: number;
   /** Measured seconds that are not in the store: the summary's figures still include them. */
   unstoredSeconds: number;
+  /** A distributed run (`strain coordinate`): what each agent generated. */
+  agents?: AgentSummary[];
+}
+
+/** One agent of a distributed run, as the summary lists it. */
+export interface AgentSummary {
+  index: number;
+  name: string;
+  requests: number;
+  errors: number;
+  /** Seconds this agent's figures were merged into. */
+  seconds: number;
+  /** Its clock minus the coordinator's, as measured when it joined (ms). */
+  clockOffsetMs: number;
+  status: 'finished' | 'lost' | 'failed';
+  detail?: string;
 }
 
 export interface GeneratorSummary {

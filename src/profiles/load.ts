@@ -50,11 +50,19 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
  * `env` is what `{{env.NAME}}` templates are checked against (the CLI passes its environment).
  */
 export function loadProfile(file: string, overrides: ProfileOverrides = {}, env: ProfileEnv = {}): ResolvedProfile {
-  const raw = applyOverrides(readProfileFile(file), overrides);
+  return loadProfileDocument(readProfileFile(file), file, dirname(resolvePath(file)), overrides, env);
+}
+
+/**
+ * A profile already parsed (an agent receives its coordinator's), validated and resolved the
+ * same way; `label` names it in errors, `baseDir` is where its relative data file paths start.
+ */
+export function loadProfileDocument(doc: unknown, label: string, baseDir: string, overrides: ProfileOverrides, env: ProfileEnv): ResolvedProfile {
+  const raw = applyOverrides(doc, overrides);
   const problems = schemaProblems(raw);
-  if (problems.length > 0) throw new ProfileError(file, problems);
-  const { profile, problems: semantic } = resolveProfile(raw as UserProfile, dirname(resolvePath(file)), env);
-  if (!profile) throw new ProfileError(file, semantic);
+  if (problems.length > 0) throw new ProfileError(label, problems);
+  const { profile, problems: semantic } = resolveProfile(raw as UserProfile, baseDir, env);
+  if (!profile) throw new ProfileError(label, semantic);
   const kind = profile.kind;
   if (overrides.duration !== undefined && kind !== 'load' && kind !== 'soak') {
     const capMs = parseDuration(overrides.duration);

@@ -5,6 +5,7 @@ import { levelText } from '../util/format';
 import type { Engine } from '../engine/engine';
 import type { StageEvent, WarmupResult } from '../engine/types';
 import { createEngine } from '../split';
+import type { DriverFactory } from '../engine/driver';
 import type { ResolvedProfile } from '../core/profile';
 import type { IntervalSink } from '../core/interval';
 import type { RunStore } from '../store/runs';
@@ -55,6 +56,12 @@ export interface RunRequest {
   /** keep (default): measure on, keeping unwritten seconds in bounded memory and retrying; stop: end the run. */
   onStoreError?: 'keep' | 'stop';
   env?: NodeJS.ProcessEnv;
+  /** Where the load comes from, when not from this process (a coordinator's agents). */
+  driver?: DriverFactory;
+  /** False when this process generates no load (a coordinator): the agents check the target. */
+  preflight?: boolean;
+  /** Added to the summary before it is stored (a coordinator's per-agent figures). */
+  summaryExtras?: () => Partial<RunSummary>;
 }
 
 /**
@@ -63,7 +70,7 @@ export interface RunRequest {
  */
 export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const { profile, store } = req;
-  await checkReachable(profile.target, defaults.http.preflightTimeoutMs);
+  if (req.preflight !== false) await checkReachable(profile.target, defaults.http.preflightTimeoutMs);
 
   const startedAt = Date.now();
   const runId = createRun(store, {
@@ -92,7 +99,9 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const checkpoints = startCheckpointer(store.db);
   const storeSink = new StoreSink(store, runId, faults.record);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
-  engine = createEngine(profile, { sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)] }, req.ownThread);
+  engine = createEngine(profile, {
+    sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)], ...(req.driver ? { driver: req.driver } : {}),
+  }, req.ownThread);
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
   const addEvent: typeof store.addEvent = (...args) => write(() => store.addEvent(...args));
@@ -158,6 +167,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     loopDelayMs: engine.loopDelayMs(),
     stalls: totals.stallCount > 0 ? stallReport(store.intervals(runId), totals.stalls, totals.stallCount) : undefined,
   });
+  Object.assign(summary, req.summaryExtras?.());
   const fault = () => faults.summary(storeSink.stored, storeSink.unstored());
   summary.storeFault = fault();
   write(() => store.finishRun(runId, status, result.endedAt, summary));

@@ -62,7 +62,8 @@ export type FromWorker =
 
 /** Main → worker. */
 export type ToWorker =
-  | { type: 'go' }
+  /** `at`: the coordinator's wall clock (ms) at which agents start together; threads start at once. */
+  | { type: 'go'; at?: number }
   | { type: 'stop'; detail: string }
   | { type: 'pause'; paused: boolean }
   | { type: 'factor'; factor: number };
