@@ -11,7 +11,7 @@ function hub(received: number[], lost: string[] = []) {
   return new AgentHub<ToAgent, FromAgent, object>({
     token: 'sesame',
     agents: 2,
-    assignment: () => ({ profile: { text: 'x', fileName: 'p.yaml', dir: '/' }, overrides: {} }),
+    assignment: () => ({ profile: { document: {}, label: 'p.yaml', dir: '/' }, overrides: {} }),
     onJoin: () => undefined,
     onMessage: (_a: AgentState, m) => received.push(m.n),
     lossTimeoutMs: 1500,

@@ -10,7 +10,13 @@
  *   GET  /v1/time                                ──► {clock} (offset estimate, before the start)
  */
 
+import type { ProfileOverrides } from '../profiles/load';
+import type { FromWorker, ToWorker } from '../split/messages';
+
 export const protocolVersion = 1;
+
+/** What an agent gets to apply on top of the profile: the coordinator's command-line overrides. */
+export type AgentOverrides = ProfileOverrides;
 
 export interface JoinRequest {
   version: number;
@@ -20,10 +26,10 @@ export interface JoinRequest {
 }
 
 export interface ProfileSource {
-  /** The profile file's text, exactly as the coordinator read it. */
-  text: string;
-  /** Its file name (YAML or JSON by extension). */
-  fileName: string;
+  /** The profile as the coordinator parsed it (before overrides and before {{env.X}}: agents resolve those). */
+  document: unknown;
+  /** Its file name, for messages. */
+  label: string;
   /** The directory relative paths in the profile (data files) resolve against. */
   dir: string;
 }
@@ -63,3 +69,8 @@ export const bearer = (token: string): string => `Bearer ${token}`;
 
 /** Sends a `:` comment line on the control stream this often, so a dead link shows up. */
 export const keepAliveMs = 2000;
+
+/** Agent → coordinator: the split run's own messages, plus the clock measured when it joined. */
+export type FromAgent = FromWorker | { type: 'clock'; offsetMs: number; rttMs: number };
+/** Coordinator → agent: the split run's own control messages ('go' carries the start instant). */
+export type ToAgent = ToWorker;
