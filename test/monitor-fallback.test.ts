@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
-import { tempDir } from './helpers/cli';
-import { exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+import { strain, tempDir, writeProfile } from './helpers/cli';
+import { demoTarget, exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
 
 // STRAIN_PROC_ROOT pointing nowhere is a machine without /proc (macOS, Windows): the monitor
 // takes the target's CPU and memory from systeminformation instead of refusing.
@@ -51,4 +51,26 @@ test('without /proc a cgroup cannot be sampled: a clear error and exit 3', async
   assert.equal(await exited(r), 3);
   assert.match(r.err, /cannot start the monitor: cgroups are read through \/proc, which this platform does not have/);
   assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+});
+
+test('a monitor that cannot start (no such cgroup, no such container) exits 3 and leaves no run behind', async () => {
+  const target = await demoTarget();
+  const dir = tempDir();
+  try {
+    const profile = writeProfile(dir, 'p.yaml', [
+      'name: nocg', 'kind: load', `target: ${target.url}`, 'load: { vus: 1, duration: 1s }',
+      'scenario: [{ request: { path: / } }]', 'monitor: { cgroup: /strain-no-such-group }',
+    ].join('\n'));
+    const db = join(dir, 'r.db');
+    const r = await strain(['run', profile, '--db', db, '--no-tui']);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /^strain: cannot start the monitor: no cgroup \/strain-no-such-group under /);
+    const c = await strain(['run', profile, '--db', db, '--no-tui', '--monitor', 'container:0123456789ab']);
+    assert.equal(c.code, 3, 'the flag replaces the profile\'s monitor section, cgroup included');
+    assert.match(c.stderr, /^strain: no running container 0123456789ab: docker\/podman inspect did not answer and no process's cgroup names it/);
+    const runs = JSON.parse((await strain(['runs', '--db', db, '--json'])).stdout);
+    assert.deepEqual(runs, []);
+  } finally {
+    await target.stop();
+  }
 });

@@ -72,17 +72,28 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const { profile, store } = req;
   if (req.preflight !== false) await checkReachable(profile.target, defaults.http.preflightTimeoutMs);
 
+  // The monitor starts before the run row: one that cannot start (no such cgroup or container,
+  // a remote monitor unreachable) leaves no run behind that never ran.
+  const monitor: RunMonitor | undefined = profile.monitor
+    ? await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent)
+    : undefined;
   const startedAt = Date.now();
-  const runId = createRun(store, {
-    profileName: profile.name,
-    profilePath: req.profilePath,
-    kind: profile.kind,
-    model: profile.model,
-    target: profile.target,
-    startedAt,
-    plan: profile,
-    scheduleName: req.scheduleName,
-  });
+  let runId: number;
+  try {
+    runId = createRun(store, {
+      profileName: profile.name,
+      profilePath: req.profilePath,
+      kind: profile.kind,
+      model: profile.model,
+      target: profile.target,
+      startedAt,
+      plan: profile,
+      scheduleName: req.scheduleName,
+    });
+  } catch (err) {
+    await monitor?.stop();
+    throw err;
+  }
 
   let engine: Engine | undefined;
   const faults = new StoreFaults((message) => {
@@ -90,11 +101,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
     if (req.onStoreError === 'stop') engine?.stop('stopped', `${message} (--on-store-error stop)`);
   });
   const write = <T>(fn: () => T) => faults.attempt(fn);
-  let monitor: RunMonitor | undefined;
-  if (profile.monitor) {
-    monitor = await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent);
-    write(() => store.setMonitor(runId, monitor!.id));
-  }
+  if (monitor) write(() => store.setMonitor(runId, monitor.id));
 
   const checkpoints = startCheckpointer(store.db);
   const storeSink = new StoreSink(store, runId, faults.record);
