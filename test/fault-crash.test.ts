@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { strain, tempDir, writeProfile } from './helpers/cli';
+import { ROOT, STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
 import { exited, spawnStrain, waitFor } from './helpers/processes';
 import { httpServer, tcpServer } from './helpers/servers';
+import { Tmux } from './helpers/tmux';
 
 const profile = (target: string) =>
   `name: crash\nkind: load\ntarget: ${target}\nload: { vus: 2, duration: 1m, warmup: 0s, gracefulStop: 5s }\nscenario: [ { request: { path: / }, think: 20ms } ]\n`;
@@ -54,5 +55,25 @@ test('a second Ctrl-C quits at once and still finalises the row as aborted', asy
     assert.match(run.summary!.stopReason, /SIGINT twice/);
   } finally {
     await hung.close();
+  }
+});
+
+test('strain watch on a run that is SIGKILLed shows it as crashed, not live', async () => {
+  assert.ok(Tmux.available(), 'tmux is required (.ci/run installs it)');
+  const server = await httpServer((_q, s) => s.end('ok'));
+  const dir = tempDir();
+  const db = join(dir, 's.db');
+  const tmux = new Tmux();
+  try {
+    const child = spawnStrain(['run', writeProfile(dir, 'p.yaml', profile(server.url)), '--no-tui', '--db', db]);
+    await waitFor(() => /run \d+:/.test(child.err), 15_000, 'the run to start');
+    tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} watch --db ${db}; sleep 60`);
+    await tmux.waitFor(/\[RUNNING\]/);
+    child.kill('SIGKILL');
+    await exited(child);
+    await tmux.waitFor(/\[CRASHED\]/, 10_000);
+  } finally {
+    tmux.close();
+    await server.close();
   }
 });

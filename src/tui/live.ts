@@ -1,9 +1,11 @@
 import type { Engine } from '../engine/engine';
 import type { Db } from '../store/db';
+import { recoverCrashedRuns } from '../store/recover';
 import { Dashboard } from './dashboard';
 import { RunFeed } from './feed';
 
 export const REDRAW_MS = 250;
+const CRASH_CHECK_FRAMES = 8;
 
 export interface LiveDashboard {
   /** Keeps the finished run on screen (verdict, findings, judged thresholds) until q or Enter. */
@@ -63,7 +65,10 @@ export function watchRun(db: Db, runId: number): Promise<void> {
         resolve();
       },
     }, `strain watch ${runId}`);
+    let frames = 0;
     const draw = () => {
+      // The writer may die while watched (SIGKILL): every couple of seconds its row is checked, so it ends as crashed.
+      if (frames++ % CRASH_CHECK_FRAMES === 0) recoverCrashedRuns(db);
       feed.poll();
       dashboard.render(feed.snapshot(Date.now(), { paused: false, factor: 1, mode: 'watch' }));
     };
