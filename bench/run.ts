@@ -1,3 +1,4 @@
+import { benchCorrelation } from './correlation';
 import { benchGenerators } from './generator';
 import { benchLlmHold, benchLlmRate } from './llm';
 import { benchMemory } from './memory';
@@ -79,6 +80,7 @@ const benches: Record<string, () => Promise<string>> = {
     // MONITOR_SECONDS=N shortens each of the four measurements for a quick look (default 60).
     return formatMonitorCost(await benchMonitorCost(Number(process.env.MONITOR_SECONDS ?? 60)));
   },
+  correlation: async () => `correlation analysis, synthetic cases with known truth:\n${benchCorrelation()}`,
   tui: async () => {
     const r = await benchTuiCost();
     return [

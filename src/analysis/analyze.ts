@@ -38,7 +38,7 @@ export function analyzeRun(input: AnalysisInput): Finding[] {
   const cgroup = analyzeCgroupMemory(input.cgroups ?? [], input.events);
   if (cgroup) findings.push(cgroup);
   if (target.length > 0) {
-    const correlation = analyzeCorrelation(intervals, target);
+    const correlation = analyzeCorrelation(input);
     if (correlation) findings.push(correlation);
   }
   const saturation = analyzeSaturation(intervals, saturationLimits(plan.workers ?? 1), input.stalls);

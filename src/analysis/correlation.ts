@@ -1,120 +1,212 @@
 import { round } from '../util/format';
-import type { ResourceSample } from '../core/samples';
-import type { IntervalRow } from '../core/interval';
-import { seededRandom, shuffle, spearman } from './stats';
+import { binMeans, binP99, drivers as allDrivers, pairedStretch, sampleSpacingMs, strainsOwn, type CorrelationInput, type Driver } from './drivers';
+import { arFilter, detrendPoly, effectiveN, fitAr } from './prewhiten';
+import { normalCdf, normalQuantile, pearson, ranks } from './stats';
 import type { Finding } from '../core/finding';
 
 export interface CorrelationOptions {
-  binS: number;
-  maxLagBins: number;
-  permutations: number;
+  /** Latency may follow a driver by 0..maxLagS seconds (never lead it). */
+  maxLagS: number;
+  /** Family-wise false-alarm rate over all lags and drivers, for "follows". */
   alpha: number;
+  /** "moves against" needs p < alpha / againstFactor: a rarer, stranger claim. */
+  againstFactor: number;
+  /** Smallest prewhitened correlation r worth reporting, however significant. */
   minAbsRho: number;
   minBins: number;
   /** Most bins a run is cut into; longer runs get wider bins. */
   maxBins: number;
+  maxArOrder: number;
 }
 
-export const correlationDefaults: CorrelationOptions = { binS: 10, maxLagBins: 3, permutations: 999, alpha: 0.01, minAbsRho: 0.3, minBins: 10, maxBins: 240 };
+export const correlationDefaults: CorrelationOptions = { maxLagS: 10, alpha: 0.005, againstFactor: 10, minAbsRho: 0.15, minBins: 60, maxBins: 600, maxArOrder: 5 };
 
-const diff = (xs: readonly number[]) => xs.slice(1).map((x, i) => x - xs[i]);
-
-/** rho between y and x shifted so that y follows x by `lag` bins. */
-function lagged(y: readonly number[], x: readonly number[], lag: number): number {
-  return spearman(y.slice(lag), x.slice(0, x.length - lag));
-}
-
-export interface LagScan {
+export interface LagPoint {
   lag: number;
   rho: number;
+  z: number;
+  /** One-sided, corrected for the number of lags scanned (Sidak). */
   p: number;
 }
 
-/**
- * Best-lag Spearman correlation of first differences (so shared trends do not count),
- * with a permutation p-value that accounts for having scanned several lags.
- */
-export function lagScan(y: readonly number[], x: readonly number[], o: CorrelationOptions, seed = 1): LagScan {
-  const dy = diff(y);
-  const dx = diff(x);
-  const best = (xs: readonly number[]) => {
-    let top = { lag: 0, rho: 0 };
-    for (let lag = 0; lag <= o.maxLagBins && dy.length - lag >= 4; lag++) {
-      const rho = lagged(dy, xs, lag);
-      if (Math.abs(rho) > Math.abs(top.rho)) top = { lag, rho };
-    }
-    return top;
-  };
-  const observed = best(dx);
-  const random = seededRandom(seed);
-  const pool = [...dx];
-  let asExtreme = 0;
-  for (let i = 0; i < o.permutations; i++) if (Math.abs(best(shuffle(pool, random)).rho) >= Math.abs(observed.rho)) asExtreme++;
-  return { ...observed, p: (asExtreme + 1) / (o.permutations + 1) };
+export interface LagScan {
+  /** The strongest lag either way, its two-sided p corrected for the lags scanned. */
+  lag: number;
+  rho: number;
+  p: number;
+  /** The strongest positive and negative lags. */
+  positive: LagPoint;
+  negative: LagPoint;
+  n: number;
 }
 
-interface Bins {
-  p99: number[];
-  cpu: number[];
-  rss: number[];
+/** 1 - (1 - p)^m without losing small p to rounding. */
+export const sidak = (p: number, m: number) => Math.min(1, -Math.expm1(m * Math.log1p(-Math.min(p, 1 - 1e-16))));
+
+/** Ranks mapped to standard normal quantiles (Blom): the shape of a normal, the order of the data. */
+export function normalScores(xs: readonly number[]): number[] {
+  const n = xs.length;
+  return ranks(xs).map((r) => normalQuantile((r - 0.375) / (n + 0.25)));
+}
+
+/** Least-squares slope of a on b. */
+function slope(a: readonly number[], b: readonly number[]): number {
+  const ma = a.reduce((s, v) => s + v, 0) / a.length;
+  const mb = b.reduce((s, v) => s + v, 0) / b.length;
+  let sab = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sbb > 0 ? sab / sbb : 0;
 }
 
 /**
- * 10 s bins where both latency and resource samples exist. A bin's p99 is the request-weighted
- * mean of its per-second p99s: cheap on day-long runs, and trends are what is compared here.
+ * One lag: y[t] against x[t - lag], as a regression with autoregressive errors (iterated
+ * Cochrane-Orcutt). Start from latency's own AR filter (order by BIC), which under no link
+ * leaves latency white, so the correlation then has variance 1/n whatever the driver does
+ * (Haugh); estimate the slope on the filtered series, refit the filter to what the driver
+ * leaves unexplained, twice. Under a link the filter then models the noise, not the link: a
+ * latency level that stays up as long as its driver does still counts (prewhitening by the
+ * driver, Box and Jenkins' way, or by latency as a whole, would difference most of it away).
+ * Then Pearson r between the driver's filtered values, magnitudes kept, and the normal scores
+ * of latency's: a latency spike counts no more than any high value. z is Fisher's, on the
+ * effective n (Bartlett) less what the fit used.
  */
-export function bin(rows: readonly IntervalRow[], target: readonly ResourceSample[], binS: number): Bins {
-  const out: Bins = { p99: [], cpu: [], rss: [] };
-  if (rows.length === 0) return out;
+function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder: number): { rho: number; z: number } {
+  const a = y.slice(lag);
+  const b = x.slice(0, x.length - lag);
+  const ma = a.reduce((s, v) => s + v, 0) / a.length;
+  const mb = b.reduce((s, v) => s + v, 0) / b.length;
+  let phi = fitAr(a.map((v) => v - ma), maxOrder);
+  for (let i = 0; i < 2; i++) {
+    const beta = slope(arFilter(a, phi), arFilter(b, phi));
+    phi = fitAr(a.map((v, t) => v - ma - beta * (b[t] - mb)), maxOrder);
+  }
+  const fa = normalScores(arFilter(a, phi));
+  const fb = arFilter(b, phi);
+  const rho = pearson(fa, fb);
+  // Bartlett's n_eff from the driver and the part of latency the driver does not explain.
+  const beta = slope(fa, fb);
+  const mf = fb.reduce((s, v) => s + v, 0) / fb.length;
+  const nEff = effectiveN(fb, fa.map((v, i) => v - beta * (fb[i] - mf)));
+  const r = Math.max(-0.999999, Math.min(0.999999, rho));
+  return { rho, z: Math.atanh(r) * Math.sqrt(Math.max(0, nEff - 3 - phi.length)) };
+}
+
+/**
+ * Does latency y follow driver x by 0..maxLag bins? log(y) and x lose their cubic trend over
+ * the run (a trend both share is time, not a cause), then each lag is tested on its own
+ * (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
+ */
+export function lagScan(y: readonly number[], x: readonly number[], o: Pick<CorrelationOptions, 'maxLagS' | 'maxArOrder'>, binS = 1): LagScan {
+  const ly = detrendPoly(y.map((v) => Math.log(Math.max(v, 1e-3))), 3);
+  const hx = detrendPoly(x, 3);
+  const maxLag = Math.max(0, Math.min(Math.floor(o.maxLagS / binS), x.length - 20));
+  const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder), p: 1 }));
+  const lags = points.length;
+  // Evidence from the strongest lag; the lag named is the shortest within one standard error of
+  // it (z within 1): a p99 that stays up for part of the second after its driver drops must
+  // not turn "no lag" into "1 s later".
+  const zMax = Math.max(0, ...points.map((pt) => pt.z));
+  const zMin = Math.min(0, ...points.map((pt) => pt.z));
+  const positive: LagPoint = { ...(points.find((pt) => pt.z > 0 && pt.z >= zMax - 1) ?? { lag: 0, rho: 0 }), z: zMax, p: sidak(1 - normalCdf(zMax), lags) };
+  const negative: LagPoint = { ...(points.find((pt) => pt.z < 0 && pt.z <= zMin + 1) ?? { lag: 0, rho: 0 }), z: zMin, p: sidak(normalCdf(zMin), lags) };
+  const top = positive.z >= -negative.z ? positive : negative;
+  return { lag: top.lag, rho: top.rho, p: sidak(2 * (1 - normalCdf(Math.abs(top.z))), lags), positive, negative, n: y.length };
+}
+
+export interface Judgement {
+  side: 'follows' | 'moves against' | undefined;
+  point: LagPoint;
+  /** p corrected for lags and drivers: of the side found, else the smaller of the two. */
+  p: number;
+}
+
+/** The decision rule for one driver's scan, out of `drivers` tested together. */
+export function judge(scan: LagScan, drivers: number, o: Pick<CorrelationOptions, 'alpha' | 'againstFactor' | 'minAbsRho'>): Judgement {
+  const follows = sidak(scan.positive.p, drivers);
+  const against = sidak(scan.negative.p, drivers);
+  const up = follows < o.alpha && scan.positive.rho >= o.minAbsRho;
+  const down = against < o.alpha / o.againstFactor && -scan.negative.rho >= o.minAbsRho;
+  // Both can pass when the driver is periodic; the stronger one is the finding.
+  if (up && (!down || scan.positive.z >= -scan.negative.z)) return { side: 'follows', point: scan.positive, p: follows };
+  if (down) return { side: 'moves against', point: scan.negative, p: against };
+  return { side: undefined, point: follows <= against ? scan.positive : scan.negative, p: Math.min(follows, against) };
+}
+
+/** Bin width: one monitor interval at least, and wide enough that the run fits in maxBins. */
+export function binSeconds(spanS: number, spacingMs: number, maxBins: number): number {
+  const need = Math.max(1, Math.ceil((spacingMs / 1000) * 0.95), spanS / maxBins);
+  return [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => s >= need) ?? Math.ceil(need / 3600) * 3600;
+}
+
+interface Candidate {
+  resource: string;
+  scan: LagScan;
+  y: number[];
+  x: number[];
+  from: number;
+}
+
+const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${round(p, 3)}`);
+
+const lagText = (lagS: number) => (lagS === 0 ? 'with no lag' : `${lagS} s later`);
+
+/**
+ * Which resource does p99 follow? Every driver with data is scanned; a finding needs p below
+ * alpha after correcting for lags and drivers ("moves against" needs alpha / againstFactor)
+ * and |rho| of at least minAbsRho. Undefined when the run is too short to judge.
+ */
+export function analyzeCorrelation(input: CorrelationInput, base: Partial<CorrelationOptions> = {}, drivers: readonly Driver[] = allDrivers): Finding | undefined {
+  const o = { ...correlationDefaults, ...base };
+  const rows = input.intervals;
+  if (rows.length === 0) return undefined;
   const t0 = rows[0].started_at;
-  const binOf = (at: number) => Math.floor((at - t0) / (binS * 1000));
-  const latency = new Map<number, { weighted: number; requests: number }>();
-  for (const r of rows) {
-    if (r.requests === 0) continue;
-    const b = latency.get(binOf(r.started_at)) ?? { weighted: 0, requests: 0 };
-    b.weighted += r.p99_ms * r.requests;
-    b.requests += r.requests;
-    latency.set(binOf(r.started_at), b);
+  const last = rows[rows.length - 1];
+  const spanS = (last.started_at + last.duration_ms - t0) / 1000;
+  const binS = binSeconds(spanS, sampleSpacingMs(input), o.maxBins);
+  const bins = Math.ceil(spanS / binS);
+  const p99 = binP99(rows, t0, binS * 1000, bins);
+  const candidates: Candidate[] = [];
+  for (const d of drivers) {
+    const stretch = pairedStretch(p99, binMeans(d.points(input), t0, binS * 1000, bins));
+    if (!stretch || stretch.x.length < o.minBins || Math.max(...stretch.x) === Math.min(...stretch.x)) continue;
+    candidates.push({ resource: d.name, scan: lagScan(stretch.y, stretch.x, o, binS), ...stretch });
   }
-  const resources = new Map<number, { cpu: number; rss: number; n: number }>();
-  for (const s of target) {
-    const b = resources.get(binOf(s.at)) ?? { cpu: 0, rss: 0, n: 0 };
-    b.cpu += s.cpuPct;
-    b.rss += s.rssBytes / 1048576;
-    b.n++;
-    resources.set(binOf(s.at), b);
+  if (candidates.length === 0) {
+    const late = rows.filter(strainsOwn).length;
+    // Too short says nothing; a run whose seconds were strain's own says why it was not judged.
+    if (late < rows.length / 2) return undefined;
+    return { kind: 'correlation', verdict: 'no-evidence', bins: p99.length, binS, lateSeconds: late,
+      summary: `not judged: in ${late} of ${rows.length} s strain's own lateness was most of p99 (strain was starved or saturated), too few clean seconds to tell what drives the target's latency` };
   }
-  for (const b of [...latency.keys()].sort((x, y) => x - y)) {
-    const l = latency.get(b)!;
-    const r = resources.get(b);
-    if (!r) continue;
-    out.p99.push(l.weighted / l.requests);
-    out.cpu.push(r.cpu / r.n);
-    out.rss.push(r.rss / r.n);
+  const judged = candidates.map((c) => ({ ...c, ...judge(c.scan, candidates.length, o) }));
+  const scans = judged.map((c) => {
+    const pt = Math.abs(c.scan.positive.z) >= Math.abs(c.scan.negative.z) ? c.scan.positive : c.scan.negative;
+    return { resource: c.resource, lagS: pt.lag * binS, rho: round(pt.rho, 3), p: round(sidak(pt.p, judged.length), 4) };
+  });
+  const common = { kind: 'correlation' as const, method: 'prewhitened', bins: p99.length, binS, maxLagS: o.maxLagS, scans };
+  // "follows" first: "moves against" is the stranger claim, named after it when both hold.
+  const found = judged.filter((c) => c.side).sort((a, b) => Number(b.side === 'follows') - Number(a.side === 'follows') || Math.abs(b.point.z) - Math.abs(a.point.z));
+  if (found.length === 0) {
+    const closest = [...judged].sort((a, b) => a.p - b.p)[0];
+    return { ...common, verdict: 'no-evidence', summary: `no evidence that p99 follows ${names(judged)} (closest: ${closest.resource}, r ${round(closest.point.rho)}, ${pText(closest.p)})` };
   }
-  return out;
+  const top = found[0];
+  const lagS = top.point.lag * binS;
+  const others = found.slice(1).map((c) => `${c.side} ${c.resource} ${lagText(c.point.lag * binS)}`);
+  const also = others.length ? `; also ${others.join(', ')}` : '';
+  return {
+    ...common, verdict: 'correlated', resource: top.resource, direction: top.side, lagS, rho: round(top.point.rho, 3), p: top.p,
+    summary: `p99 ${top.side} ${top.resource} ${lagText(lagS)} (${binS} s bins; prewhitened r ${round(top.point.rho)}, ${pText(top.p)}${also})`,
+    // The binned series behind the finding, for the report's overlay chart.
+    series: { startedAt: t0 + top.from * binS * 1000, binS, p99: top.y.map((v) => round(v, 3)), driver: top.x.map((v) => round(v, 3)) },
+  };
 }
 
-/** Does p99 follow the target's CPU or RSS? "no evidence" unless a permutation test says so. */
-export function analyzeCorrelation(rows: readonly IntervalRow[], target: readonly ResourceSample[], base: CorrelationOptions = correlationDefaults): Finding | undefined {
-  // 10 s bins, widened on long runs so a permutation test over a day stays at a few hundred points.
-  const spanS = rows.length ? (rows[rows.length - 1].started_at - rows[0].started_at) / 1000 : 0;
-  const o = { ...base, binS: Math.max(base.binS, Math.ceil(spanS / base.maxBins / 10) * 10) };
-  const bins = bin(rows, target, o.binS);
-  if (bins.p99.length < o.minBins) return undefined;
-  const candidates = [
-    { resource: 'target CPU', scan: lagScan(bins.p99, bins.cpu, o, 1) },
-    { resource: 'target RSS', scan: lagScan(bins.p99, bins.rss, o, 2) },
-  ];
-  const best = candidates.sort((a, b) => a.scan.p - b.scan.p || Math.abs(b.scan.rho) - Math.abs(a.scan.rho))[0];
-  const significant = candidates.filter((c) => c.scan.p < o.alpha && Math.abs(c.scan.rho) >= o.minAbsRho);
-  const common = { kind: 'correlation' as const, bins: bins.p99.length, binS: o.binS, scans: candidates.map((c) => ({ resource: c.resource, lagS: c.scan.lag * o.binS, rho: round(c.scan.rho, 3), p: round(c.scan.p, 4) })) };
-  if (significant.length === 0) {
-    return { ...common, verdict: 'no-evidence', summary: `no evidence that p99 follows target CPU or RSS (best: ${best.resource}, rho ${round(best.scan.rho)}, p = ${round(best.scan.p, 3)})` };
-  }
-  const top = significant[0];
-  const lagText = top.scan.lag === 0 ? `in the same ${o.binS} s` : `with a ${top.scan.lag * o.binS} s lag`;
-  const direction = top.scan.rho > 0 ? 'follows' : 'moves against';
-  const pText = top.scan.p < 0.01 ? 'p < 0.01' : `p = ${round(top.scan.p, 3)}`;
-  return { ...common, verdict: 'correlated', resource: top.resource, lagS: top.scan.lag * o.binS, rho: round(top.scan.rho, 3), p: top.scan.p, summary: `p99 ${direction} ${top.resource} ${lagText} (rho ${round(top.scan.rho)}, ${pText})` };
+function names(cs: readonly { resource: string }[]): string {
+  const n = cs.map((c) => c.resource);
+  return n.length > 1 ? `${n.slice(0, -1).join(', ')} or ${n[n.length - 1]}` : n[0];
 }

@@ -1,4 +1,4 @@
-import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from './samples';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from './samples';
 import type { ResolvedProfile } from './profile';
 import type { IntervalRow } from './interval';
 import type { Stall } from './stalls';
@@ -20,6 +20,8 @@ export interface AnalysisInput {
   endedAt: number;
   intervals: readonly IntervalRow[];
   target: readonly ResourceSample[];
+  /** Host-wide samples (a noisy neighbour shows here); empty for a remote monitor that sends none. */
+  host?: readonly HostSample[];
   events: readonly MonitorEvent[];
   /** The generator's stalls (stored as events), when it had any. */
   stalls?: readonly Stall[];

@@ -4,6 +4,7 @@ import { runFailures } from '../core/summary';
 import { formatDuration } from '../util/duration';
 import { num } from '../util/format';
 import type { ReportData } from './data';
+import { correlationChart } from './correlation-chart';
 import { downsample, type Fold } from './downsample';
 import { escapeXml as e } from './escape';
 import { cgroupCharts, gpuCharts } from './resource-charts';
@@ -177,7 +178,7 @@ export function renderHtml(data: ReportData): string {
   else out.push(`<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${findingTone(f, s?.thresholds ?? [])}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`);
   out.push('<h2>Over time</h2>');
   if (data.intervals.length === 0) out.push('<p>No intervals were recorded.</p>');
-  else out.push(...timeCharts(data));
+  else out.push(...timeCharts(data), ...correlationChart(data.findings, data.run.started_at, timeAxis(data)));
   if (data.plan.kind === 'stress') {
     const breaking = data.findings.find((f) => f.kind === 'breaking-point');
     out.push('<h2>Capacity</h2>', ...llmStressChart(breaking, unit), ...stressCharts(breaking, unit));

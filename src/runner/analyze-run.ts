@@ -1,4 +1,4 @@
-import type { CgroupSample, GpuSample, MonitorEvent, ResourceSample } from '../core/samples';
+import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample } from '../core/samples';
 import { analyzeRun } from '../analysis/analyze';
 import type { AnalysisInput, Finding } from '../core/finding';
 import { UsageError } from '../errors';
@@ -15,18 +15,20 @@ export function analysisInput(db: Db, run: StoredRun): AnalysisInput {
   let events: MonitorEvent[] = [];
   let gpus: GpuSample[] = [];
   let cgroups: CgroupSample[] = [];
+  let host: HostSample[] = [];
   if (run.monitor_id !== null) {
     const monitors = new MonitorStore(db);
     target = monitors.resourceSamples(run.monitor_id, run.started_at, endedAt + 1000);
     events = monitors.events(run.monitor_id, run.started_at, endedAt + 1000);
     gpus = monitors.gpuSamples(run.monitor_id, run.started_at, endedAt + 1000);
     cgroups = monitors.cgroupSamples(run.monitor_id, run.started_at, endedAt + 1000);
+    host = monitors.hostSamples(run.monitor_id, run.started_at, endedAt + 1000);
   }
   const plan = run.plan;
   // Only stress and spike analyses merge histograms; the others read per-second columns.
   const needsHistograms = plan.kind === 'stress' || plan.kind === 'spike';
   const intervals = needsHistograms ? runs.intervals(run.id) : runs.intervalsWithoutHistograms(run.id);
-  return { plan, startedAt: run.started_at, endedAt, intervals, target, events, gpus, cgroups, stalls: runs.stalls(run.id) };
+  return { plan, startedAt: run.started_at, endedAt, intervals, target, host, events, gpus, cgroups, stalls: runs.stalls(run.id) };
 }
 
 /** Analyses a stored run and stores its findings (replacing older ones). */
