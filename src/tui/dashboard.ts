@@ -2,7 +2,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashboardSnapshot } from './snapshot';
 import {
-  cpuView, fitLabel, gpuView, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tooSmall, type ChartView,
+  cpuView, fitLabel, gpuView, labelEvery, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tooSmall, type ChartView,
 } from './views';
 
 export interface DashboardHandlers {
@@ -104,9 +104,10 @@ export class Dashboard {
   private static setLine(widget: contrib.Widgets.LineElement, view: ChartView): void {
     widget.setLabel(view.label);
     // Round ticks: the axis top is a round value and the labels fall on its even steps.
-    const options = (widget as unknown as { options: { maxY?: number; numYLabels?: number } }).options;
+    const options = (widget as unknown as { options: { maxY?: number; numYLabels?: number; showNthLabel?: number } }).options;
     options.maxY = view.maxY;
     options.numYLabels = view.yTicks;
+    options.showNthLabel = labelEvery(view.series[0]?.x.length ?? 0, Number(widget.width));
     // A line chart needs two points; until then it shows only its label.
     if (view.series[0] && view.series[0].x.length >= 2) widget.setData(view.series as unknown as contrib.Widgets.LineData[]);
   }

@@ -64,6 +64,14 @@ export interface Series {
   style: { line: string };
 }
 
+const CLOCK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Every how many points an x label goes, on a clock step, so labels fall evenly (0:00 0:10 0:20). */
+export function labelEvery(points: number, width: number): number {
+  const fit = Math.max(1, Math.floor((width - 10) / 8)); // a label "0:00" and its spacing take about 8 columns
+  return CLOCK_STEPS.find((step) => points / step <= fit) ?? 3600;
+}
+
 /** One chart: its label (units and a coloured legend, outside the data), series and a y axis on round ticks. */
 export interface ChartView {
   label: string;
@@ -80,7 +88,7 @@ const key = (color: string, name: string) => `{${color}-fg}━ ${name}{/${color}
 /** A y axis from 0 to a round value above the data, on even ticks. */
 export function yAxis(values: readonly number[], extra?: number): Pick<ChartView, 'maxY' | 'yTicks'> {
   const max = Math.max(0, ...values.filter(Number.isFinite), extra ?? 0);
-  const scale = niceScale(0, max > 0 ? max : 1, 4);
+  const scale = niceScale(0, max > 0 ? max : 1, 4, false);
   return { maxY: scale.max, yTicks: scale.ticks.length - 1 };
 }
 
@@ -158,6 +166,12 @@ export function gpuView(s: DashboardSnapshot, width = 120): ChartView {
   };
 }
 
+/** The actual in a table cell of 11: the figure when there is one ("4s", "400/s"), else the words cut. */
+function cellActual(t: DashboardSnapshot['thresholds'][number]): string {
+  const text = t.actual !== null ? actualText({ ...t, actualText: undefined }) : actualText(t);
+  return text.length > 10 ? `${text.slice(0, 9)}…` : text;
+}
+
 /** The thresholds panel's title: live figures say so; a stress run's judged rows say where. */
 export function thresholdsLabel(s: DashboardSnapshot): string {
   if (!ended(s)) return ' thresholds (so far) ';
@@ -166,7 +180,7 @@ export function thresholdsLabel(s: DashboardSnapshot): string {
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
-  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, actualText(t), resultWord(t)]);
+  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, cellActual(t), resultWord(t)]);
   // With more than one step, each step's figures follow: requests, p95, errors.
   if (s.steps.length > 1) {
     for (const st of s.steps) rows.push([`step ${st.name}`.slice(0, 13), `${num(st.requests)} req`, `p95 ${ms(st.p95Ms)}`, st.errors ? `${num(st.errors)}err` : 'ok']);

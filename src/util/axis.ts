@@ -14,11 +14,11 @@ export interface Scale {
 }
 
 /** The round step (1, 2, 2.5 or 5 times a power of ten) that cuts `range` into about `count` parts. */
-export function niceStep(range: number, count: number): number {
+export function niceStep(range: number, count: number, quarter = true): number {
   const raw = (range > 0 ? range : 1) / Math.max(1, count);
   const power = 10 ** Math.floor(Math.log10(raw));
   const f = raw / power;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * power;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : quarter && f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * power;
 }
 
 /** Decimals a tick needs for its step: 0 for 50, 1 for 2.5 → 2, 2 for 0.25. */
@@ -29,11 +29,14 @@ export function stepDecimals(step: number): number {
   return Math.min(6, -power + (Number.isInteger(mantissa) ? 0 : 1));
 }
 
-/** Even ticks from min (0 unless the data go below it) to a round max at or above the data's max. */
-export function niceScale(dataMin: number, dataMax: number, count = 4): Scale {
+/**
+ * Even ticks from min (0 unless the data go below it) to a round max at or above the data's max.
+ * `quarter: false` keeps to 1-2-5 steps (a terminal axis prints whole numbers: 2.5 would show as 3).
+ */
+export function niceScale(dataMin: number, dataMax: number, count = 4, quarter = true): Scale {
   const lo = Math.min(0, Number.isFinite(dataMin) ? dataMin : 0);
   const hi = Number.isFinite(dataMax) && dataMax > lo ? dataMax : lo + 1;
-  const step = niceStep(hi - lo, count);
+  const step = niceStep(hi - lo, count, quarter && hi - lo < 10 ? false : quarter);
   const min = Math.floor(lo / step) * step;
   const max = Math.ceil(hi / step - 1e-9) * step;
   const digits = stepDecimals(step) + 2;

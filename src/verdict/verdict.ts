@@ -185,8 +185,9 @@ export function findingTone(f: Finding, thresholds: readonly ThresholdResult[]):
   const gate = (name: string) => thresholds.find((t) => t.name === name);
   switch (f.kind) {
     case 'breaking-point': {
+      // The break is what a stress run is for: neutral, unless it came below the required capacity.
       const cap = gate('capacity');
-      return cap ? (cap.passed ? 'good' : 'bad') : 'info';
+      return cap && !cap.passed ? 'bad' : 'info';
     }
     case 'recovery': {
       const r = gate('recovery');
