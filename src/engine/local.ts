@@ -1,4 +1,4 @@
-import type { Stage } from '../core/profile';
+import type { ResolvedProfile, Stage } from '../core/profile';
 import { planAt, warmupLevel } from '../core/plan';
 import { HttpTransport } from '../http/transport';
 import { Recorder } from '../recorder/recorder';
@@ -11,6 +11,7 @@ import type { IterationContext } from './iteration';
 import { DataFeeder } from './scenario/feeder';
 import { prepareScenarios } from './scenario/steps';
 import { SettleWatch, settleLimits } from './settle';
+import { countTokens } from '../llm/tokens';
 
 /** The open model pre-opens at most this many connections; more open as the load needs them. */
 const OPEN_MODEL_PREOPEN = 100;
@@ -64,6 +65,7 @@ export class LocalDriver implements LoadDriver {
   }
 
   async prepare(): Promise<WarmupResult | undefined> {
+    preloadLazyModules(this.host.profile);
     const connections = await this.openConnections();
     const warmup = this.host.profile.warmupMs > 0 && !this.host.isStopping() ? await this.warmUp(connections) : undefined;
     await this.host.beforeClock?.(warmup);
@@ -172,3 +174,15 @@ export class LocalDriver implements LoadDriver {
 
 /** The default driver: the load runs on this thread. */
 export const localDriver = (host: DriverHost): LoadDriver => new LocalDriver(host);
+
+/**
+ * Modules loaded on first use (the cookie jar's, 20-70 ms; the LLM tokenizer, 150 ms or more)
+ * are loaded before the clock: on first use mid-run their require() blocked the generator's
+ * event loop, and a profile with setup steps or data has no warm-up to load them in.
+ */
+function preloadLazyModules(profile: ResolvedProfile): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('tough-cookie');
+  const steps = [...profile.setup, ...profile.scenarios.flatMap((s) => s.steps)];
+  if (steps.some((s) => s.llm)) countTokens('warm');
+}
