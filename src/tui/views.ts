@@ -47,14 +47,23 @@ export function headerLines(s: DashboardSnapshot, width: number): string[] {
   const when = ended(s)
     ? `ran ${clock(s.elapsedMs)} of ${clock(s.totalMs)} planned   last stage ${s.stageIndex + 1}/${s.stageCount} ${s.stageName}`
     : `stage ${s.stageIndex + 1}/${s.stageCount} ${s.stageName}   level ${levelText(s, s.plannedLevel)}${nudge}   elapsed ${clock(s.elapsedMs)} / ${clock(s.totalMs)}   remaining ${clock(Math.max(0, s.totalMs - s.elapsedMs))}`;
-  // Once the run has ended, its verdict takes the progress bar's place.
-  const third = ended(s) ? (s.verdict ?? s.status.toUpperCase()).slice(0, Math.max(10, width)) : progressBar(s.totalMs > 0 ? s.elapsedMs / s.totalMs : 1, Math.max(10, width - 10));
-  return [
-    `strain  run ${s.runId}  ${s.profile} (${s.kind}, ${s.model})  →  ${s.target}   [${state}]`,
-    when,
-    third,
-    `requests ${num(s.totals.requests)}  errors ${num(s.totals.errors)}  in flight ${s.latest.inFlight}${s.model === 'open' ? `  dropped ${num(s.totals.dropped)}` : ''}     ${keysHint(s)}`,
-  ];
+  const counts = `requests ${num(s.totals.requests)}  errors ${num(s.totals.errors)}  in flight ${s.latest.inFlight}${s.model === 'open' ? `  dropped ${num(s.totals.dropped)}` : ''}`;
+  const title = `strain  run ${s.runId}  ${s.profile} (${s.kind}, ${s.model})  →  ${s.target}   [${state}]`;
+  if (ended(s)) {
+    // Once the run has ended, its verdict takes two lines (wrapped at a word), then how long it ran.
+    const [first, second] = wrap(s.verdict ?? s.status.toUpperCase(), Math.max(20, width));
+    return [title, first, second ?? when, `${second ? `ran ${clock(s.elapsedMs)} of ${clock(s.totalMs)}   ` : ''}${counts}     ${keysHint(s)}`];
+  }
+  return [title, when, progressBar(s.totalMs > 0 ? s.elapsedMs / s.totalMs : 1, Math.max(10, width - 10)), `${counts}     ${keysHint(s)}`];
+}
+
+/** Up to two lines of at most `width`, broken at a space; the rest is cut with an ellipsis. */
+function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const cut = text.lastIndexOf(' ', width);
+  const first = text.slice(0, cut > width / 2 ? cut : width);
+  const rest = text.slice(first.length).trimStart();
+  return [first, rest.length <= width ? rest : `${rest.slice(0, width - 1)}…`];
 }
 
 export interface Series {
@@ -105,8 +114,11 @@ export function latencyView(s: DashboardSnapshot, width = 120): ChartView {
   const slo = s.p99ThresholdMs === undefined ? '' : fit.drawn ? `  ${key('magenta', `SLO ${ms(s.p99ThresholdMs)}`)}` : `  SLO ${ms(s.p99ThresholdMs)} above the chart`;
   const full = ` latency (ms)  ${key('green', `p50 ${ms(s.latest.p50)}`)}  ${key('yellow', `p95 ${ms(s.latest.p95)}`)}  ${key('red', `p99 ${ms(s.latest.p99)}`)}${slo} `;
   const sloShort = s.p99ThresholdMs === undefined ? '' : fit.drawn ? ` ${key('magenta', 'SLO')}` : ' SLO above';
-  const short = ` ms ${key('green', `p50 ${ms(s.latest.p50)}`)} ${key('yellow', `p95 ${ms(s.latest.p95)}`)} ${key('red', `p99 ${ms(s.latest.p99)}`)}${sloShort} `;
-  return { label: visible(full) <= width - 4 ? full : short, series, ...yAxis([...s.p99, ...s.p95, ...s.p50], fit.drawn ? s.p99ThresholdMs : undefined) };
+  // Narrower boxes keep p99 first, then the other keys without figures.
+  const short = ` ms ${key('red', `p99 ${ms(s.latest.p99)}`)} ${key('yellow', `p95 ${ms(s.latest.p95)}`)} ${key('green', `p50 ${ms(s.latest.p50)}`)}${sloShort} `;
+  const shorter = ` ms ${key('red', `p99 ${ms(s.latest.p99)}`)} ${key('yellow', 'p95')} ${key('green', 'p50')}${sloShort} `;
+  const label = [full, short, shorter].find((l) => visible(l) <= width - 4) ?? ` ${key('red', `p99 ${ms(s.latest.p99)}`)} `;
+  return { label, series, ...yAxis([...s.p99, ...s.p95, ...s.p50], fit.drawn ? s.p99ThresholdMs : undefined) };
 }
 
 /** Width of a label without its colour tags. */

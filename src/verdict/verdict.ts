@@ -126,7 +126,9 @@ export function judgeRun(input: VerdictInput): Verdict {
   if (input.noSuccess && !aborted) parts.unshift(input.noSuccess);
   if (input.stop.reason === 'threshold') parts.push(input.stop.detail);
   for (const t of gates.filter((x) => x.warn)) parts.push(`warning: ${t.name} ${t.actualText}`);
-  return { status, line: `${status.toUpperCase()}: ${parts.filter(Boolean).join('; ')}`, thresholds, ...(basis.judgedOn ? { judgedOn: basis.judgedOn } : {}) };
+  const said = parts.filter(Boolean);
+  if (said.length === 0) said.push('no thresholds or gates to judge');
+  return { status, line: `${status.toUpperCase()}: ${said.join('; ')}`, thresholds, ...(basis.judgedOn ? { judgedOn: basis.judgedOn } : {}) };
 }
 
 /** What the kind's question found, with its gate when there is one. */
@@ -169,7 +171,8 @@ export function actualText(t: ThresholdResult): string {
   if (t.actualText !== undefined) return t.actualText;
   if (t.actual === null) return '–';
   if (t.unit === 'ms') return ms(t.actual);
-  return `${num(t.actual, t.unit === '%' ? 2 : t.unit === '/s' ? 1 : 0)}${t.unit}`;
+  const digits = t.unit === '%' ? 2 : t.unit === '/s' && !Number.isInteger(t.actual) ? 1 : 0;
+  return `${num(t.actual, digits)}${t.unit}`;
 }
 
 /** pass, FAIL, or WARN (failed, but the profile asked only to be warned). */
