@@ -10,6 +10,8 @@ import { MonitorStore } from '../store/monitor';
 import { RunStore, type StoredRun } from '../store/runs';
 import { evaluateThresholds } from '../thresholds/evaluate';
 import type { DashboardSnapshot } from './snapshot';
+import { STALL_EVENT } from '../core/stalls';
+import { defaults } from '../defaults';
 
 const WINDOW = 120;
 const MB = 1048576;
@@ -104,6 +106,8 @@ export class RunFeed {
       this.lastEventId = e.id;
       if (e.kind === 'warmup') this.warmupAt = e.at;
       if (e.kind === 'monitor-started' || e.kind === 'monitor-stopped') continue;
+      // Short stalls are in the store and the summary; the log shows the ones that flag saturation.
+      if (e.kind === STALL_EVENT && Number(/stalled ([\d.]+) ms/.exec(e.message)?.[1] ?? 0) <= defaults.generatorLag.saturatedMs) continue;
       push(this.s.log, printable(`${new Date(e.at).toISOString().slice(11, 19)} ${e.message}`));
     }
     if (this.run.status !== 'running' && this.findings.length === 0) {
