@@ -130,3 +130,21 @@ test('open-model arrivals: gamma gaps with burstiness as vLLM draws them (mean 1
   while (schedule.next() !== undefined) n++;
   assert.ok(Math.abs(n - 5000) < 5000 * 0.05, `${n} Poisson arrivals at 50/s over 100 s`);
 });
+
+test('dashboard LLM view: TTFT, output tokens/s and TPOT replace latency, throughput and load; labels fit narrow widgets', async () => {
+  const { ttftView, tokensView, tpotView } = await import('../src/tui/views');
+  const s = {
+    model: 'closed', t: [1, 2], level: [8, 8], plannedLevel: 8, status: 'running',
+    llm: { ttftP50: [80, 82], ttftP95: [90, 95], ttftP99: [100, 120], tpotP50: [15, 15], tpotP99: [16, 17], tokensPerSec: [400, 420], goodPct: [100, 97.5], sloTtftMs: 500, sloTpotMs: 50 },
+  } as unknown as import('../src/tui/snapshot').DashboardSnapshot;
+  const plain = (label: string) => label.replace(/\{[^}]*\}/g, '');
+  assert.match(plain(ttftView(s, 120).label), /TTFT \(ms\)[━ ]+p50 82\.0ms[━ ]+p95 95\.0ms[━ ]+p99 120ms +SLO 500ms/);
+  assert.deepEqual(ttftView(s, 120).series.map((x) => x.title), ['p99', 'p95', 'p50']);
+  assert.match(plain(tokensView(s, 120).label), /output tokens\/s[━ ]+420 +goodput 97\.5%/);
+  assert.match(plain(tpotView(s, 120).label), /TPOT \(ms\)[━ ]+p50 15\.0ms[━ ]+p99 17\.0ms +at 8 VUs/);
+  for (const view of [ttftView, tokensView, tpotView]) {
+    const label = view(s, 40).label;
+    assert.ok(plain(label).length <= 40, `${plain(label)} fits 40 columns`);
+    assert.equal((label.match(/\{/g) ?? []).length % 2, 0, `colour tags come in pairs: ${label}`);
+  }
+});

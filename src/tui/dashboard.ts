@@ -2,7 +2,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashboardSnapshot } from './snapshot';
 import {
-  cpuView, fitLabel, gpuView, labelEvery, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tooSmall, type ChartView,
+  cpuView, fitLabel, gpuView, labelEvery, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tokensView, tooSmall, tpotView, ttftView, type ChartView,
 } from './views';
 
 export interface DashboardHandlers {
@@ -137,9 +137,10 @@ export class Dashboard {
         return;
       }
       this.drawnKey = key;
-      Dashboard.setLine(w.latency, latencyView(s, Number(w.latency.width)));
-      Dashboard.setLine(w.throughput, throughputView(s, Number(w.throughput.width)));
-      Dashboard.setLine(w.level, levelView(s, Number(w.level.width)));
+      // An LLM run shows TTFT, output tokens/s and TPOT where latency, throughput and load go.
+      Dashboard.setLine(w.latency, s.llm ? ttftView(s, Number(w.latency.width)) : latencyView(s, Number(w.latency.width)));
+      Dashboard.setLine(w.throughput, s.llm ? tokensView(s, Number(w.throughput.width)) : throughputView(s, Number(w.throughput.width)));
+      Dashboard.setLine(w.level, s.llm ? tpotView(s, Number(w.level.width)) : levelView(s, Number(w.level.width)));
       Dashboard.setLine(w.cpu, cpuView(s, Number(w.cpu.width)));
       Dashboard.setLine(w.rss, rssView(s, Number(w.rss.width)));
       if (w.gpu) Dashboard.setLine(w.gpu, gpuView(s, Number(w.gpu.width)));

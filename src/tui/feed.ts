@@ -1,7 +1,8 @@
 import type { Finding } from '../core/finding';
 import { planAt } from '../core/plan';
 import type { ResolvedProfile } from '../core/profile';
-import { decodeHistogram, newLatencyHistogram } from '../core/histogram';
+import { decodeHistogram, newLatencyHistogram, percentileMs } from '../core/histogram';
+import { addFigures, decodeFigures, emptyFigures, type LlmFigures, type LlmFiguresJson } from '../core/llm';
 import { thresholdInputsOf } from '../core/thresholds';
 import { printable } from '../util/format';
 import type { Db } from '../store/db';
@@ -40,6 +41,8 @@ export class RunFeed {
   private readonly monitors: MonitorStore;
   private readonly plan: ResolvedProfile;
   private readonly total = newLatencyHistogram(64);
+  /** llm: steps' figures so far, for the live llm thresholds. */
+  private llmTotal: LlmFigures | undefined;
   private run: StoredRun;
   private lastT = -1;
   private lastSampleAt = 0;
@@ -56,6 +59,7 @@ export class RunFeed {
   private readonly s: Pick<DashboardSnapshot, 't' | 'p50' | 'p95' | 'p99' | 'rps' | 'errorPct' | 'level' | 'cpuT' | 'cpuPct' | 'rssMB' | 'log'> = {
     t: [], p50: [], p95: [], p99: [], rps: [], errorPct: [], level: [], cpuT: [], cpuPct: [], rssMB: [], log: [],
   };
+  private llm: NonNullable<DashboardSnapshot['llm']> | undefined;
   private inFlight = 0;
   private lastDropped = 0;
   private findings: Finding[] = [];
@@ -67,6 +71,29 @@ export class RunFeed {
     this.monitors = new MonitorStore(db);
     this.run = this.runs.getRun(runId)!;
     this.plan = this.run.plan;
+    if (this.plan.llm) {
+      const slo = this.plan.llm.slo;
+      this.llm = {
+        ttftP50: [], ttftP95: [], ttftP99: [], tpotP50: [], tpotP99: [], tokensPerSec: [], goodPct: [],
+        ...(slo?.ttftMs !== undefined ? { sloTtftMs: slo.ttftMs } : {}), ...(slo?.tpotMs !== undefined ? { sloTpotMs: slo.tpotMs } : {}),
+      };
+    }
+  }
+
+  /** One second of llm figures into the LLM view's series (decoded once, as it arrives). */
+  private pushLlm(r: { llm_json?: string | null; duration_ms: number }): void {
+    const l = this.llm!;
+    const f = r.llm_json ? (JSON.parse(r.llm_json) as LlmFiguresJson) : undefined;
+    const ttft = f?.ttft ? decodeHistogram(f.ttft) : undefined;
+    const tpot = f?.tpot ? decodeHistogram(f.tpot) : undefined;
+    push(l.ttftP50, ttft ? percentileMs(ttft, 50) : 0);
+    push(l.ttftP95, ttft ? percentileMs(ttft, 95) : 0);
+    push(l.ttftP99, ttft ? percentileMs(ttft, 99) : 0);
+    push(l.tpotP50, tpot ? percentileMs(tpot, 50) : 0);
+    push(l.tpotP99, tpot ? percentileMs(tpot, 99) : 0);
+    push(l.tokensPerSec, f ? (f.outputTokens * 1000) / r.duration_ms : 0);
+    const attempted = f ? f.requests + Object.values(f.bad).reduce((a, b) => a + (b ?? 0), 0) : 0;
+    push(l.goodPct, attempted > 0 ? (f!.good / attempted) * 100 : 0);
   }
 
   /** Pulls whatever is new from the store. */
@@ -76,6 +103,7 @@ export class RunFeed {
     for (const r of fresh) {
       this.lastT = r.t;
       if (r.hist) this.total.add(decodeHistogram(r.hist));
+      if (r.llm_json) addFigures((this.llmTotal ??= emptyFigures(64)), decodeFigures(JSON.parse(r.llm_json) as LlmFiguresJson));
       this.requests += r.requests;
       this.errors += r.errors;
       this.dropped += r.dropped;
@@ -90,6 +118,7 @@ export class RunFeed {
       push(this.s.rps, (r.requests * 1000) / r.duration_ms);
       push(this.s.errorPct, r.requests > 0 ? (r.errors / r.requests) * 100 : 0);
       push(this.s.level, r.level);
+      if (this.llm) this.pushLlm(r);
     }
     if (fresh.length > 0) this.updateThresholds();
     if (this.run.monitor_id !== null) {
@@ -136,7 +165,8 @@ export class RunFeed {
   }
 
   private updateThresholds(): void {
-    this.thresholds = evaluateThresholds(this.plan.thresholds, thresholdInputsOf(this.total, this.requests, this.errors, this.durationMs, this.dropped, this.offered));
+    const llm = this.plan.llm ? { figures: this.llmTotal, goodput: this.plan.llm.slo !== undefined } : undefined;
+    this.thresholds = evaluateThresholds(this.plan.thresholds, thresholdInputsOf(this.total, this.requests, this.errors, this.durationMs, this.dropped, this.offered, llm));
   }
 
   private finishedSteps(): DashboardSnapshot['steps'] {
@@ -202,6 +232,7 @@ export class RunFeed {
       findings: this.findings,
       steps: (controls.steps?.() ?? this.finishedSteps()).map((st) => ({ ...st, name: printable(st.name) })),
       ...(this.gpu ? { gpu: this.gpu } : {}),
+      ...(this.llm ? { llm: this.llm } : {}),
       ...(this.cgroup ? { cgroup: this.cgroup } : {}),
     };
   }

@@ -44,6 +44,15 @@ export interface DashboardSnapshot {
   gpu?: { t: number[]; utilPct: number[]; targetMB: number[] };
   /** When the monitor samples a cgroup: its latest memory and limit. */
   cgroup?: { memMB: number | null; limitMB: number | null };
+  /**
+   * llm: steps, per second: TTFT and TPOT percentiles (ms), output tokens/s and the share of
+   * requests meeting every SLO (%); the SLOs when given. The LLM view replaces latency,
+   * throughput and load with these.
+   */
+  llm?: {
+    ttftP50: number[]; ttftP95: number[]; ttftP99: number[]; tpotP50: number[]; tpotP99: number[]; tokensPerSec: number[]; goodPct: number[];
+    sloTtftMs?: number; sloTpotMs?: number;
+  };
   /** Per step (name, requests, errors, p95), when the scenario has more than one. */
   steps: { name: string; requests: number; errors: number; p95Ms: number }[];
 }

@@ -232,3 +232,44 @@ export function helpText(s: Pick<DashboardSnapshot, 'mode' | 'status'>): string 
     '?           show / hide this help',
   ].join('\n');
 }
+
+/** LLM view: time to first token per second (p50, p95, p99) against its SLO. */
+export function ttftView(s: DashboardSnapshot, width = 120): ChartView {
+  const l = s.llm!;
+  const x = xs(s.t);
+  const series: Series[] = [
+    { title: 'p99', x, y: l.ttftP99, style: { line: 'red' } },
+    { title: 'p95', x, y: l.ttftP95, style: { line: 'yellow' } },
+    { title: 'p50', x, y: l.ttftP50, style: { line: 'green' } },
+  ];
+  const fit = fitRefLine(Math.max(0, ...l.ttftP99), l.sloTtftMs);
+  if (fit.drawn) series.push({ title: 'SLO', x, y: s.t.map(() => l.sloTtftMs!), style: { line: 'magenta' } });
+  const p = `${key('green', `p50 ${ms(lastOf(l.ttftP50) ?? 0)}`)} ${key('yellow', `p95 ${ms(lastOf(l.ttftP95) ?? 0)}`)} ${key('red', `p99 ${ms(lastOf(l.ttftP99) ?? 0)}`)}`;
+  const full = ` TTFT (ms)  ${p}${l.sloTtftMs === undefined ? '' : `  SLO ${ms(l.sloTtftMs)}`} `;
+  return { label: fitted(full, ` TTFT ${p} `, width), series, ...yAxis([...l.ttftP99, ...l.ttftP95, ...l.ttftP50], fit.drawn ? l.sloTtftMs : undefined) };
+}
+
+/** LLM view: output tokens per second, with the share of requests that met every SLO. */
+export function tokensView(s: DashboardSnapshot, width = 120): ChartView {
+  const l = s.llm!;
+  const full = ` output tokens/s  ${key('cyan', num(lastOf(l.tokensPerSec) ?? 0))}  goodput ${num(lastOf(l.goodPct) ?? 0, 1)}% `;
+  return { label: fitted(full, ` tok/s ${key('cyan', num(lastOf(l.tokensPerSec) ?? 0))} good ${num(lastOf(l.goodPct) ?? 0, 0)}% `, width), series: [{ title: 'tok/s', x: xs(s.t), y: l.tokensPerSec, style: { line: 'cyan' } }], ...yAxis(l.tokensPerSec) };
+}
+
+/** LLM view: time per output token per second (p50, p99) against its SLO. */
+export function tpotView(s: DashboardSnapshot, width = 120): ChartView {
+  const l = s.llm!;
+  const x = xs(s.t);
+  const series: Series[] = [{ title: 'p99', x, y: l.tpotP99, style: { line: 'red' } }, { title: 'p50', x, y: l.tpotP50, style: { line: 'green' } }];
+  const fit = fitRefLine(Math.max(0, ...l.tpotP99), l.sloTpotMs);
+  if (fit.drawn) series.push({ title: 'SLO', x, y: s.t.map(() => l.sloTpotMs!), style: { line: 'magenta' } });
+  const p = `${key('green', `p50 ${ms(lastOf(l.tpotP50) ?? 0)}`)} ${key('red', `p99 ${ms(lastOf(l.tpotP99) ?? 0)}`)}`;
+  return { label: fitted(` TPOT (ms)  ${p}  at ${levelText(s, lastOf(s.level) ?? 0)} `, ` TPOT ${p} `, width), series, ...yAxis([...l.tpotP99, ...l.tpotP50], fit.drawn ? l.sloTpotMs : undefined) };
+}
+
+/** The full label when it fits, else the short one, else the short one cut without its colour tags. */
+function fitted(full: string, short: string, width: number): string {
+  if (visible(full) <= width - 4) return full;
+  if (visible(short) <= width - 4) return short;
+  return fitLabel(short.replace(/\{[^}]*\}/g, ''), width);
+}
