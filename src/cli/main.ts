@@ -32,7 +32,7 @@ const commands: Record<string, Command> = {
     about: 'the built-in demo target with knobs',
   },
   k8s: { load: () => { const m = require('./commands/k8s'); return { run: m.k8sCommand, usage: m.k8sUsage }; }, about: 'print Kubernetes manifests for a distributed run (coordinator + Indexed Job of agents)' },
-  demo: { load: () => ({ run: require('./commands/demo').demoCommand, usage: 'strain demo [--duration D] [--db FILE]' }), about: 'demo target plus a short profile against it' },
+  demo: { load: () => ({ run: require('./commands/demo').demoCommand, usage: 'strain demo [--llm] [--duration D] [--db FILE]' }), about: 'demo target plus a short profile against it (--llm: an OpenAI-compatible LLM endpoint and profiles/llm.yaml)' },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -8,6 +8,7 @@ import { line, type CliIo } from '../io';
 import { runCommand } from './run';
 
 const DEMO_PROFILE = join(PROFILES_DIR, 'demo.yaml');
+const LLM_PROFILE = join(PROFILES_DIR, 'llm.yaml');
 
 /** Starts `strain target` as its own process (so it can be monitored like a real service). */
 export async function spawnDemoTarget(knobArgs: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -26,12 +27,15 @@ export async function spawnDemoTarget(knobArgs: string[]): Promise<{ child: Chil
 
 /** `strain demo`: the demo target plus a short profile against it. */
 export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values } = parseCommandArgs('demo', argv, { db: { type: 'string' }, 'no-tui': { type: 'boolean' }, duration: { type: 'string' } });
-  const { child, url } = await spawnDemoTarget(['--service-ms', '2', '--error-rate', '0.001', '--leak-kb', '2']);
-  line(io.stderr, `demo target (pid ${child.pid}) at ${url}; running ${DEMO_PROFILE}`);
+  const { values } = parseCommandArgs('demo', argv, { db: { type: 'string' }, 'no-tui': { type: 'boolean' }, duration: { type: 'string' }, llm: { type: 'boolean' } });
+  // --llm: the target's OpenAI-compatible mode and profiles/llm.yaml (16 slots, TTFT 80 ms, 15 ms per token).
+  const knobs = values.llm ? ['--llm', '--ttft', '80ms', '--tpot', '15ms', '--slots', '16'] : ['--service-ms', '2', '--error-rate', '0.001', '--leak-kb', '2'];
+  const profile = values.llm ? LLM_PROFILE : DEMO_PROFILE;
+  const { child, url } = await spawnDemoTarget(knobs);
+  line(io.stderr, `demo target (pid ${child.pid}) at ${url}; running ${profile}`);
   try {
     // The demo watches its own target too, so the dashboard shows CPU and RSS next to latency.
-    const args = [DEMO_PROFILE, '--target', url, '--monitor', `pid:${child.pid}`];
+    const args = [profile, '--target', url, '--monitor', `pid:${child.pid}`];
     if (values.db) args.push('--db', values.db);
     if (values.duration) args.push('--duration', values.duration);
     if (values['no-tui']) args.push('--no-tui');
