@@ -40,6 +40,11 @@ test('against a target with known timing, TTFT, TPOT, E2E, tokens per request an
     assert.equal(l.tokensCounted, 0);
     assert.deepEqual(l.goodput.fraction, 1);
     assert.deepEqual(l.bad, {});
+    // The step's own figures are the run's (one llm step).
+    const step = JSON.parse(r.stdout).steps[0].llm;
+    assert.equal(step.requests, l.requests);
+    assert.equal(step.outputTokens, l.outputTokens);
+    assert.equal(step.ttftMs.p50, l.ttftMs.p50);
   } finally {
     await target.stop();
   }
@@ -106,8 +111,10 @@ test('a concurrency stress on an LLM with 4 generation slots breaks on TTFT at t
     const s = JSON.parse(r.stdout);
     const f = s.findings.find((x: { kind: string }) => x.kind === 'breaking-point');
     assert.equal(f.verdict, 'broken', f.summary);
-    assert.equal(f.breakingLevel, 6, f.summary);
-    assert.equal(f.lastGoodLevel, 4);
+    // A step where strain itself lagged is never blamed on the target (a loaded machine): then the next one breaks.
+    const exempt = (f.generatorBoundLevels as number[]).includes(6);
+    assert.equal(f.breakingLevel, exempt ? 8 : 6, f.summary);
+    assert.equal(f.lastGoodLevel, exempt ? 6 : 4, f.summary);
     assert.equal(f.reason, 'ttft');
     assert.ok(f.steps.every((st: { outputTokensPerSec?: number }) => typeof st.outputTokensPerSec === 'number'));
     // Output tokens/s grows with concurrency while slots are free (how much is timing: not asserted).

@@ -4,6 +4,7 @@ import type { IntervalRow } from '../core/interval';
 import { mergeLatency, percentileMs } from '../core/histogram';
 import { okCount, rowsByStage, settled } from './intervals';
 import type { Finding } from '../core/finding';
+import { mergeLlm } from '../core/llm';
 
 export interface RecoveryOptions {
   /** Seconds the metrics must stay near baseline to count as recovered. */
@@ -36,8 +37,11 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
   const baselineErrorRate = baseRequests > 0 ? baseline.reduce((s, r) => s + r.errors, 0) / baseRequests : 0;
   const peakP99Ms = Math.max(...[...spikeRows, ...recoveryRows].map((r) => r.p99_ms));
   const p99Limit = Math.max(baselineP99Ms * o.p99Ratio, baselineP99Ms + o.p99SlackMs);
+  // An LLM's recovery is also its time to first token back near the baseline's.
+  const ttft = plan.llm ? ttftLimit(baseline, o) : undefined;
   const near = (r: IntervalRow) =>
     r.requests > 0 &&
+    (ttft === undefined || ttftP99Of(r) <= ttft.limitMs) &&
     r.p99_ms <= p99Limit &&
     r.errors / r.requests <= baselineErrorRate + o.errorSlack &&
     (plan.model === 'closed' || r.offered === 0 || okCount(r) / r.offered >= o.minAchievedRatio);
@@ -49,19 +53,35 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
     baselineErrorRate: round(baselineErrorRate, 5),
     holdS: o.holdS,
     spikeEndedAt: recoveryRows[0].started_at,
+    ...(ttft ? { baselineTtftP99Ms: round(ttft.baselineMs, 3), ttftLimitMs: round(ttft.limitMs, 3) } : {}),
   };
+  const ttftNote = ttft ? ` and TTFT p99 under ${round(ttft.limitMs, 1)} ms` : '';
   const whole = recoveryRows.filter((r) => r.duration_ms >= 999);
   for (let i = 0; i + o.holdS <= whole.length; i++) {
     if (whole.slice(i, i + o.holdS).every(near)) {
       const recoveryS = (whole[i].started_at - recoveryRows[0].started_at) / 1000;
       return {
         ...common, verdict: 'recovered', recoveryS, confirmedS: recoveryS + o.holdS,
-        summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms and held for ${o.holdS} s); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
+        summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms${ttftNote} and held for ${o.holdS} s); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
       };
     }
   }
   return {
     ...common, verdict: 'not-recovered', recoveryS: null,
-    summary: `degraded after spike: p99, errors or throughput did not return near baseline for ${o.holdS} s within the ${round(whole.length, 0)} s recovery window (peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms)`,
+    summary: `degraded after spike: p99${ttft ? ', TTFT' : ''}, errors or throughput did not return near baseline for ${o.holdS} s within the ${round(whole.length, 0)} s recovery window (peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms)`,
   };
+}
+
+/** The baseline's TTFT p99 and the limit a recovered second must be under (same ratio and slack as p99). */
+function ttftLimit(baseline: readonly IntervalRow[], o: RecoveryOptions): { baselineMs: number; limitMs: number } | undefined {
+  const f = mergeLlm(baseline);
+  if (!f || f.ttft.totalCount === 0) return undefined;
+  const baselineMs = percentileMs(f.ttft, 99);
+  return { baselineMs, limitMs: Math.max(baselineMs * o.p99Ratio, baselineMs + o.p99SlackMs) };
+}
+
+/** A second's TTFT p99 (0 when it carried no llm answers). */
+function ttftP99Of(r: IntervalRow): number {
+  const f = mergeLlm([r]);
+  return f && f.ttft.totalCount > 0 ? percentileMs(f.ttft, 99) : 0;
 }

@@ -244,3 +244,6 @@ export function mergeLlm(rows: readonly { llm_json?: string | null }[]): LlmFigu
   }
   return out;
 }
+
+/** One llm: step's whole-run figures in the summary's steps[].llm. */
+export type StepLlmSummary = Pick<LlmSummary, 'requests' | 'inputTokens' | 'outputTokens' | 'ttftMs' | 'tpotMs' | 'itlMs' | 'e2eMs' | 'bad'>;

@@ -1,3 +1,4 @@
+import type { StepLlmSummary } from './llm';
 import type { LoopDelay, StallReport } from './stalls';
 import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
@@ -119,6 +120,8 @@ export interface StepSummary {
   /** Times the step could not be sent (not requests, not errors), and why. */
   skipped: number;
   skipReasons: { reason: string; count: number }[];
+  /** An llm: step's TTFT, TPOT, ITL, E2E, tokens and bad answers. */
+  llm?: StepLlmSummary;
 }
 
 /** GPUs over the run: utilisation averaged over devices, memory and power summed across them. */

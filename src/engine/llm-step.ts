@@ -11,7 +11,7 @@ import type { PreparedStep } from './scenario/steps';
 
 /** What an llm: step reports to (the Recorder). */
 export interface LlmSink {
-  llmResponse(metrics: ReturnType<typeof requestMetrics>, bad: LlmBadClass | undefined, at?: number): void;
+  llmResponse(step: number, metrics: ReturnType<typeof requestMetrics>, bad: LlmBadClass | undefined, at?: number): void;
   failure(step: number, reason: string): void;
 }
 
@@ -63,7 +63,7 @@ export function sendLlm(
     const endMs = Math.max(lastAt, performance.now());
     const bad = (kind: LlmBadClass, reason: string) => {
       if (!recording()) return;
-      sink.llmResponse(undefined, kind, endMs);
+      sink.llmResponse(step.index, undefined, kind, endMs);
       sink.failure(step.index, reason);
     };
     if (cls === Outcome.s2xx) {
@@ -72,7 +72,7 @@ export function sendLlm(
       if (t.bad) bad(t.bad, t.badDetail ?? t.bad);
       else if (!metrics) bad('no-content', 'answer carried no content');
       else if (recording()) {
-        sink.llmResponse(metrics, undefined, endMs);
+        sink.llmResponse(step.index, metrics, undefined, endMs);
         if (llm.stream && !metrics.streamed) sink.failure(step.index, 'server ignored stream: true (measured as non-streamed: TTFT = E2E)');
       }
       return done(t.bad || !metrics ? Outcome.check : cls, status, bytes, endMs);

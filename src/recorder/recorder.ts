@@ -137,12 +137,14 @@ export class Recorder {
    * An llm: step's answer: its figures when it was a good one, else why not. Called just
    * before response() for the same request (which rotates the interval if due).
    */
-  llmResponse(metrics: LlmRequestMetrics | undefined, bad: LlmBadClass | undefined, at?: number): void {
+  llmResponse(step: number, metrics: LlmRequestMetrics | undefined, bad: LlmBadClass | undefined, at?: number): void {
     if (!this.llm) return;
     const now = at ?? this.o.clock();
     if (now >= this.intervalEnd) this.rotate(now);
+    const good = metrics !== undefined && (this.o.llm?.slo ? meetsSlo(metrics, this.o.llm.slo) : true);
     if (bad) this.llm.bad[bad]++;
-    else if (metrics) recordRequest(this.llm, metrics, this.o.llm?.slo ? meetsSlo(metrics, this.o.llm.slo) : true);
+    else if (metrics) recordRequest(this.llm, metrics, good);
+    this.steps[step]?.llmAnswer(metrics, bad, good);
   }
 
   /** Per-step figures; with one step its latency is the run's, recorded once on the hot path. */

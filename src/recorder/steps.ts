@@ -2,6 +2,7 @@ import type { StepSummary } from '../core/summary';
 import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../core/outcome';
 import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
 import { redactText } from '../util/secrets';
+import { addFigures, decodeFigures, emptyFigures, encodeFigures, llmSummary, recordRequest, type LlmBadClass, type LlmFigures, type LlmFiguresJson, type LlmRequestMetrics, type StepLlmSummary } from '../core/llm';
 
 /** A sample reason is a diagnosis, not a body dump. */
 const MAX_SAMPLE_CHARS = 300;
@@ -16,6 +17,8 @@ export interface StepPart {
   skips?: [string, number][];
   /** The first reason seen per outcome class (undefined for none). */
   samples: (string | null)[];
+  /** An llm: step's figures, histograms encoded. */
+  llm?: LlmFiguresJson;
 }
 
 /** Whole-run figures of one step: a histogram, outcome counts and failure reasons. */
@@ -27,7 +30,17 @@ export class StepStats {
   /** One sample reason per error class, the first seen: cheap on the hot path, enough to diagnose. */
   private readonly samples: (string | null)[] = new Array<string | null>(OUTCOME_COUNT).fill(null);
 
+  /** An llm: step's whole-run figures (created with its first answer). */
+  llm: LlmFigures | undefined;
+
   constructor(readonly name: string, readonly scenario: string) {}
+
+  /** An llm: step's answer: its figures, or the class of a bad one. */
+  llmAnswer(metrics: LlmRequestMetrics | undefined, bad: LlmBadClass | undefined, good: boolean): void {
+    this.llm ??= emptyFigures(64);
+    if (bad) this.llm.bad[bad]++;
+    else if (metrics) recordRequest(this.llm, metrics, good);
+  }
 
   fail(reason: string, count = 1): void {
     if (this.reasons.has(reason) || this.reasons.size < MAX_REASONS) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
@@ -48,6 +61,7 @@ export class StepStats {
     return {
       counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()],
       skips: [...this.skips.entries()], samples: [...this.samples],
+      ...(this.llm ? { llm: encodeFigures(this.llm) } : {}),
     };
   }
 
@@ -58,6 +72,7 @@ export class StepStats {
     for (const [reason, count] of part.reasons) this.fail(reason, count);
     for (const [reason, count] of part.skips ?? []) this.skip(reason, count);
     part.samples.forEach((reason, cls) => reason !== null && this.sample(cls, reason));
+    if (part.llm) addFigures((this.llm ??= emptyFigures(64)), decodeFigures(part.llm));
   }
 
   /** Each error class with a sample, as a failure: "5xx: HTTP 503: \"db down\"" and the class's count. */
@@ -91,6 +106,13 @@ export class StepStats {
       failures: [...this.reasons.entries(), ...this.sampled()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
       skipped: [...this.skips.values()].reduce((a, b) => a + b, 0),
       skipReasons: [...this.skips.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
+      ...(this.llm ? { llm: stepLlm(this.llm) } : {}),
     };
   }
+}
+
+/** A step's llm figures: counts and percentiles (rates are the run's, in the summary's llm block). */
+function stepLlm(f: LlmFigures): StepLlmSummary {
+  const l = llmSummary(f, 0, false);
+  return { requests: l.requests, inputTokens: l.inputTokens, outputTokens: l.outputTokens, ttftMs: l.ttftMs, tpotMs: l.tpotMs, itlMs: l.itlMs, e2eMs: l.e2eMs, bad: l.bad };
 }
