@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { strain, tempDir, writeProfile } from './helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
 import { tcpServer } from './helpers/servers';
 
 const profile = (target: string, load: string, extra = '') =>
@@ -64,4 +65,11 @@ test('a 30-day run waits on split timers (no TimeoutOverflowWarning) and stops o
   } finally {
     await hung.close();
   }
+});
+
+test('more VUs than the process may open files is refused before the run (a connect storm would deafen Ctrl-C)', async () => {
+  const file = writeProfile(tempDir(), 'p.yaml', profile('http://127.0.0.1:9', 'vus: 500, duration: 10s'));
+  const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec node ${STRAIN} run ${file} --no-tui --db ${tempDir()}/s.db`], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /load: 500 connections need more open files than this process may have \(ulimit -n 256/);
 });

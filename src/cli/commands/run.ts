@@ -5,11 +5,13 @@ import { parseMonitorSpec } from '../../profiles/monitor-spec';
 import { executeRun } from '../../runner/execute';
 import { redactUrl } from '../../util/secrets';
 import type { RunSummary } from '../../core/summary';
+import type { ResolvedProfile } from '../../core/profile';
 import { printable } from '../../util/format';
 import { openDb } from '../../store/db';
 import { RunStore } from '../../store/runs';
 import { finishFromStored } from '../../store/recover';
 import { spaceShortfall } from '../../store/space';
+import { openFileLimit } from '../../util/process-identity';
 import { formatDuration } from '../../util/duration';
 import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
 import { formatSummary } from '../format';
@@ -27,6 +29,21 @@ function warnIfShortOfSpace(dbFile: string, durationMs: number, io: CliIo): void
   if (!short) return;
   line(io.stderr, `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(durationMs)} run writes about ${size(short.neededBytes)} ` +
     `(${size(defaults.store.bytesPerHour)} per hour measured)`);
+}
+
+/** Files kept for the database, logs and the monitor beside the target's connections. */
+const SPARE_FILES = 64;
+
+/**
+ * The closed model opens a connection per VU up front, and a VU whose connect fails (EMFILE)
+ * tries again at once: 30,000 VUs under ulimit -n 20,000 kept Ctrl-C waiting for half a minute.
+ * (The open model opens connections as arrivals need them and does not retry.)
+ */
+function checkFileLimit(profile: ResolvedProfile): void {
+  const limit = openFileLimit();
+  if (profile.model !== 'closed' || limit === undefined || profile.connections + SPARE_FILES <= limit) return;
+  throw new UsageError(`load: ${profile.connections} connections need more open files than this process may have (ulimit -n ${limit}, ` +
+    `${SPARE_FILES} kept spare); lower load.vus or load.connections, or raise ulimit -n`);
 }
 
 /** After the summary is printed: a run the store could not take whole is exit 3, in one line. */
@@ -101,6 +118,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   if (profile.tls?.insecure) {
     line(io.stderr, 'warning: HTTPS certificates are not verified (--insecure / http.insecure): use this only against a staging server you control; prefer http.ca with its certificate');
   }
+  checkFileLimit(profile);
   const dbFile = values.db ?? defaults.db;
   const db = openDb(dbFile);
   const store = new RunStore(db);
