@@ -152,3 +152,26 @@ test('compare gates a server change on TTFT p95 and output tokens/s; trend lists
   const t = await strain(['trend', 'llm-cmp', '--db', db]);
   assert.match(t.stdout, /ttft p95 ms\ttok\/s/);
 });
+
+test('split across worker threads, the llm figures are added exactly: token counts and step figures match the run', async () => {
+  const target = await demoTarget(['--llm', '--ttft', '40ms', '--tpot', '5ms']);
+  const dir = tempDir();
+  try {
+    const profile = writeProfile(dir, 'w.yaml', [
+      'name: llm-workers', 'kind: load', `target: ${target.url}`,
+      'load: { model: closed, vus: 4, duration: 2s, warmup: 0s, workers: 2 }',
+      'scenario: [{ llm: { model: demo, prompt: { tokens: 50 }, maxTokens: 20 } }]',
+    ].join('\n'));
+    const r = await strain(['run', profile, '--db', join(dir, 'w.db'), '--json', '--no-monitor'], { timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.generator.workers, 2);
+    assert.ok(s.llm.requests >= 10, `${s.llm.requests} requests`);
+    assert.equal(s.llm.outputTokens, s.llm.requests * 20);
+    assert.equal(s.llm.inputTokens, s.llm.requests * 50);
+    assert.equal(s.steps[0].llm.requests, s.llm.requests, 'the step figures crossed from the workers');
+    within(s.llm.ttftMs.p50, 40, 0.25, 'TTFT p50');
+  } finally {
+    await target.stop();
+  }
+});
