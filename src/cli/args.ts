@@ -48,3 +48,8 @@ export function port(value: string | undefined, name = 'port'): number | undefin
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name}: must be a TCP port 0-65535 (got "${value}")`);
   return n;
 }
+
+/** A secret given as an argument is visible to every user of the machine: say so, and name the variable to use. */
+export function tokenArgumentWarning(envName: string): string {
+  return `warning: --token on a command line is visible to every user of this machine (ps, /proc/PID/cmdline); set ${envName} in the environment instead`;
+}

@@ -6,7 +6,7 @@ import { ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { dnsName, k8sManifests } from '../../k8s/manifests';
 import { loadProfile } from '../../profiles/load';
 import { agentsEnv } from '../../profiles/resolve';
-import { parseCommandArgs, positiveInt } from '../args';
+import { parseCommandArgs, positiveInt, tokenArgumentWarning } from '../args';
 import { line, type CliIo } from '../io';
 
 export const k8sUsage =
@@ -48,6 +48,7 @@ export async function k8sCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     target: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${k8sUsage}`);
+  if (values.token !== undefined) line(io.stderr, tokenArgumentWarning('STRAIN_COORDINATOR_TOKEN'));
   const agents = positiveInt(values.agents, 'agents');
   if (agents === undefined) throw new UsageError('--agents: required (how many agent pods generate the load, e.g. --agents 4)');
   if (!values.image) throw new UsageError('--image: required (the image built from the repository\'s Dockerfile, e.g. --image registry.example.com/strain:1)');

@@ -10,7 +10,7 @@ import { defaults } from '../../defaults';
 import { CannotRunError, ExitCode, UsageError, type ExitCodeValue } from '../../errors';
 import { openDb } from '../../store/db';
 import { MonitorStore } from '../../store/monitor';
-import { durationMs, parseCommandArgs, port, positiveInt } from '../args';
+import { durationMs, parseCommandArgs, port, positiveInt, tokenArgumentWarning } from '../args';
 import { runningDaemon, startDaemon, stopDaemon, type PidFile } from '../daemon';
 import { line, untilStopSignal, type CliIo } from '../io';
 
@@ -170,7 +170,7 @@ function withoutToken(argv: string[]): string[] {
 export async function monitorCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('monitor', argv, options);
   if (values.token !== undefined) {
-    line(io.stderr, 'warning: --token on a command line is visible to every user of this machine (ps, /proc/PID/cmdline); set STRAIN_MONITOR_TOKEN in the environment instead');
+    line(io.stderr, tokenArgumentWarning('STRAIN_MONITOR_TOKEN'));
   }
   const action = positionals[0];
   if (positionals.length > 1 || (action !== undefined && !['start', 'stop', 'status'].includes(action))) {
