@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
 import { demoTarget } from './helpers/processes';
 
-/** A stress run against its own FIFO demo target of capacity 400/s (queue 100: waits stay under 250 ms, so errors mark the break; at exactly 400/s a few 503s are normal). */
+/** A stress run against its own FIFO demo target of capacity 400/s (queue 100: 503s mark the break; at exactly 400/s a few are normal). No latency threshold: on a loaded machine strain's own stalls would decide it. */
 async function stress(name: string, load: string, capacity: string) {
   const target = await demoTarget(['--capacity', '400', '--queue', '100']);
   const dir = tempDir();
@@ -13,7 +13,7 @@ async function stress(name: string, load: string, capacity: string) {
       `name: ${name}`, 'kind: stress', `target: http://127.0.0.1:${target.port}`,
       `load: ${load}`,
       'scenario: [{ request: { path: / } }]',
-      `thresholds: { latency.p99: "< 1s", errors.rate: "< 5%", capacity: "${capacity}" }`,
+      `thresholds: { errors.rate: "< 5%", capacity: "${capacity}" }`,
     ].join('\n'));
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json'], { timeoutMs: 120_000 });
     return { r, s: JSON.parse(r.stdout) };
@@ -44,9 +44,9 @@ test('stress against a 400/s target: breaks within one step of 400, stops soon a
   // capacity >= 300 is met: exit 0, and the verdict says where the thresholds were judged.
   assert.equal(r.code, 0, s.verdict);
   assert.match(s.verdict, /^PASSED: capacity (300|400)\/s, meets the required >= 300 \(breaks at (400|500)\/s\)/);
-  assert.match(s.verdict, /thresholds held below the break at/);
-  const latency = s.thresholds.find((t: { name: string }) => t.name === 'latency.p99');
-  assert.match(latency.judgedOn, /^below the break at (400|500)\/s \(steps up to (300|400)\/s\)$/);
+  assert.match(s.verdict, /its threshold held below the break at/);
+  const errors = s.thresholds.find((t: { name: string }) => t.name === 'errors.rate');
+  assert.match(errors.judgedOn, /^below the break at (400|500)\/s \(steps up to (300|400)\/s\)$/);
   const gate = s.thresholds.find((t: { name: string }) => t.name === 'capacity');
   assert.deepEqual([gate.actual, gate.passed], [f.lastGoodLevel, true]);
 

@@ -178,10 +178,12 @@ export function gpuView(s: DashboardSnapshot, width = 120): ChartView {
   };
 }
 
-/** The actual in a table cell of 11: the figure when there is one ("4s", "400/s"), else the words cut. */
+/** Table cells are 10-11 columns wide: longer text is cut with an ellipsis, never run into the next. */
+const cell = (text: string) => (text.length > 10 ? `${text.slice(0, 9)}…` : text);
+
+/** The actual in a table cell: the figure when there is one ("4s", "400/s"), else the words cut. */
 function cellActual(t: DashboardSnapshot['thresholds'][number]): string {
-  const text = t.actual !== null ? actualText({ ...t, actualText: undefined }) : actualText(t);
-  return text.length > 10 ? `${text.slice(0, 9)}…` : text;
+  return cell(t.actual !== null ? actualText({ ...t, actualText: undefined }) : actualText(t));
 }
 
 /** The thresholds panel's title: live figures say so; a stress run's judged rows say where. */
@@ -192,7 +194,7 @@ export function thresholdsLabel(s: DashboardSnapshot): string {
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
-  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, t.condition, cellActual(t), resultWord(t)]);
+  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, cell(t.condition.replace(' (default)', ' (dflt)')), cellActual(t), resultWord(t)]);
   // With more than one step, each step's figures follow: requests, p95, errors.
   if (s.steps.length > 1) {
     for (const st of s.steps) rows.push([`step ${st.name}`.slice(0, 13), `${num(st.requests)} req`, `p95 ${ms(st.p95Ms)}`, st.errors ? `${num(st.errors)}err` : 'ok']);

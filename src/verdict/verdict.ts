@@ -163,7 +163,9 @@ function thresholdPart(metrics: ThresholdResult[], judgedOn: string | undefined)
   const failing = metrics.filter((t) => !t.passed);
   const where = judgedOn ? ` ${judgedOn}` : '';
   if (failing.length === 0) return [`${metrics.length === 1 ? 'its threshold' : `all ${metrics.length} thresholds`} held${where}`];
-  return failing.map((t) => `${t.name} ${t.condition} failed (actual ${actualText(t)})${where}`);
+  // Where they were judged is said once, not after every failed threshold.
+  const failed = failing.map((t) => `${t.name} ${t.condition} failed (actual ${actualText(t)})`).join(', ');
+  return [judgedOn ? `judged ${judgedOn}: ${failed}` : failed];
 }
 
 /** The actual of a threshold or gate as shown everywhere: "12.53ms", "0.40%", "400/s", "no leak". */
