@@ -8,9 +8,9 @@ import { startBenchTarget } from './targets';
 import { strainRunner, wrk, WRK, type GeneratorResult } from './generator';
 import { median, pinned, run, sleep, STRAIN, tempDir, writeFile } from './util';
 
-export type OpenTool = 'strain' | 'strain, dashboard' | 'hey -q';
+type OpenTool = 'strain' | 'strain, dashboard' | 'hey -q';
 
-export interface OpenResult {
+interface OpenResult {
   tool: OpenTool;
   rate: number;
   achieved: number;

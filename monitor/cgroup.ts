@@ -161,7 +161,7 @@ export interface CgroupReading {
   io?: { readBytes: number; writeBytes: number };
 }
 
-export function readCgroup(d: CgroupDirs): CgroupReading {
+function readCgroup(d: CgroupDirs): CgroupReading {
   const v2 = (file: string) => read(d.v2 && join(d.v2, file));
   const v1 = (controller: string, file: string) => read(d.v1[controller] && join(d.v1[controller], file));
   const cpuStat = v2('cpu.stat');

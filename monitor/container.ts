@@ -25,7 +25,7 @@ export function cgroupNamesContainer(path: string, id: string): boolean {
  * A container's main pid: from the engine when it answers, else the oldest process whose
  * cgroup path names the container (works without the engine's CLI or socket).
  */
-export function containerPid(id: string): number | undefined {
+function containerPid(id: string): number | undefined {
   if (!/^[0-9a-f]{4,64}$/i.test(id)) return enginePid(id); // a name: only the engine knows it
   const fromEngine = enginePid(id);
   if (fromEngine) return fromEngine;

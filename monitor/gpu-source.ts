@@ -13,7 +13,7 @@ import type { GpuSample, MonitorEvent, SampleBatch } from '../src/core/samples';
 export type GpuMode = 'loop' | 'spawn';
 
 /** Is pid the target itself or one of its descendants (walks parents through /proc)? */
-export function inTargetTree(pid: number, target: number, procRoot = '/proc'): boolean {
+function inTargetTree(pid: number, target: number, procRoot = '/proc'): boolean {
   let p = pid;
   for (let depth = 0; depth < 64 && p > 1; depth++) {
     if (p === target) return true;

@@ -7,8 +7,8 @@ import { delimiter, join } from 'node:path';
  * are pure; units are stripped in case a driver prints them anyway.
  */
 
-export const GPU_FIELDS = ['index', 'uuid', 'utilization.gpu', 'memory.used', 'memory.total', 'power.draw', 'temperature.gpu'] as const;
-export const APP_FIELDS = ['timestamp', 'gpu_uuid', 'pid', 'used_memory'] as const;
+const GPU_FIELDS = ['index', 'uuid', 'utilization.gpu', 'memory.used', 'memory.total', 'power.draw', 'temperature.gpu'] as const;
+const APP_FIELDS = ['timestamp', 'gpu_uuid', 'pid', 'used_memory'] as const;
 
 export interface GpuReading {
   index: number;

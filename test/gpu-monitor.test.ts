@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { csvNumber, parseAppLine, parseGpuLine, queryArgs } from '../monitor/nvidia';
@@ -56,7 +57,7 @@ test('with nvidia-smi on PATH: resources.gpu, a leak finding on the target\'s GP
 
     const html = await strain(['report', String(s.runId), '--db', join(dir, 'r.db'), '--format', 'html', '--out', join(dir, 'r.html')]);
     assert.equal(html.code, 0, html.stderr);
-    const page = require('node:fs').readFileSync(join(dir, 'r.html'), 'utf8') as string;
+    const page = readFileSync(join(dir, 'r.html'), 'utf8');
     assert.match(page, /GPU utilisation \(%\)/);
     assert.match(page, /GPU: 2 devices, utilisation mean 31\.5%/);
   } finally {

@@ -82,7 +82,7 @@ export function judgeSecond(f: SecondFigures, c: BreakCriteria): SecondVerdict {
   return { breach, generatorBound };
 }
 
-export function secondFiguresOf(r: IntervalRow, model: 'open' | 'closed', c?: BreakCriteria): SecondFigures {
+function secondFiguresOf(r: IntervalRow, model: 'open' | 'closed', c?: BreakCriteria): SecondFigures {
   return {
     p99Ms: r.p99_ms, requests: r.requests, errors: r.errors, ok: okCount(r), offered: r.offered, model,
     generatorLagMs: r.generator_lag_ms, scheduleLagMs: r.schedule_lag_ms,
@@ -114,7 +114,7 @@ export class BreakDebounce {
   }
 }
 
-export interface StepMetrics {
+interface StepMetrics {
   stage: number;
   level: number;
   seconds: number;
@@ -139,7 +139,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** Per-step figures from the step's own intervals (its first second settles), never cumulative. */
-export function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[], c: BreakCriteria): StepMetrics[] {
+function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[], c: BreakCriteria): StepMetrics[] {
   return rowsByStage(rows, plan.stages.length).flatMap((stageRows, stage) => {
     const measured = settled(stageRows, 0);
     if (measured.length === 0) return [];

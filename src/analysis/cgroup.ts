@@ -5,7 +5,7 @@ import type { Finding } from '../core/finding';
 
 const MB = 1048576;
 
-export interface CgroupMemoryOptions {
+interface CgroupMemoryOptions {
   /** Peak at or above this share of the limit is an OOM risk whatever the trend. */
   nearFraction: number;
   /** Above this share, still growing and due at the limit within `soonHours`, it is one too. */
@@ -13,7 +13,7 @@ export interface CgroupMemoryOptions {
   soonHours: number;
 }
 
-export const cgroupMemoryDefaults: CgroupMemoryOptions = { nearFraction: 0.9, watchFraction: 0.75, soonHours: 1 };
+const cgroupMemoryDefaults: CgroupMemoryOptions = { nearFraction: 0.9, watchFraction: 0.75, soonHours: 1 };
 
 const minutes = (hours: number) => (hours * 60 < 1 ? `${Math.round(hours * 3600)} s` : hours < 2 ? `${round(hours * 60, 1)} min` : `${round(hours, 1)} h`);
 

@@ -21,7 +21,7 @@ export interface CorrelationOptions {
 
 export const correlationDefaults: CorrelationOptions = { maxLagS: 10, alpha: 0.005, againstFactor: 10, minAbsRho: 0.15, minBins: 60, maxBins: 600, maxArOrder: 5 };
 
-export interface LagPoint {
+interface LagPoint {
   lag: number;
   rho: number;
   z: number;
@@ -41,10 +41,10 @@ export interface LagScan {
 }
 
 /** 1 - (1 - p)^m without losing small p to rounding. */
-export const sidak = (p: number, m: number) => Math.min(1, -Math.expm1(m * Math.log1p(-Math.min(p, 1 - 1e-16))));
+const sidak = (p: number, m: number) => Math.min(1, -Math.expm1(m * Math.log1p(-Math.min(p, 1 - 1e-16))));
 
 /** Ranks mapped to standard normal quantiles (Blom): the shape of a normal, the order of the data. */
-export function normalScores(xs: readonly number[]): number[] {
+function normalScores(xs: readonly number[]): number[] {
   const n = xs.length;
   return ranks(xs).map((r) => normalQuantile((r - 0.375) / (n + 0.25)));
 }
@@ -137,7 +137,7 @@ export function judge(scan: LagScan, drivers: number, o: Pick<CorrelationOptions
 }
 
 /** Bin width: one monitor interval at least, and wide enough that the run fits in maxBins. */
-export function binSeconds(spanS: number, spacingMs: number, maxBins: number): number {
+function binSeconds(spanS: number, spacingMs: number, maxBins: number): number {
   const need = Math.max(1, Math.ceil((spacingMs / 1000) * 0.95), spanS / maxBins);
   return [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => s >= need) ?? Math.ceil(need / 3600) * 3600;
 }

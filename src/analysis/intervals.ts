@@ -1,9 +1,6 @@
-import { mergeLatency, percentileMs } from '../core/histogram';
 import { stageStarts } from '../core/plan';
 import type { Stage } from '../core/profile';
 import type { IntervalRow } from '../core/interval';
-
-export const p99Ms = (rows: readonly IntervalRow[]): number => percentileMs(mergeLatency(rows), 99);
 
 export const okCount = (r: IntervalRow) => r.c2xx + r.c3xx;
 

@@ -42,7 +42,7 @@ interface Point {
 }
 
 /** Lower envelope: the minimum of each window, so a GC sawtooth's peaks do not count as growth. */
-export function lowerEnvelope(samples: readonly { at: number; rssBytes: number }[], windowSize: number): Point[] {
+function lowerEnvelope(samples: readonly { at: number; rssBytes: number }[], windowSize: number): Point[] {
   const points: Point[] = [];
   const t0 = samples[0]?.at ?? 0;
   for (let i = 0; i + windowSize <= samples.length; i += windowSize) {
@@ -61,7 +61,7 @@ export function lowerEnvelope(samples: readonly { at: number; rssBytes: number }
  * large GC sawtooth these trace the true lower envelope better than fixed windows, whose
  * minima follow the sawtooth's phase.
  */
-export function postGcFloor(samples: readonly { at: number; rssBytes: number }[], drop = 0.05): Point[] {
+function postGcFloor(samples: readonly { at: number; rssBytes: number }[], drop = 0.05): Point[] {
   const t0 = samples[0]?.at ?? 0;
   const points: Point[] = [];
   for (let i = 1; i < samples.length; i++) {

@@ -95,7 +95,7 @@ export function arFilter(xs: readonly number[], phi: readonly number[]): number[
 }
 
 /** Sample autocorrelation at lags 1..maxLag. */
-export function autocorrelation(xs: readonly number[], maxLag: number): number[] {
+function autocorrelation(xs: readonly number[], maxLag: number): number[] {
   const n = xs.length;
   const m = xs.reduce((a, b) => a + b, 0) / n;
   const c0 = xs.reduce((s, x) => s + (x - m) ** 2, 0);

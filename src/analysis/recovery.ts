@@ -18,7 +18,7 @@ export interface RecoveryOptions {
   minAchievedRatio: number;
 }
 
-export const recoveryDefaults: RecoveryOptions = { holdS: 5, p99Ratio: 2, p99SlackMs: 20, errorSlack: 0.01, minAchievedRatio: 0.9 };
+const recoveryDefaults: RecoveryOptions = { holdS: 5, p99Ratio: 2, p99SlackMs: 20, errorSlack: 0.01, minAchievedRatio: 0.9 };
 
 
 /**

@@ -14,7 +14,7 @@ export interface UslFit {
   r2: number;
 }
 
-export function uslThroughput(n: number, p: { alpha: number; beta: number; gamma: number }): number {
+function uslThroughput(n: number, p: { alpha: number; beta: number; gamma: number }): number {
   return (p.gamma * n) / (1 + p.alpha * (n - 1) + p.beta * n * (n - 1));
 }
 

@@ -7,7 +7,7 @@ import { actualText, resultWord } from '../verdict/verdict';
 export { levelText, ms, num, pct };
 
 /** "missing {{token}} 749, missing {{sid}} 3", most frequent first. */
-export function skippedText(byReason: Record<string, number>): string {
+function skippedText(byReason: Record<string, number>): string {
   return Object.entries(byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ${num(n)}`).join(', ');
 }
 

@@ -1,4 +1,5 @@
 import { ExitCode, StrainError, UsageError, type ExitCodeValue } from '../errors';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../paths';
 import { closest } from '../util/suggest';
@@ -55,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> 
     return name === undefined ? ExitCode.usage : ExitCode.passed;
   }
   if (name === '--version') {
-    line(io.stdout, require(join(ROOT, 'package.json')).version);
+    line(io.stdout, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     return ExitCode.passed;
   }
   try {

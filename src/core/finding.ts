@@ -3,7 +3,7 @@ import type { ResolvedProfile } from './profile';
 import type { IntervalRow } from './interval';
 import type { Stall } from './stalls';
 
-export type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated' | 'cgroup-memory';
+type FindingKind = 'leak' | 'breaking-point' | 'recovery' | 'correlation' | 'generator-saturated' | 'cgroup-memory';
 
 /** One verdict about a run, with a line a person can act on and the numbers behind it. */
 export interface Finding {

@@ -8,7 +8,7 @@ import { addHistogram, decodeHistogram, encodeHistogram, latencyStatsMs, newLate
 
 /** Why an answer to an LLM request is not a good one; counted by class, never a crash. */
 export type LlmBadClass = 'not-sse' | 'no-done' | 'error-event' | 'bad-json' | 'rate-limited' | 'http-error' | 'no-content' | 'transport';
-export const LLM_BAD_CLASSES: readonly LlmBadClass[] = ['not-sse', 'no-done', 'error-event', 'bad-json', 'rate-limited', 'http-error', 'no-content', 'transport'];
+const LLM_BAD_CLASSES: readonly LlmBadClass[] = ['not-sse', 'no-done', 'error-event', 'bad-json', 'rate-limited', 'http-error', 'no-content', 'transport'];
 
 /** A count drawn per request: fixed, uniform between two whole numbers, or normal (rounded, at least 1). */
 export type Count =

@@ -81,7 +81,7 @@ export type ThresholdMetric =
   | 'latency.min' | 'latency.mean' | 'latency.p50' | 'latency.p90' | 'latency.p95'
   | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput'
   | LlmThresholdMetric;
-export type LlmThresholdMetric =
+type LlmThresholdMetric =
   | `${'ttft' | 'tpot' | 'itl' | 'e2e'}.${'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'mean'}`
   | 'tokens.rate' | 'goodput.rate' | 'goodput.fraction';
 export type Comparator = '<' | '<=' | '>' | '>=';

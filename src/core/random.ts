@@ -4,7 +4,7 @@
  */
 
 /** mulberry32: small, fast, and good enough for arrival gaps (not for secrets). */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -20,7 +20,7 @@ function standardNormal(random: () => number): number {
 }
 
 /** Gamma(shape, 1) by Marsaglia and Tsang; shape < 1 boosted by U^(1/shape). */
-export function gammaSample(shape: number, random: () => number): number {
+function gammaSample(shape: number, random: () => number): number {
   if (shape < 1) return gammaSample(shape + 1, random) * Math.pow(1 - random(), 1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

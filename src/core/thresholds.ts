@@ -49,7 +49,7 @@ export interface LlmInput {
   goodput: boolean;
 }
 
-export function llmInput(profile: Pick<ResolvedProfile, 'llm'> | undefined, figures: LlmFigures | undefined): LlmInput | undefined {
+function llmInput(profile: Pick<ResolvedProfile, 'llm'> | undefined, figures: LlmFigures | undefined): LlmInput | undefined {
   return profile?.llm ? { figures, goodput: profile.llm.slo !== undefined } : undefined;
 }
 
@@ -66,4 +66,9 @@ export function thresholdInputsFromRows(rows: readonly IntervalRow[], profile?: 
   const sum = (pick: (r: IntervalRow) => number) => rows.reduce((s, r) => s + pick(r), 0);
   return thresholdInputsOf(mergeLatency(rows), sum((r) => r.requests), sum((r) => r.errors), sum((r) => r.duration_ms), sum((r) => r.dropped), sum((r) => r.offered),
     profile?.llm ? llmInput(profile, mergeLlm(rows)) : undefined);
+}
+
+/** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */
+export function isRateMetric(metric: string): boolean {
+  return metric === 'errors.rate' || metric === 'dropped.rate' || metric === 'goodput.fraction';
 }

@@ -38,7 +38,7 @@ interface Generation {
 }
 
 /** Prompt tokens as the demo counts them: whitespace-separated words (documented as such). */
-export function demoPromptTokens(body: Record<string, unknown>): number {
+function demoPromptTokens(body: Record<string, unknown>): number {
   const text = Array.isArray(body.messages)
     ? (body.messages as { content?: unknown }[]).map((m) => (typeof m.content === 'string' ? m.content : '')).join(' ')
     : typeof body.prompt === 'string' ? body.prompt : '';

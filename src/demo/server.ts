@@ -17,7 +17,7 @@ const BODY = Buffer.from('{"ok":true}\n');
  * The built-in target: a small HTTP server whose knobs produce a leak, a capacity limit
  * with a FIFO queue, stalls and errors, so the analysis can be shown and tested.
  */
-export function createDemoHandler(knobs: DemoKnobs) {
+function createDemoHandler(knobs: DemoKnobs) {
   const t0 = performance.now();
   const leaked: Buffer[] = [];
   const cache: Buffer[] = [];

@@ -20,7 +20,7 @@ export interface AgentInfo {
 /** Time past the graceful stop for agents to send their last figures over the network. */
 const AGENT_HANDOVER_MS = 10_000;
 /** Agents start together this long after the coordinator's clock, so every 'go' arrives first. */
-export const START_MARGIN_MS = 300;
+const START_MARGIN_MS = 300;
 
 interface AgentTally {
   requests: number;

@@ -59,14 +59,6 @@ export interface MessagesReply {
   ack: number;
 }
 
-export interface WireError {
-  error: string;
-}
-
-/** The header agents authenticate with (the same scheme as the monitor's API). */
-export const authHeader = 'authorization';
-export const bearer = (token: string): string => `Bearer ${token}`;
-
 /** Sends a `:` comment line on the control stream this often, so a dead link shows up. */
 export const keepAliveMs = 2000;
 

@@ -11,7 +11,7 @@ import type { CookieJar } from 'tough-cookie';
 import { llmBody, sendLlm, type LlmSink } from './llm-step';
 
 /** What an iteration reports to; the Recorder implements it. */
-export interface OutcomeSink {
+interface OutcomeSink {
   /** `at` is when it ended (the run clock), when the caller already read it. */
   response(step: number, cls: OutcomeClass, latencyUs: number, serviceLatencyUs: number, bytes: number, at?: number): void;
   /** Why a step failed a check or a capture. */
@@ -60,7 +60,7 @@ export class User {
   }
 }
 
-export function thinkMs(think: ThinkTime, random: () => number): number {
+function thinkMs(think: ThinkTime, random: () => number): number {
   switch (think.kind) {
     case 'none': return 0;
     case 'fixed': return think.ms;

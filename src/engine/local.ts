@@ -21,7 +21,7 @@ const WARMUP_SLICE_MS = 250;
 const WARMUP_DRAIN_MS = 2000;
 
 /** The load on this thread: one transport, one executor for the profile's model, the scenario runner. */
-export class LocalDriver implements LoadDriver {
+class LocalDriver implements LoadDriver {
   readonly recorder: Recorder;
   private readonly transport: HttpTransport;
   private readonly executor: Executor;

@@ -6,9 +6,9 @@
  */
 
 /** The port the coordinator listens on inside the pod and behind its Service. */
-export const coordinatorPort = 7300;
+const coordinatorPort = 7300;
 
-export interface Resources {
+interface Resources {
   cpu: string;
   memory: string;
 }

@@ -4,7 +4,7 @@ import type { LlmBadClass } from '../core/llm';
 
 
 /** Token usage as an OpenAI-compatible server reports it. */
-export interface Usage {
+interface Usage {
   promptTokens: number;
   completionTokens: number;
 }

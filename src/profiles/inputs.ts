@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDataRows, isJsonLines } from '../engine/scenario/feeder';
+import { parseDataRows, isJsonLines } from '../core/data-rows';
 import { closest } from '../util/suggest';
 
 /**

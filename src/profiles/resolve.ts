@@ -1,13 +1,12 @@
 import { isLoopbackHost, socketHost } from '../core/net';
 import { defaults } from '../defaults';
-import { parseCondition } from '../thresholds/parse';
+import { isLlmMetric, parseCondition } from '../thresholds/parse';
 import { parseDuration } from '../util/duration';
 import { compileJson, compileTemplate } from '../core/template';
 import { kindExpanders } from './kinds';
 import { durationLimitProblems, levelLimitProblems } from './limits';
 import { resolveLlmStep, resolveSlo } from '../llm/resolve';
 import type { UserLlm } from '../llm/spec';
-import { isLlmMetric } from '../thresholds/parse';
 import { monitorPlanFrom } from './monitor-spec';
 import { caFileProblem, checkDataFile, headerProblems, unresolvedNames, type NameRef } from './inputs';
 import { REDACTED, isSecretKey, redactUrl } from '../util/secrets';
@@ -334,6 +333,6 @@ export function capStages(stages: Stage[], capMs: number): Stage[] {
  * cores, so one (the main thread); a remote one gets every core but one (kept for storage,
  * the dashboard and the monitor).
  */
-export function defaultWorkers(target: string): number {
+function defaultWorkers(target: string): number {
   return isLoopbackHost(socketHost(new URL(target))) ? 1 : Math.max(1, availableParallelism() - 1);
 }

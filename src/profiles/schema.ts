@@ -1,3 +1,4 @@
+import { isRateMetric } from '../core/thresholds';
 import { DURATION_PATTERN } from '../util/duration';
 
 /**
@@ -9,7 +10,7 @@ import { DURATION_PATTERN } from '../util/duration';
 
 export const KINDS = ['load', 'stress', 'spike', 'soak'] as const;
 export const MODELS = ['closed', 'open'] as const;
-export const THRESHOLD_METRICS = [
+const THRESHOLD_METRICS = [
   'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
   'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'dropped.rate', 'throughput',
   ...(['ttft', 'tpot', 'itl', 'e2e'] as const).flatMap((m) => (['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const).map((p) => `${m}.${p}` as const)),
@@ -17,7 +18,7 @@ export const THRESHOLD_METRICS = [
 ] as const;
 /** Gates on a run's findings, judged like thresholds (see src/verdict). */
 export const GATE_NAMES = ['capacity', 'recovery', 'leak'] as const;
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const THINK_PATTERN = `^(${DURATION_PATTERN.slice(1, -1)})(\\.\\.(${DURATION_PATTERN.slice(1, -1)}))?$`;
 const condition = (units: string) => `^\\s*(<=|>=|<|>)\\s*[0-9]+(\\.[0-9]+)?\\s*${units}\\s*$`;
@@ -25,11 +26,6 @@ const LATENCY_CONDITION = condition('(us|ms|s)');
 const ERROR_RATE_CONDITION = condition('%?');
 const THROUGHPUT_CONDITION = condition('(/s)?');
 const CAPACITY_CONDITION = '^\\s*(>=|>)\\s*[0-9]+(\\.[0-9]+)?\\s*(/s|VUs|vus)?\\s*$';
-
-/** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */
-export function isRateMetric(metric: string): boolean {
-  return metric === 'errors.rate' || metric === 'dropped.rate' || metric === 'goodput.fraction';
-}
 
 function thresholdDef(metric: (typeof THRESHOLD_METRICS)[number]): string {
   if (/^(latency|ttft|tpot|itl|e2e)\./.test(metric)) return 'latencyThreshold';
@@ -63,7 +59,7 @@ function threshold(pattern: string) {
 /** Keys of `load` that every kind accepts. */
 const COMMON_LOAD_KEYS = ['model', 'maxInFlight', 'connections', 'gracefulStop', 'warmup', 'workers', 'arrivals'];
 /** Keys of `load` each kind accepts on top of the common ones. */
-export const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; required: string[] }> = {
+const KIND_LOAD_KEYS: Record<(typeof KINDS)[number], { keys: string[]; required: string[] }> = {
   load: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
   soak: { keys: ['vus', 'rate', 'rampUp', 'duration', 'rampDown'], required: ['duration'] },
   stress: { keys: ['start', 'step', 'stepDuration', 'max'], required: ['step', 'max'] },

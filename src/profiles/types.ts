@@ -26,7 +26,7 @@ export interface UserLoad {
   arrivals?: { process?: 'even' | 'poisson' | 'gamma'; burstiness?: number; seed?: number };
 }
 
-export interface UserRequest {
+interface UserRequest {
   method?: string;
   path?: string;
   url?: string;
@@ -37,7 +37,7 @@ export interface UserRequest {
   timeout?: string;
 }
 
-export type UserCapture = string | { json: string } | { header: string } | { regex: string; group?: number };
+type UserCapture = string | { json: string } | { header: string } | { regex: string; group?: number };
 
 export interface UserStep {
   name?: string;
@@ -49,13 +49,13 @@ export interface UserStep {
   expect?: { status?: number | number[]; body?: string; json?: Record<string, unknown> };
 }
 
-export interface UserScenario {
+interface UserScenario {
   name: string;
   weight?: number;
   steps: UserStep[];
 }
 
-export interface UserThresholdObject {
+interface UserThresholdObject {
   condition: string;
   abortOnFail?: boolean;
   delayAbortEval?: string;

@@ -28,7 +28,7 @@ function got(value: unknown): string {
 }
 
 /** JSON pointer → dotted path: /scenario/0/request → scenario[0].request */
-export function toPath(pointer: string, extra?: string): string {
+function toPath(pointer: string, extra?: string): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';

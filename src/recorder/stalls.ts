@@ -2,7 +2,7 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { LoopDelay, Stall } from '../core/stalls';
 
 /** Lateness at or beyond this is a stall (timers and the open model's sleeps are ~1 ms late at most). */
-export const STALL_MS = 5;
+const STALL_MS = 5;
 /** The probe timer's period: a stall is seen within this much of its start. */
 const PROBE_MS = 10;
 

@@ -28,7 +28,7 @@ export interface ChartBand {
 }
 
 /** A horizontal reference line (an SLO): drawn when near the data, else named in the legend. */
-export interface ChartRefLine {
+interface ChartRefLine {
   y: number;
   label: string;
   color: string;

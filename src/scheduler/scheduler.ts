@@ -28,7 +28,7 @@ interface Job {
 }
 
 /** Why a finished run calls for the on-fail hooks, or nothing when it went well. */
-export function failureReasons(summary: Pick<RunSummary, 'status' | 'stopReason'> & { findings: Finding[] }): string[] {
+function failureReasons(summary: Pick<RunSummary, 'status' | 'stopReason'> & { findings: Finding[] }): string[] {
   const reasons: string[] = [];
   if (summary.status !== 'passed') reasons.push(`run ${summary.status}${summary.stopReason && summary.stopReason !== 'completed' ? `: ${summary.stopReason}` : ''}`);
   for (const f of summary.findings) {
@@ -136,7 +136,7 @@ export class Scheduler {
       await this.onFail(row, { runId: last?.id ?? null, status: 'aborted', report: null, reasons: [`run did not complete: ${why}`] });
       return;
     }
-    let report: string | null = null;
+    let report: string | null;
     try {
       report = resolve(dirname(this.o.dbPath), 'reports', `${row.name}-run${summary.runId}.html`);
       mkdirSync(dirname(report), { recursive: true });

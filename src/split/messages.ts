@@ -1,8 +1,7 @@
-import type { LoopDelay } from '../core/stalls';
 import type { ResolvedProfile } from '../core/profile';
 import { encodeHistogram } from '../core/histogram';
 import type { IntervalSnapshot } from '../core/interval';
-import type { Stall } from '../core/stalls';
+import type { LoopDelay, Stall } from '../core/stalls';
 import { encodeFigures, type LlmFiguresJson } from '../core/llm';
 import type { StepPart } from '../recorder/steps';
 import type { StopReason, WarmupResult } from '../engine/types';

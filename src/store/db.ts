@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 import { CannotRunError } from '../errors';
 import { migrations } from './migrations';
 import { recoverCrashedRuns } from './recover';
+import type { Db } from './handle';
 
-export type Db = Database.Database;
+export type { Db } from './handle';
 
 /**
  * Opens (creating if needed) a strain database: WAL so a run and the monitor can write

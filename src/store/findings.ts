@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Finding } from '../core/finding';
-import type { Db } from './db';
+import type { Db } from './handle';
 
 /** Findings per run; replaced whole each time a run is analysed. */
 export class FindingStore {

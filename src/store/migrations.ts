@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Db } from './handle';
 
 /**
  * Versioned schema: migration N brings a database from user_version N-1 to N.

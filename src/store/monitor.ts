@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { CgroupSample, GpuSample, HostSample, MonitorEvent, ResourceSample, SampleBatch } from '../core/samples';
-import type { Db } from './db';
+import type { Db } from './handle';
 
 export interface MonitorRow {
   id: number;

@@ -3,7 +3,7 @@ import type { RunSummary } from '../core/summary';
 import type { IntervalRow } from '../core/interval';
 import { thresholdInputsFromRows } from '../core/thresholds';
 import { pidHost, processStartTime } from '../util/process-identity';
-import type { Db } from './db';
+import type { Db } from './handle';
 import type { RunRow, RunStatus } from './runs';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -22,7 +22,7 @@ function processGone(run: RunRow, host: string): boolean {
  * A summary from what reached the store (the process that knew more is gone): counts and
  * latency from the stored intervals, no thresholds judged, no findings.
  */
-export function storedSummary(db: Db, run: RunRow, status: Exclude<RunStatus, 'running'>, stopReason: string): RunSummary {
+function storedSummary(db: Db, run: RunRow, status: Exclude<RunStatus, 'running'>, stopReason: string): RunSummary {
   const rows = db.prepare('SELECT * FROM intervals WHERE run_id = ? ORDER BY t').all(run.id) as IntervalRow[];
   const sum = (pick: (r: IntervalRow) => number) => rows.reduce((s, r) => s + pick(r), 0);
   const inputs = thresholdInputsFromRows(rows);

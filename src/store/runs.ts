@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './db';
+import type { Db } from './handle';
 import { pidHost, processStartTime } from '../util/process-identity';
 import { redactPlan, redactUrl } from '../util/secrets';
 import type { IntervalRow } from '../core/interval';
@@ -37,7 +37,7 @@ export interface StoredRun extends RunRow {
 }
 
 /** Decodes a runs row's JSON columns; the only place they are parsed. */
-export function decodeRun(row: RunRow): StoredRun {
+function decodeRun(row: RunRow): StoredRun {
   return { ...row, plan: JSON.parse(row.plan_json) as ResolvedProfile, summary: row.summary_json ? (JSON.parse(row.summary_json) as RunSummary) : undefined };
 }
 

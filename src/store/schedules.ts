@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './db';
+import type { Db } from './handle';
 
 export interface ScheduleRow {
   name: string;

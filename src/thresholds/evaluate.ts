@@ -1,8 +1,7 @@
-import type { ThresholdInputs, ThresholdResult } from '../core/thresholds';
+import { type ThresholdInputs, type ThresholdResult, isRateMetric } from '../core/thresholds';
 import type { LatencyStatsMs } from '../core/histogram';
 import type { Threshold, ThresholdMetric } from '../core/profile';
 import { OUTCOME_NAMES, Outcome } from '../core/outcome';
-import { isRateMetric } from '../profiles/schema';
 import { compare, isLlmMetric } from './parse';
 import type { LlmPercentiles, LlmSummary } from '../core/llm';
 

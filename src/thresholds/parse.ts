@@ -1,5 +1,5 @@
 import type { Comparator, ThresholdMetric } from '../core/profile';
-import { isRateMetric } from '../profiles/schema';
+import { isRateMetric } from '../core/thresholds';
 
 export interface ParsedCondition {
   op: Comparator;

@@ -57,10 +57,9 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
 export function watchRun(db: Db, runId: number): Promise<void> {
   return new Promise((resolve) => {
     const feed = new RunFeed(db, runId);
-    let timer: NodeJS.Timeout | undefined;
     const dashboard = new Dashboard({
       onQuit: () => {
-        if (timer) clearInterval(timer);
+        clearInterval(timer);
         dashboard.destroy();
         resolve();
       },
@@ -73,6 +72,6 @@ export function watchRun(db: Db, runId: number): Promise<void> {
       dashboard.render(feed.snapshot(Date.now(), { paused: false, factor: 1, mode: 'watch' }));
     };
     draw();
-    timer = setInterval(draw, REDRAW_MS);
+    const timer = setInterval(draw, REDRAW_MS);
   });
 }

@@ -5,8 +5,8 @@ import type { DashboardSnapshot } from './snapshot';
 
 /** Pure view functions: snapshot in, text and series out. The dashboard only places them. */
 
-export const MIN_WIDTH = 80;
-export const MIN_HEIGHT = 24;
+const MIN_WIDTH = 80;
+const MIN_HEIGHT = 24;
 
 // The dashboard keeps latency in ms whatever its size, so the columns do not jump.
 const ms = (x: number) => (x >= 100 ? `${num(x)}ms` : x >= 10 ? `${num(x, 1)}ms` : `${num(x, 2)}ms`);
@@ -23,11 +23,11 @@ export function tooSmall(width: number, height: number): string | undefined {
   return `terminal too small: ${width}x${height}; the dashboard needs at least ${MIN_WIDTH}x${MIN_HEIGHT} (resize, or run with --no-tui)`;
 }
 
-export function levelText(s: DashboardSnapshot, level: number): string {
+function levelText(s: DashboardSnapshot, level: number): string {
   return modelLevelText(s.model, Math.round(level));
 }
 
-export function progressBar(fraction: number, width: number): string {
+function progressBar(fraction: number, width: number): string {
   const f = Math.min(Math.max(fraction, 0), 1);
   const filled = Math.round(f * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${num(f * 100)}%`;
@@ -66,7 +66,7 @@ function wrap(text: string, width: number): string[] {
   return [first, rest.length <= width ? rest : `${rest.slice(0, width - 1)}…`];
 }
 
-export interface Series {
+interface Series {
   title: string;
   x: string[];
   y: number[];
@@ -95,7 +95,7 @@ const xs = (t: readonly number[]) => t.map((v) => clockLabel(v));
 const key = (color: string, name: string) => `{${color}-fg}━ ${name}{/${color}-fg}`;
 
 /** A y axis from 0 to a round value above the data, on even ticks. */
-export function yAxis(values: readonly number[], extra?: number): Pick<ChartView, 'maxY' | 'yTicks'> {
+function yAxis(values: readonly number[], extra?: number): Pick<ChartView, 'maxY' | 'yTicks'> {
   const max = Math.max(0, ...values.filter(Number.isFinite), extra ?? 0);
   const scale = niceScale(0, max > 0 ? max : 1, 4, false);
   return { maxY: scale.max, yTicks: scale.ticks.length - 1 };

@@ -14,7 +14,7 @@ export interface Scale {
 }
 
 /** The round step (1, 2, 2.5 or 5 times a power of ten) that cuts `range` into about `count` parts. */
-export function niceStep(range: number, count: number, quarter = true): number {
+function niceStep(range: number, count: number, quarter = true): number {
   const raw = (range > 0 ? range : 1) / Math.max(1, count);
   const power = 10 ** Math.floor(Math.log10(raw));
   const f = raw / power;
@@ -22,7 +22,7 @@ export function niceStep(range: number, count: number, quarter = true): number {
 }
 
 /** Decimals a tick needs for its step: 0 for 50, 1 for 2.5 → 2, 2 for 0.25. */
-export function stepDecimals(step: number): number {
+function stepDecimals(step: number): number {
   if (!(step > 0) || Number.isInteger(step)) return 0;
   const power = Math.floor(Math.log10(step) + 1e-9);
   const mantissa = Math.round((step / 10 ** power) * 10) / 10;

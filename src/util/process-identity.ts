@@ -20,11 +20,6 @@ export function processStartTime(pid: number): number | undefined {
   return Number.isFinite(start) ? start : undefined;
 }
 
-/** True while the process that had this pid and start time still runs. */
-export function isSameProcess(pid: number, startTime: number): boolean {
-  return processStartTime(pid) === startTime;
-}
-
 /**
  * Where pids mean something: this host and its pid namespace. A run row written in another
  * container or machine sharing the database is never judged by this one's process table.

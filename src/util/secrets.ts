@@ -14,12 +14,12 @@ export function isSecretKey(name: string): boolean {
   return SECRET_KEY.test(name);
 }
 
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isSecretKey(k) ? REDACTED : v]));
 }
 
 /** A query string or form body (a=1&b=2) with the values of secret keys replaced; the rest kept as written. */
-export function redactForm(text: string): string {
+function redactForm(text: string): string {
   return text.split('&').map((pair) => {
     const eq = pair.indexOf('=');
     if (eq < 0) return pair;
@@ -34,7 +34,7 @@ export function redactForm(text: string): string {
 }
 
 /** A JSON value with every secret-named field's value replaced, at any depth. */
-export function redactJson(value: unknown): unknown {
+function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? REDACTED : redactJson(v)]));
@@ -43,7 +43,7 @@ export function redactJson(value: unknown): unknown {
 }
 
 /** A request body as text: JSON or a form, redacted by field name; anything else as it is. */
-export function redactBody(body: string): string {
+function redactBody(body: string): string {
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {

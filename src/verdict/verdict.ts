@@ -16,7 +16,7 @@ import { levelText, ms, num } from '../util/format';
  * Pure: figures and findings in, verdict out.
  */
 
-export type VerdictStatus = 'passed' | 'failed' | 'aborted';
+type VerdictStatus = 'passed' | 'failed' | 'aborted';
 
 export interface VerdictInput {
   plan: Pick<ResolvedProfile, 'kind' | 'model' | 'thresholds' | 'stages'> & { gates?: ResolvedProfile['gates'] };
@@ -42,7 +42,7 @@ export interface Verdict {
 }
 
 /** The gates a kind applies even when the profile writes none: a soak's leak, a spike's recovery. */
-export function effectiveGates(plan: VerdictInput['plan']): (Gate & { implicit?: boolean })[] {
+function effectiveGates(plan: VerdictInput['plan']): (Gate & { implicit?: boolean })[] {
   const gates: (Gate & { implicit?: boolean })[] = [...(plan.gates ?? [])];
   const has = (name: Gate['name']) => gates.some((g) => g.name === name);
   if (plan.kind === 'soak' && !has('leak')) gates.push({ name: 'leak', condition: 'fail', implicit: true });

@@ -56,7 +56,7 @@ function prepareStep(transport: HttpTransport, s: ResolvedStep, index: number): 
   return { index, name: s.name, method: s.method as Dispatcher.HttpMethod, url, path, query, headers, body, json, timeoutMs: s.timeoutMs, think: s.think, captures, expect: s.expect, needsBody, fixed, llm: s.llm };
 }
 
-export function withQuery(path: string, query: readonly [string, string][]): string {
+function withQuery(path: string, query: readonly [string, string][]): string {
   if (query.length === 0) return path;
   const qs = new URLSearchParams(query).toString();
   return `${path}${path.includes('?') ? '&' : '?'}${qs}`;
