@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { strain, tempDir, writeProfile } from './helpers/cli';
 import { httpServer, tcpServer } from './helpers/servers';
+import { judgeRun } from '../src/verdict/verdict';
 
 test('a run in which no request succeeded never passes, and says why', async () => {
   const server = await httpServer((_req, res) => {
@@ -53,4 +54,14 @@ test('the open model against a hung target: dropped arrivals are in the verdict 
   } finally {
     await server.close();
   }
+});
+
+test('dropped arrivals are stated in the verdict line even without a dropped.rate threshold', () => {
+  const inputs = { latencyMs: { min: 1, mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 1 }, errorRate: 0, throughput: 100, droppedRate: 0.25 };
+  const plan = { kind: 'load' as const, model: 'open' as const, thresholds: [], stages: [{ name: 'hold', durationMs: 1000, from: 10, to: 10 }] };
+  const verdict = judgeRun({ plan, whole: inputs, beforeStage: () => inputs, findings: [], stop: { reason: 'completed', detail: '' } });
+  assert.equal(verdict.status, 'passed');
+  assert.match(verdict.line, /25\.00% of arrivals dropped \(maxInFlight reached; gate with dropped\.rate\)/);
+  const calm = judgeRun({ plan, whole: { ...inputs, droppedRate: 0 }, beforeStage: () => inputs, findings: [], stop: { reason: 'completed', detail: '' } });
+  assert.doesNotMatch(calm.line, /dropped/);
 });

@@ -126,6 +126,10 @@ export function judgeRun(input: VerdictInput): Verdict {
   if (input.noSuccess && !aborted) parts.unshift(input.noSuccess);
   if (input.stop.reason === 'threshold') parts.push(input.stop.detail);
   for (const t of gates.filter((x) => x.warn)) parts.push(`warning: ${t.name} ${t.actualText}`);
+  // Dropped arrivals are load the target never saw: the verdict says so even when no dropped.rate gate judges them.
+  if (basis.inputs.droppedRate > 0 && !plan.thresholds.some((t) => t.name === 'dropped.rate')) {
+    parts.push(`${num(basis.inputs.droppedRate * 100, 2)}% of arrivals dropped (maxInFlight reached; gate with dropped.rate)`);
+  }
   const said = parts.filter(Boolean);
   if (said.length === 0) said.push('no thresholds or gates to judge');
   return { status, line: `${status.toUpperCase()}: ${said.join('; ')}`, thresholds, ...(basis.judgedOn ? { judgedOn: basis.judgedOn } : {}) };
