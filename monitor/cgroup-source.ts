@@ -59,14 +59,20 @@ export class CgroupSource implements SampleSource {
     return this.sampler ? { at, kind: 'source-started', message: `sampling ${describe(this.sampler.dirs, this.sampler)}`, data: { source: 'cgroup', path: this.sampler.dirs.path } } : undefined;
   }
 
-  /** A new target: sample its cgroup if that has a limit. */
+  /**
+   * A new target: sample its cgroup if that has a limit. While the target is missing the last
+   * group stays sampled (a target the OOM killer took is gone before its kill is counted).
+   */
   private follow(ctx: SourceContext, events: MonitorEvent[]): boolean {
     this.followedPid = ctx.targetPid;
     const dirs = ctx.targetPid === undefined ? undefined : cgroupOfPid(ctx.targetPid, this.mounts);
     if (!dirs) return false;
     if (this.sampler && this.sampler.dirs.path === dirs.path) return false;
     const sampler = new CgroupSampler(dirs, ctx.at);
-    if (!limited(dirs, sampler)) return false;
+    if (!limited(dirs, sampler)) {
+      this.sampler = undefined; // the new process runs without a limit: nothing to report
+      return false;
+    }
     this.sampler = sampler;
     this.lastOom = sampler.reading.oomKills ?? null;
     events.push({ at: ctx.at, kind: 'source-started', message: `target pid ${ctx.targetPid} is in ${describe(dirs, sampler)}; sampling it`, data: { source: 'cgroup', path: dirs.path } });

@@ -35,6 +35,7 @@ export class GpuSource implements SampleSource {
   private readonly events: MonitorEvent[] = [];
   private failed = false;
   private announced = false;
+  private closed = false;
 
   constructor(
     private readonly bin: string,
@@ -71,6 +72,7 @@ export class GpuSource implements SampleSource {
   }
 
   close(): void {
+    this.closed = true;
     for (const child of this.children) if (child.exitCode === null) child.kill('SIGTERM');
   }
 
@@ -107,7 +109,7 @@ export class GpuSource implements SampleSource {
     child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => this.fail(e.message));
     child.on('exit', (code, signal) => {
-      if (signal !== 'SIGTERM') this.fail(`${kind} reader exited (${signal ?? `code ${code}`})${err ? `: ${err.trim().split('\n')[0]}` : ''}`);
+      if (!this.closed) this.fail(`${kind} reader exited (${signal ?? `code ${code}`})${err ? `: ${err.trim().split('\n')[0]}` : ''}`);
     });
     createInterface({ input: child.stdout! }).on('line', (line) => (kind === 'gpu' ? this.onGpu(line) : this.onApp(line)));
     return child;

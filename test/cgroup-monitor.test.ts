@@ -132,7 +132,7 @@ async function runAgainst(port: number, monitorSpec: string, seconds: number, di
   return JSON.parse(r.stdout) as { resources: { cgroup?: { path: string; memLimitMB: number | null; memMaxMB: number; oomKills: number } }; findings: { kind: string; verdict: string; summary: string; minutesToLimit?: number }[] };
 }
 
-test('a --port target inside a limited cgroup: the limit is reported, and memory nearing it is an OOM risk', async (t) => {
+test('--monitor cgroup:PATH: memory nearing the group\'s limit is an OOM risk', async (t) => {
   if (skipOrFail(t, reason)) return;
   const g = makeGroup('strain-near');
   const port = await unusedPort();
@@ -142,7 +142,7 @@ test('a --port target inside a limited cgroup: the limit is reported, and memory
     g.add(child.pid!);
     memoryFile(g).limitFile(160 * MB);
     child.kill('SIGUSR2');
-    const s = await runAgainst(port, `port:${port}`, 6);
+    const s = await runAgainst(port, `cgroup:${g.path}`, 6);
     assert.equal(s.resources.cgroup?.path, g.path, JSON.stringify(s.resources));
     assert.equal(s.resources.cgroup?.memLimitMB, 160);
     const f = s.findings.find((x) => x.kind === 'cgroup-memory');
@@ -155,7 +155,7 @@ test('a --port target inside a limited cgroup: the limit is reported, and memory
   }
 });
 
-test('an OOM kill inside the sampled cgroup is an event and an oom-kill finding', async (t) => {
+test('a --port target inside a limited cgroup: the limit is reported, and its OOM kill is an event and an oom-kill finding', async (t) => {
   if (skipOrFail(t, reason)) return;
   const g = makeGroup('strain-oom');
   const port = await unusedPort();
@@ -166,7 +166,7 @@ test('an OOM kill inside the sampled cgroup is an event and an oom-kill finding'
     memoryFile(g).limitFile(96 * MB);
     const killed = exited(child);
     const dir = tempDir();
-    const running = runAgainst(port, `cgroup:${g.path}`, 5, dir);
+    const running = runAgainst(port, `port:${port}`, 5, dir);
     // Grow only once the run's clock runs (its first measured second is stored), so the kill is in its window.
     await waitFor(() => {
       try {
@@ -187,6 +187,8 @@ test('an OOM kill inside the sampled cgroup is an event and an oom-kill finding'
     assert.equal(f?.verdict, 'oom-kill', JSON.stringify(s.findings));
     assert.match(f!.summary, /OOM kill in cgroup .*: 1 process killed at the memory limit/);
     assert.equal(s.resources.cgroup?.oomKills, 1);
+    assert.equal(s.resources.cgroup?.path, g.path, 'found from the target\'s own cgroup, and still sampled after the kill');
+    assert.equal(s.resources.cgroup?.memLimitMB, 96);
   } finally {
     child.kill('SIGKILL');
     await exited(child);

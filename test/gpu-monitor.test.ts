@@ -77,8 +77,12 @@ test('the monitor follows GPU memory of the target\'s children, serves GPU gauge
   try {
     const [apiLine] = await Promise.all([firstLine(monitor, /API on/), firstLine(failing, /strain monitor/)]);
     const api = /API on (\S+)/.exec(apiLine)![1];
-    await sleep(1500);
-    const metrics = await (await fetch(`${api}/metrics`)).text();
+    // A process per sample is slow to give its first answer on a loaded machine: wait for it.
+    let metrics = '';
+    for (const deadline = Date.now() + 20_000; !/strain_target_gpu_memory_bytes\{gpu="0"/.test(metrics) && Date.now() < deadline; await sleep(250)) {
+      metrics = await (await fetch(`${api}/metrics`)).text();
+    }
+    await sleep(1000); // and a few more samples, so the series can be seen to grow
     assert.match(metrics, /strain_gpu_utilization_percent\{gpu="0",uuid="GPU-3b6a1c2e-0000-4000-8000-000000000000"\} 63/);
     assert.match(metrics, /strain_gpu_power_watts\{gpu="0",[^}]*\} 142\.57/);
     assert.doesNotMatch(metrics, /strain_gpu_power_watts\{gpu="1"/, '[N/A] is left out, not written as 0');
@@ -131,17 +135,18 @@ test('the dashboard gets a GPU panel once GPU samples arrive', async () => {
   const target = await demoTarget();
   const dir = tempDir();
   const profile = writeProfile(dir, 'p.yaml', [
-    'name: gpu-tui', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 20, duration: 6s }',
+    'name: gpu-tui', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 20, duration: 15s }',
     'scenario: [{ request: { path: / } }]', `monitor: { port: ${target.port}, interval: 500ms }`,
   ].join('\n'));
   const tmux = new Tmux();
   try {
-    tmux.start(`cd ${ROOT} && PATH='${FAKE_PATH}' FAKE_GPU_APP_PID=${target.child.pid} ${process.execPath} ${STRAIN} run ${profile} --db ${join(dir, 'r.db')}; sleep 30`);
-    const screen = await tmux.waitFor(/GPU 32%, target 1,[\d,]+ MB/);
-    assert.match(screen, /target CPU \d/, 'the other panels stay');
-    assert.match(screen, /target RSS \d/);
-    const summary = await tmux.waitFor(/PASSED/);
-    assert.match(summary, /gpu {6}2 devices {3}util mean 31\.5% max 63\.0%/, 'the plain summary has a GPU line');
+    tmux.start(`cd ${ROOT} && PATH='${FAKE_PATH}' FAKE_GPU_APP_PID=${target.child.pid} ${process.execPath} ${STRAIN} run ${profile} --db ${join(dir, 'r.db')}; sleep 30`, 160, 40); // wide enough for the GPU panel's whole label
+    const screen = await tmux.waitFor(/GPU \(%\) 32%, target 1,[\d,]+ MB/, 30_000);
+    assert.match(screen, /target CPU \(%\) \d/, 'the other panels stay');
+    assert.match(screen, /target RSS \(MB\) \d/);
+    await tmux.waitFor(/\[PASSED\]/, 30_000);
+    tmux.keys('q'); // the finished dashboard waits for a key, then the plain summary is printed
+    await tmux.waitFor(/gpu {6}2 devices {3}util mean 31\.5% max 63\.0%/, 15_000);
   } finally {
     tmux.close();
     await target.stop();
