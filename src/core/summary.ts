@@ -1,9 +1,8 @@
-import type { StepLlmSummary } from './llm';
+import type { LlmSummary, StepLlmSummary } from './llm';
 import type { LoopDelay, StallReport } from './stalls';
 import type { Finding } from './finding';
 import type { LatencyStatsMs } from './histogram';
 import type { ThresholdResult } from './thresholds';
-import type { LlmSummary } from './llm';
 
 /** crashed: the run's process died; the summary holds what was stored (store/recover). */
 export type SummaryStatus = 'passed' | 'failed' | 'aborted' | 'crashed';
