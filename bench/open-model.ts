@@ -104,11 +104,14 @@ async function strainAt(url: string, dir: string, rate: number, seconds: number,
   };
 }
 
-/** Runs strain with its dashboard in a 120x40 tmux terminal and reads the summary it stored. */
+/**
+ * Runs strain with its dashboard in a 120x40 tmux terminal and reads the summary it stored
+ * (stdin not a terminal: the finished run does not wait on screen for a key).
+ */
 async function inTmux(command: string[], db: string, seconds: number): Promise<RunSummary> {
   const socket = `strain-bench-${process.pid}`;
   const done = `${db}.done`;
-  execFileSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '120', '-y', '40', `${command.join(' ')}; touch ${done}`]);
+  execFileSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '120', '-y', '40', `${command.join(' ')} < /dev/null; touch ${done}`]);
   const deadline = Date.now() + (seconds + 60) * 1000;
   while (!existsSync(done) && Date.now() < deadline) await sleep(200);
   try {

@@ -50,7 +50,7 @@ export async function benchTuiCost(rounds = 3, seconds = 10): Promise<{ tui: Sam
       const done = join(dir, `done-${i}`);
       const command = pinned(1, [process.execPath, STRAIN, 'run', profile, '--db', db, ...(mode === 'plain' ? ['--no-tui'] : [])]).join(' ');
       // Both modes run inside the same kind of terminal; only the dashboard differs.
-      execFileSync('tmux', ['-L', socket, 'new-session', '-d', '-s', `r${i}`, '-x', '120', '-y', '40', `${command}; touch ${done}`]);
+      execFileSync('tmux', ['-L', socket, 'new-session', '-d', '-s', `r${i}`, '-x', '120', '-y', '40', `${command} < /dev/null; touch ${done}`]); // no key awaited at the end
       const r = await followRun(db, () => existsSync(done));
       results[mode].push({ throughput: r.throughput, perCpuSecond: (r.throughput * seconds) / Math.max(r.cpu, 1e-3) });
     }
