@@ -142,6 +142,12 @@ function binSeconds(spanS: number, spacingMs: number, maxBins: number): number {
   return [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => s >= need) ?? Math.ceil(need / 3600) * 3600;
 }
 
+/** A driver that is nothing but its trend (flat, or a straight climb) has nothing to correlate. */
+function allTrend(xs: readonly number[]): boolean {
+  const scale = Math.max(...xs.map(Math.abs)) + 1;
+  return detrendPoly(xs, 3).every((v) => Math.abs(v) < 1e-9 * scale);
+}
+
 interface Candidate {
   resource: string;
   scan: LagScan;
@@ -172,7 +178,7 @@ export function analyzeCorrelation(input: CorrelationInput, base: Partial<Correl
   const candidates: Candidate[] = [];
   for (const d of drivers) {
     const stretch = pairedStretch(p99, binMeans(d.points(input), t0, binS * 1000, bins));
-    if (!stretch || stretch.x.length < o.minBins || Math.max(...stretch.x) === Math.min(...stretch.x)) continue;
+    if (!stretch || stretch.x.length < o.minBins || allTrend(stretch.x)) continue;
     candidates.push({ resource: d.name, scan: lagScan(stretch.y, stretch.x, o, binS), ...stretch });
   }
   if (candidates.length === 0) {

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeCorrelation } from '../src/analysis/correlation';
+import { seededRandom } from '../src/analysis/stats';
+import type { IntervalRow } from '../src/core/interval';
+import type { ResourceSample } from '../src/core/samples';
+
+// The whole pure path (binning, the CPU sample's place in time, the finding and its series)
+// on stored-row shapes, as the real-target test would see them on a quiet machine.
+const T0 = 1_700_000_000_000;
+
+function second(t: number, p99: number, lagMs = 1): IntervalRow {
+  return {
+    run_id: 1, t, started_at: T0 + t * 1000, duration_ms: 1000, stage: 0, level: 100, requests: 100, errors: 0,
+    c2xx: 100, c3xx: 0, c4xx: 0, c5xx: 0, timeouts: 0, refused: 0, resets: 0, other: 0, checks: 0, protocol: 0,
+    offered: 100, started: 100, dropped: 0, bytes: 0, in_flight: 0,
+    p50_ms: p99 / 3, p90_ms: p99 / 2, p95_ms: p99 / 1.5, p99_ms: p99, max_ms: p99, mean_ms: p99 / 3,
+    generator_lag_ms: lagMs, schedule_lag_ms: lagMs, generator_cpu_pct: 3, hist: null, service_hist: null,
+  };
+}
+
+function sample(at: number, cpuPct: number, rssMB: number): ResourceSample {
+  return {
+    at, pid: 42, source: 'target', cpuPct, cpuUserPct: cpuPct, cpuSystemPct: 0, rssBytes: rssMB * 1048576, vsizeBytes: 0,
+    threads: 1, fds: null, readBytes: null, writeBytes: null, readBps: null, writeBps: null, voluntaryCtx: 0, involuntaryCtx: 0,
+  };
+}
+
+/** Busy 10 s of every 30 s for 130 s (the issue's case); samples read 0.3 s into each next second. */
+function busyRun(seed: number) {
+  const r = seededRandom(seed);
+  const busy = (t: number) => t % 30 < 10;
+  const intervals = Array.from({ length: 130 }, (_, t) => second(t, (busy(t) ? 12 : 3) * Math.exp(0.3 * (r() - 0.5)) * (r() < 0.15 ? 4 : 1)));
+  const target = Array.from({ length: 130 }, (_, i) => sample(T0 + (i + 1) * 1000 + 300, busy(i) ? 70 + 5 * r() : 4 + 3 * r(), 80 + 0.5 * i));
+  return { intervals, target };
+}
+
+test('p99 driven by the target\'s CPU is named, with no lag, and the finding keeps the series the report draws', () => {
+  const f = analyzeCorrelation(busyRun(3))!;
+  assert.equal(f.verdict, 'correlated', f.summary);
+  assert.equal(f.resource, 'target CPU', f.summary);
+  assert.equal(f.lagS, 0, f.summary);
+  assert.match(f.summary, /^p99 follows target CPU with no lag \(1 s bins; prewhitened r [\d.]+, p < 0\.001\)$/);
+  const series = f.series as { startedAt: number; binS: number; p99: number[]; driver: number[] };
+  assert.equal(series.binS, 1);
+  assert.equal(series.p99.length, series.driver.length);
+  assert.ok(series.p99.length >= 125, String(series.p99.length));
+});
+
+test('RSS climbing while latency is flat gives no evidence', () => {
+  const r = seededRandom(9);
+  const intervals = Array.from({ length: 130 }, (_, t) => second(t, 3 * Math.exp(0.3 * (r() - 0.5)) * (r() < 0.15 ? 4 : 1)));
+  const target = Array.from({ length: 130 }, (_, i) => sample(T0 + (i + 1) * 1000 + 300, 4 + 3 * r(), 80 + 2 * i + 0.3 * r()));
+  const f = analyzeCorrelation({ intervals, target })!;
+  assert.equal(f.verdict, 'no-evidence', f.summary);
+  // strain's own CPU is flat here, so it is not a candidate.
+  assert.match(f.summary, /^no evidence that p99 follows target CPU or target RSS /);
+});
+
+test('seconds that are strain\'s own lateness are left out; a run made mostly of them is not judged', () => {
+  const { intervals, target } = busyRun(3);
+  // Strain starved in 70 of 130 seconds: its lateness is the p99 there.
+  const late = intervals.map((row, t) => (t % 13 < 7 ? { ...row, p99_ms: 80, generator_lag_ms: 75, schedule_lag_ms: 78 } : row));
+  const f = analyzeCorrelation({ intervals: late, target })!;
+  assert.equal(f.verdict, 'no-evidence');
+  assert.match(f.summary, /^not judged: in 70 of 130 s strain's own lateness was most of p99/);
+  assert.equal(analyzeCorrelation({ intervals: intervals.slice(0, 50), target }), undefined, 'under 60 bins: too short to judge');
+});
