@@ -11,18 +11,61 @@ const T0 = 1_700_000_000_000;
 
 function second(t: number, p99: number, lagMs = 1): IntervalRow {
   return {
-    run_id: 1, t, started_at: T0 + t * 1000, duration_ms: 1000, stage: 0, level: 100, requests: 100, errors: 0,
-    c2xx: 100, c3xx: 0, c4xx: 0, c5xx: 0, timeouts: 0, refused: 0, resets: 0, other: 0, checks: 0, protocol: 0,
-    offered: 100, started: 100, dropped: 0, bytes: 0, in_flight: 0,
-    p50_ms: p99 / 3, p90_ms: p99 / 2, p95_ms: p99 / 1.5, p99_ms: p99, max_ms: p99, mean_ms: p99 / 3,
-    generator_lag_ms: lagMs, schedule_lag_ms: lagMs, generator_cpu_pct: 3, hist: null, service_hist: null,
+    run_id: 1,
+    t,
+    started_at: T0 + t * 1000,
+    duration_ms: 1000,
+    stage: 0,
+    level: 100,
+    requests: 100,
+    errors: 0,
+    c2xx: 100,
+    c3xx: 0,
+    c4xx: 0,
+    c5xx: 0,
+    timeouts: 0,
+    refused: 0,
+    resets: 0,
+    other: 0,
+    checks: 0,
+    protocol: 0,
+    offered: 100,
+    started: 100,
+    dropped: 0,
+    bytes: 0,
+    in_flight: 0,
+    p50_ms: p99 / 3,
+    p90_ms: p99 / 2,
+    p95_ms: p99 / 1.5,
+    p99_ms: p99,
+    max_ms: p99,
+    mean_ms: p99 / 3,
+    generator_lag_ms: lagMs,
+    schedule_lag_ms: lagMs,
+    generator_cpu_pct: 3,
+    hist: null,
+    service_hist: null,
   };
 }
 
 function sample(at: number, cpuPct: number, rssMB: number): ResourceSample {
   return {
-    at, pid: 42, source: 'target', cpuPct, cpuUserPct: cpuPct, cpuSystemPct: 0, rssBytes: rssMB * 1048576, vsizeBytes: 0,
-    threads: 1, fds: null, readBytes: null, writeBytes: null, readBps: null, writeBps: null, voluntaryCtx: 0, involuntaryCtx: 0,
+    at,
+    pid: 42,
+    source: 'target',
+    cpuPct,
+    cpuUserPct: cpuPct,
+    cpuSystemPct: 0,
+    rssBytes: rssMB * 1048576,
+    vsizeBytes: 0,
+    threads: 1,
+    fds: null,
+    readBytes: null,
+    writeBytes: null,
+    readBps: null,
+    writeBps: null,
+    voluntaryCtx: 0,
+    involuntaryCtx: 0,
   };
 }
 
@@ -35,7 +78,7 @@ function busyRun(seed: number) {
   return { intervals, target };
 }
 
-test('p99 driven by the target\'s CPU is named, with no lag, and the finding keeps the series the report draws', () => {
+test("p99 driven by the target's CPU is named, with no lag, and the finding keeps the series the report draws", () => {
   const f = analyzeCorrelation(busyRun(3))!;
   assert.equal(f.verdict, 'correlated', f.summary);
   assert.equal(f.resource, 'target CPU', f.summary);
@@ -57,7 +100,7 @@ test('RSS climbing while latency is flat gives no evidence', () => {
   assert.match(f.summary, /^no evidence that p99 follows target CPU or target RSS /);
 });
 
-test('seconds that are strain\'s own lateness are left out; a run made mostly of them is not judged', () => {
+test("seconds that are strain's own lateness are left out; a run made mostly of them is not judged", () => {
   const { intervals, target } = busyRun(3);
   // Strain starved in 70 of 130 seconds: its lateness is the p99 there.
   const late = intervals.map((row, t) => (t % 13 < 7 ? { ...row, p99_ms: 80, generator_lag_ms: 75, schedule_lag_ms: 78 } : row));

@@ -42,11 +42,18 @@ async function runAgainst(code: (port: number) => string, name: string) {
   await firstLine(target, /listening/);
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'p.yaml', [
-      `name: ${name}`, 'kind: load', `target: http://127.0.0.1:${port}`,
-      `load: { model: open, rate: 100, duration: ${SECONDS}s }`, 'scenario: [{ request: { path: / } }]',
-      `monitor: { port: ${port}, interval: 1s }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        `name: ${name}`,
+        'kind: load',
+        `target: http://127.0.0.1:${port}`,
+        `load: { model: open, rate: 100, duration: ${SECONDS}s }`,
+        'scenario: [{ request: { path: / } }]',
+        `monitor: { port: ${port}, interval: 1s }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'r.db'), '--json'], { timeoutMs: (SECONDS + 60) * 1000 });
     assert.equal(r.code, 0, r.stderr);
     const findings = JSON.parse(r.stdout).findings as { kind: string; verdict: string; summary: string; resource?: string; lagS?: number; lateSeconds?: number }[];
@@ -65,7 +72,7 @@ async function runAgainst(code: (port: number) => string, name: string) {
   }
 }
 
-test('latency driven by the target\'s CPU is found at lag 0; a climbing RSS with flat latency gives no evidence', async (t) => {
+test("latency driven by the target's CPU is found at lag 0; a climbing RSS with flat latency gives no evidence", async (t) => {
   // On a machine already running more than twice as many processes as it has cores, a second's
   // p99 is mostly other processes' doing (load 17-28 on 2 cores here gave idle seconds at
   // 40-300 ms and the busy target CPU-starved): this run could not show anything either way.

@@ -28,7 +28,12 @@ test('validation suite: real links are found at their lag, nulls rarely give a f
 });
 
 test('validation suite: a weak effect hidden in noise is found on a long run', () => {
-  const weak = caseRates(40, 600, 1, cases.filter((c) => c.name.startsWith('weak effect')))[0];
+  const weak = caseRates(
+    40,
+    600,
+    1,
+    cases.filter((c) => c.name.startsWith('weak effect')),
+  )[0];
   console.log(formatRates([weak], 600).join('\n'));
   assert.ok(weak.hits >= 36, `weak effect over 600 bins: detected ${weak.hits} of 40`);
 });

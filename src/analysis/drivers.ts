@@ -24,7 +24,10 @@ export interface Driver {
  * time, not to the moment it was read: half a second matters when bins are one second wide.
  */
 function ratePoints<S extends { at: number }>(samples: readonly S[], pick: (s: S) => number): TimedValue[] {
-  const gaps = samples.slice(1).map((s, i) => s.at - samples[i].at).sort((a, b) => a - b);
+  const gaps = samples
+    .slice(1)
+    .map((s, i) => s.at - samples[i].at)
+    .sort((a, b) => a - b);
   const typical = gaps.length ? gaps[gaps.length >> 1] : 1000;
   return samples.map((s, i) => {
     const since = i > 0 && s.at - samples[i - 1].at < 3 * typical ? s.at - samples[i - 1].at : typical;
@@ -54,9 +57,23 @@ export const drivers: readonly Driver[] = [
   { name: 'target CPU', points: (i) => ratePoints(i.target, (s) => s.cpuPct) },
   { name: 'target RSS', points: (i) => i.target.map((s) => [s.at, s.rssBytes / 1048576]) },
   { name: 'host CPU', points: (i) => ratePoints(i.host ?? [], (s) => s.cpuPct) },
-  { name: 'GPU utilisation', points: (i) => ratePoints(perSample(i.gpus ?? [], (g) => g.utilPct, 'mean'), (s) => s.v) },
+  {
+    name: 'GPU utilisation',
+    points: (i) =>
+      ratePoints(
+        perSample(i.gpus ?? [], (g) => g.utilPct, 'mean'),
+        (s) => s.v,
+      ),
+  },
   { name: "target's GPU memory", points: (i) => perSample(i.gpus ?? [], (g) => g.targetMemMB, 'sum').map((s) => [s.at, s.v]) },
-  { name: 'cgroup CPU', points: (i) => ratePoints(perSample(i.cgroups ?? [], (c) => c.cpuPct, 'sum'), (s) => s.v) },
+  {
+    name: 'cgroup CPU',
+    points: (i) =>
+      ratePoints(
+        perSample(i.cgroups ?? [], (c) => c.cpuPct, 'sum'),
+        (s) => s.v,
+      ),
+  },
   { name: 'cgroup memory', points: (i) => perSample(i.cgroups ?? [], (c) => (c.memBytes === null ? null : c.memBytes / 1048576), 'sum').map((s) => [s.at, s.v]) },
   { name: "strain's own CPU", points: (i) => i.intervals.filter((r) => r.requests > 0).map((r) => [r.started_at + r.duration_ms / 2, r.generator_cpu_pct]) },
 ];
@@ -64,7 +81,10 @@ export const drivers: readonly Driver[] = [
 /** Typical spacing of the monitor's samples (ms): bins narrower than this would be mostly empty. */
 export function sampleSpacingMs(input: CorrelationInput): number {
   const at = input.target.map((s) => s.at);
-  const gaps = at.slice(1).map((x, i) => x - at[i]).sort((a, b) => a - b);
+  const gaps = at
+    .slice(1)
+    .map((x, i) => x - at[i])
+    .sort((a, b) => a - b);
   return gaps.length ? gaps[gaps.length >> 1] : 1000;
 }
 

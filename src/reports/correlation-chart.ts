@@ -33,13 +33,15 @@ export function correlationChart(findings: readonly Finding[], runStartedAt: num
   const scale = (v: number) => (dHi > dLo ? pLo + ((v - dLo) / (dHi - dLo)) * (pHi - pLo) : pLo);
   const lagS = f.lagS as number;
   const lag = lagS === 0 ? 'with no lag' : `${lagS} s later`;
-  return [lineChart({
-    title: `p99 ${String(f.direction)} ${String(f.resource)} ${lag} (${s.binS} s bins; ${String(f.resource)} scaled onto the p99 axis)`,
-    yLabel: 'ms',
-    ...axis,
-    series: [
-      { name: 'p99 ms', color: '#cf222e', points: s.p99.map((v, i) => [x(i), v]) },
-      { name: `${String(f.resource)} (${+dLo.toFixed(1)} to ${+dHi.toFixed(1)})`, color: '#0969da', points: s.driver.map((v, i) => [x(i), scale(v)]) },
-    ],
-  })];
+  return [
+    lineChart({
+      title: `p99 ${String(f.direction)} ${String(f.resource)} ${lag} (${s.binS} s bins; ${String(f.resource)} scaled onto the p99 axis)`,
+      yLabel: 'ms',
+      ...axis,
+      series: [
+        { name: 'p99 ms', color: '#cf222e', points: s.p99.map((v, i) => [x(i), v]) },
+        { name: `${String(f.resource)} (${+dLo.toFixed(1)} to ${+dHi.toFixed(1)})`, color: '#0969da', points: s.driver.map((v, i) => [x(i), scale(v)]) },
+      ],
+    }),
+  ];
 }

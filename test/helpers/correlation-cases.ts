@@ -47,7 +47,9 @@ const shift = (xs: readonly number[], lag: number) => xs.map((_, t) => xs[Math.m
 
 export const cases: readonly Case[] = [
   {
-    name: 'periodic bursts (10 s of every 30 s)', truth: 'follows', lag: 0,
+    name: 'periodic bursts (10 s of every 30 s)',
+    truth: 'follows',
+    lag: 0,
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -57,7 +59,9 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'random bursts', truth: 'follows', lag: 0,
+    name: 'random bursts',
+    truth: 'follows',
+    lag: 0,
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -66,7 +70,9 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'response 3 s after random bursts', truth: 'follows', lag: 3,
+    name: 'response 3 s after random bursts',
+    truth: 'follows',
+    lag: 3,
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -75,7 +81,9 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'weak effect in noise (level r about 0.3)', truth: 'follows', lag: 0,
+    name: 'weak effect in noise (level r about 0.3)',
+    truth: 'follows',
+    lag: 0,
     make: (seed, n) => {
       const g = gauss(seededRandom(seed));
       const x = ar1(n, 0.6, 10, g).map((v) => 50 + v);
@@ -83,7 +91,9 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'latency up while CPU drops (blocked on I/O)', truth: 'moves against', lag: 0,
+    name: 'latency up while CPU drops (blocked on I/O)',
+    truth: 'moves against',
+    lag: 0,
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -92,15 +102,20 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'null: two independent trends (random walks with drift)', truth: 'none',
+    name: 'null: two independent trends (random walks with drift)',
+    truth: 'none',
     make: (seed, n) => {
       const g = gauss(seededRandom(seed));
-      const walk = (drift: number) => { let v = 0; return Array.from({ length: n }, () => (v += drift + g())); };
+      const walk = (drift: number) => {
+        let v = 0;
+        return Array.from({ length: n }, () => (v += drift + g()));
+      };
       return { x: walk(1), y: walk(0.3) };
     },
   },
   {
-    name: 'null: white noise', truth: 'none',
+    name: 'null: white noise',
+    truth: 'none',
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -108,7 +123,8 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'null: common trend, independent noise', truth: 'none',
+    name: 'null: common trend, independent noise',
+    truth: 'none',
     make: (seed, n) => {
       const g = gauss(seededRandom(seed));
       // Straight, levelling off, or S-shaped: slow on the scale of the run.
@@ -118,14 +134,16 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'null: independent AR(1) series (phi 0.9)', truth: 'none',
+    name: 'null: independent AR(1) series (phi 0.9)',
+    truth: 'none',
     make: (seed, n) => {
       const g = gauss(seededRandom(seed));
       return { x: ar1(n, 0.9, 10, g).map((v) => 50 + v), y: ar1(n, 0.9, 1, g).map((v) => 5 + v) };
     },
   },
   {
-    name: 'null: RSS climbing in steps, flat latency', truth: 'none',
+    name: 'null: RSS climbing in steps, flat latency',
+    truth: 'none',
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -134,7 +152,8 @@ export const cases: readonly Case[] = [
     },
   },
   {
-    name: 'null: latency spikes, independent CPU bursts', truth: 'none',
+    name: 'null: latency spikes, independent CPU bursts',
+    truth: 'none',
     make: (seed, n) => {
       const r = seededRandom(seed);
       const g = gauss(r);
@@ -180,7 +199,12 @@ export function caseRates(seeds: number, n: number, firstSeed = 1, only: readonl
 
 export function formatRates(rates: readonly CaseRate[], n: number): string[] {
   const pct = (k: number, of: number) => `${((100 * k) / of).toFixed(1)}%`.padStart(6);
-  return [`${n} one-second bins, ${rates[0]?.runs ?? 0} seeds each:`, ...rates.map((r) => r.truth === 'none'
-    ? `  false alarms ${pct(r.hits, r.runs)}   ${r.name}`
-    : `  detected     ${pct(r.hits, r.runs)}   ${r.name} (at the true lag ${pct(r.atLag, r.runs)}, wrong direction ${pct(r.wrongSide, r.runs)})`)];
+  return [
+    `${n} one-second bins, ${rates[0]?.runs ?? 0} seeds each:`,
+    ...rates.map((r) =>
+      r.truth === 'none'
+        ? `  false alarms ${pct(r.hits, r.runs)}   ${r.name}`
+        : `  detected     ${pct(r.hits, r.runs)}   ${r.name} (at the true lag ${pct(r.atLag, r.runs)}, wrong direction ${pct(r.wrongSide, r.runs)})`,
+    ),
+  ];
 }
