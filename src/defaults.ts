@@ -82,4 +82,16 @@ export const defaults = {
     startTimeoutMs: 10_000,
     stopTimeoutMs: 10_000,
   },
+  coordinator: {
+    /** Where `strain coordinate` takes agents (loopback unless a token is set). */
+    port: 7300,
+    /** How long it waits for every agent to join and warm up before giving up (exit 3). */
+    wait: '60s',
+    /** A running agent silent this long is lost (it sends a figure every second). */
+    lossTimeoutMs: 10_000,
+    /** At most this many agents (their merge is one histogram addition per agent and second). */
+    maxAgents: 1000,
+    /** How long an agent keeps trying to join a coordinator that is not up yet. */
+    joinWait: '2m',
+  },
 } as const;

@@ -52,6 +52,8 @@ export interface RunSummary {
   llm?: LlmSummary;
   /** Present when writes to the store failed: what could not be stored (the run then exits 3). */
   storeFault?: StoreFault;
+  /** A distributed run (`strain coordinate`): what each agent generated. */
+  agents?: AgentSummary[];
 }
 
 export interface StoreFault {
@@ -61,8 +63,6 @@ export interface StoreFault {
   storedSeconds: number;
   /** Measured seconds that are not in the store: the summary's figures still include them. */
   unstoredSeconds: number;
-  /** A distributed run (`strain coordinate`): what each agent generated. */
-  agents?: AgentSummary[];
 }
 
 /** One agent of a distributed run, as the summary lists it. */

@@ -115,9 +115,9 @@ export class AgentHub<ToAgent, FromAgent, Overrides> {
     for (const agent of this.agents()) if (!agent.lost) this.send(agent.index, message);
   }
 
+  /** The agent sent its last figures: it is no longer watched for loss (its stream closes with it). */
   markFinished(agent: AgentState): void {
     agent.finished = true;
-    agent.control?.end();
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,10 @@
  * plain objects out; the CLI prints them as YAML for `kubectl apply -f -`.
  */
 
+import { defaults } from '../defaults';
+
 /** The port the coordinator listens on inside the pod and behind its Service. */
-const coordinatorPort = 7300;
+const coordinatorPort = defaults.coordinator.port;
 
 interface Resources {
   cpu: string;
