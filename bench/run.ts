@@ -2,6 +2,7 @@ import { benchCorrelation } from './correlation';
 import { benchGenerators } from './generator';
 import { benchLlmHold, benchLlmRate } from './llm';
 import { benchMemory } from './memory';
+import { benchMergeCost } from './merge';
 import { benchMonitorCost, formatMonitorCost } from './monitor-cost';
 import { benchOpenModel } from './open-model';
 import { benchTuiCost } from './tui-cost';
@@ -79,6 +80,12 @@ const benches: Record<string, () => Promise<string>> = {
   monitor: async () => {
     // MONITOR_SECONDS=N shortens each of the four measurements for a quick look (default 60).
     return formatMonitorCost(await benchMonitorCost(Number(process.env.MONITOR_SECONDS ?? 60)));
+  },
+  merge: async () => {
+    const rows = benchMergeCost();
+    return ['coordinator merge cost: one part per agent per second (counts + 2 encoded histograms of 5,000 requests), JSON-parsed and added:',
+      ...rows.map((r) => `  ${fmt(r.agents).padStart(5)} agents: ${r.msPerSecond.toFixed(2).padStart(8)} ms CPU per merged second (${r.usPerPart.toFixed(0)} us per part, ${(r.coreShare * 100).toFixed(1)}% of a core), ${fmt(r.bytesPerPart)} bytes per part`),
+    ].join('\n');
   },
   correlation: async () => `correlation analysis, synthetic cases with known truth:\n${benchCorrelation()}`,
   tui: async () => {
