@@ -33,7 +33,7 @@ function throwIfNotStored(summary: RunSummary): void {
     `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`);
 }
 
-export function exitCodeFor(summary: RunSummary): ExitCodeValue {
+function exitCodeFor(summary: RunSummary): ExitCodeValue {
   return summary.status === 'passed' ? ExitCode.passed : summary.status === 'aborted' ? ExitCode.interrupted : ExitCode.failed;
 }
 
