@@ -191,8 +191,8 @@ export function renderHtml(data: ReportData): string {
   }
   const trend = trendRows(data.trend);
   if (trend.length > 1) {
-    out.push(`<h2>Trend: ${e(data.plan.name)} across ${trend.length} runs</h2><table><tr><th>run</th><th>started</th><th>status</th><th>p95 ms</th><th>throughput</th><th>error rate</th><th>RSS slope MB/h</th>${trend.some((r) => r.ttftP95Ms !== null) ? '<th>TTFT p95 ms</th><th>output tok/s</th>' : ''}</tr>`);
-    for (const r of trend) out.push(`<tr><td>${r.id}${r.id === data.run.id ? ' (this)' : ''}</td><td>${e(r.startedAt)}</td><td>${e(r.status)}</td><td>${num(r.p95Ms, 2)}</td><td>${num(r.throughput, 1)}/s</td><td>${num(r.errorRate === null ? null : r.errorRate * 100, 2)}%</td><td>${num(r.rssSlopeMBPerHour, 1)}</td>${trend.some((x) => x.ttftP95Ms !== null) ? `<td>${num(r.ttftP95Ms, 2)}</td><td>${num(r.outputTokensPerSec, 1)}</td>` : ''}</tr>`);
+    out.push(`<h2>Trend: ${e(data.plan.name)} across ${trend.length} runs</h2><table><tr><th>run</th><th>started</th><th>status</th><th>p95 ms</th><th>throughput</th><th>error rate</th><th>RSS slope MB/h</th>${trend.some((r) => r.ttftP95Ms !== null) ? '<th>TTFT p95 ms</th><th>output tok/s</th>' : ''}${trend.some((r) => r.capacity !== null) ? '<th>capacity</th>' : ''}${trend.some((r) => r.recoveryS !== null) ? '<th>recovery s</th>' : ''}</tr>`);
+    for (const r of trend) out.push(`<tr><td>${r.id}${r.id === data.run.id ? ' (this)' : ''}</td><td>${e(r.startedAt)}</td><td>${e(r.status)}</td><td>${num(r.p95Ms, 2)}</td><td>${num(r.throughput, 1)}/s</td><td>${num(r.errorRate === null ? null : r.errorRate * 100, 2)}%</td><td>${num(r.rssSlopeMBPerHour, 1)}</td>${trend.some((x) => x.ttftP95Ms !== null) ? `<td>${num(r.ttftP95Ms, 2)}</td><td>${num(r.outputTokensPerSec, 1)}</td>` : ''}${trend.some((x) => x.capacity !== null) ? `<td>${num(r.capacity, r.capacity !== null && Number.isInteger(r.capacity) ? 0 : 1)}${unit}</td>` : ''}${trend.some((x) => x.recoveryS !== null) ? `<td>${r.recoveryS === Infinity ? 'did not recover' : num(r.recoveryS, 0)}</td>` : ''}</tr>`);
     out.push('</table>');
     const withP95 = trend.filter((r) => r.p95Ms !== null);
     if (withP95.length > 1) {
