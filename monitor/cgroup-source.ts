@@ -27,11 +27,18 @@ export class CgroupSource implements SampleSource {
   private lastOom: number | null = null;
 
   /** Throws when a named cgroup cannot be found. */
-  constructor(private readonly spec: string | undefined, at: number, procRoot = '/proc') {
+  constructor(
+    private readonly spec: string | undefined,
+    at: number,
+    procRoot = '/proc',
+  ) {
     this.mounts = cgroupMounts(procRoot);
     if (spec !== undefined) {
       const dirs = locateCgroup(spec, this.mounts);
-      if (!dirs) throw new Error(`no cgroup ${spec} under ${[this.mounts.v2?.mount, ...Object.values(this.mounts.v1).map((m) => m.mount)].filter(Boolean).join(', ') || '(no cgroup mounts)'}`);
+      if (!dirs)
+        throw new Error(
+          `no cgroup ${spec} under ${[this.mounts.v2?.mount, ...Object.values(this.mounts.v1).map((m) => m.mount)].filter(Boolean).join(', ') || '(no cgroup mounts)'}`,
+        );
       this.sampler = new CgroupSampler(dirs, at);
       this.lastOom = this.sampler.reading.oomKills ?? null;
     }
@@ -49,14 +56,21 @@ export class CgroupSource implements SampleSource {
     const s = this.sampler.sample(ctx.at);
     if (s.oomKills !== null && this.lastOom !== null && s.oomKills > this.lastOom) {
       const n = s.oomKills - this.lastOom;
-      events.push({ at: ctx.at, kind: 'oom-kill', message: `OOM kill in cgroup ${s.path}: ${n} process${n > 1 ? 'es' : ''} killed at the memory limit`, data: { path: s.path, kills: n, limitBytes: s.memLimitBytes } });
+      events.push({
+        at: ctx.at,
+        kind: 'oom-kill',
+        message: `OOM kill in cgroup ${s.path}: ${n} process${n > 1 ? 'es' : ''} killed at the memory limit`,
+        data: { path: s.path, kills: n, limitBytes: s.memLimitBytes },
+      });
     }
     this.lastOom = s.oomKills;
     return { cgroups: [s], events };
   }
 
   started(at: number): MonitorEvent | undefined {
-    return this.sampler ? { at, kind: 'source-started', message: `sampling ${describe(this.sampler.dirs, this.sampler)}`, data: { source: 'cgroup', path: this.sampler.dirs.path } } : undefined;
+    return this.sampler
+      ? { at, kind: 'source-started', message: `sampling ${describe(this.sampler.dirs, this.sampler)}`, data: { source: 'cgroup', path: this.sampler.dirs.path } }
+      : undefined;
   }
 
   /**
@@ -75,7 +89,12 @@ export class CgroupSource implements SampleSource {
     }
     this.sampler = sampler;
     this.lastOom = sampler.reading.oomKills ?? null;
-    events.push({ at: ctx.at, kind: 'source-started', message: `target pid ${ctx.targetPid} is in ${describe(dirs, sampler)}; sampling it`, data: { source: 'cgroup', path: dirs.path } });
+    events.push({
+      at: ctx.at,
+      kind: 'source-started',
+      message: `target pid ${ctx.targetPid} is in ${describe(dirs, sampler)}; sampling it`,
+      data: { source: 'cgroup', path: dirs.path },
+    });
     return true;
   }
 }

@@ -193,7 +193,10 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export class CgroupSampler {
   private prev: { at: number; reading: CgroupReading };
 
-  constructor(readonly dirs: CgroupDirs, at: number) {
+  constructor(
+    readonly dirs: CgroupDirs,
+    at: number,
+  ) {
     this.prev = { at, reading: readCgroup(dirs) };
   }
 

@@ -47,5 +47,4 @@ export function containerCgroup(id: string): { pid: number; path: string } | und
   return pid !== undefined && dirs ? { pid, path: dirs.path } : undefined;
 }
 
-export const noContainer = (id: string) =>
-  `no running container ${id}: docker/podman inspect did not answer and no process's cgroup names it`;
+export const noContainer = (id: string) => `no running container ${id}: docker/podman inspect did not answer and no process's cgroup names it`;

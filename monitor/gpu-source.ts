@@ -59,15 +59,24 @@ export class GpuSource implements SampleSource {
     if (fresh.length === 0) return { events };
     if (!this.announced) {
       this.announced = true;
-      events.push({ at: ctx.at, kind: 'source-started', message: `sampling ${fresh.length} GPU${fresh.length > 1 ? 's' : ''} with ${this.bin} (${this.mode === 'loop' ? 'long-lived -lms reader' : 'one process per sample'})`, data: { source: 'gpu', devices: fresh.length } });
+      events.push({
+        at: ctx.at,
+        kind: 'source-started',
+        message: `sampling ${fresh.length} GPU${fresh.length > 1 ? 's' : ''} with ${this.bin} (${this.mode === 'loop' ? 'long-lived -lms reader' : 'one process per sample'})`,
+        data: { source: 'gpu', devices: fresh.length },
+      });
     }
     const apps = this.currentApps(ctx.at);
-    const gpus: GpuSample[] = fresh.sort((a, b) => a.index - b.index).map((g) => ({
-      at: ctx.at, ...g,
-      targetMemMB: ctx.targetPid === undefined ? null : apps
-        .filter((a) => a.gpuUuid === g.uuid && inTargetTree(a.pid, ctx.targetPid!, this.procRoot))
-        .reduce((sum, a) => sum + (a.usedMB ?? 0), 0),
-    }));
+    const gpus: GpuSample[] = fresh
+      .sort((a, b) => a.index - b.index)
+      .map((g) => ({
+        at: ctx.at,
+        ...g,
+        targetMemMB:
+          ctx.targetPid === undefined
+            ? null
+            : apps.filter((a) => a.gpuUuid === g.uuid && inTargetTree(a.pid, ctx.targetPid!, this.procRoot)).reduce((sum, a) => sum + (a.usedMB ?? 0), 0),
+      }));
     return { gpus, events };
   }
 

@@ -24,7 +24,10 @@ export class ProcSource implements ProcessSource {
   private unreadableReported = false;
   private events: MonitorEvent[] = [];
 
-  constructor(private readonly selector: TargetSelector, at: number) {
+  constructor(
+    private readonly selector: TargetSelector,
+    at: number,
+  ) {
     this.host = new HostSampler(at);
     this.findTarget(at);
   }
@@ -64,7 +67,12 @@ export class ProcSource implements ProcessSource {
       if (!this.missingReported) {
         this.missingReported = true;
         const was = this.lastPid ? ` (pid ${this.lastPid} is gone)` : '';
-        this.events.push({ at, kind: 'target-missing', message: `no process for ${describeSelector(this.selector)}${was}; sampling the host until one appears`, data: { lastPid: this.lastPid ?? null } });
+        this.events.push({
+          at,
+          kind: 'target-missing',
+          message: `no process for ${describeSelector(this.selector)}${was}; sampling the host until one appears`,
+          data: { lastPid: this.lastPid ?? null },
+        });
       }
       return;
     }

@@ -60,7 +60,11 @@ export class SiSource implements ProcessSource {
   private prevCpu = cpuTimes();
   private readonly exclude = new Set([process.pid, process.ppid]);
 
-  constructor(private readonly selector: TargetSelector, at: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly selector: TargetSelector,
+    at: number,
+    private readonly now: () => number = Date.now,
+  ) {
     void at;
     void this.refresh();
   }
@@ -76,9 +80,22 @@ export class SiSource implements ProcessSource {
       const { p } = this.latest;
       this.emittedAt = this.latest.at;
       resources.push({
-        at, pid: p.pid, source: 'target', cpuPct: round2(p.cpu), cpuUserPct: round2(p.cpuu), cpuSystemPct: round2(p.cpus),
-        rssBytes: p.memRss * 1024, vsizeBytes: p.memVsz * 1024, threads: 0, fds: null, readBytes: null, writeBytes: null,
-        readBps: null, writeBps: null, voluntaryCtx: 0, involuntaryCtx: 0,
+        at,
+        pid: p.pid,
+        source: 'target',
+        cpuPct: round2(p.cpu),
+        cpuUserPct: round2(p.cpuu),
+        cpuSystemPct: round2(p.cpus),
+        rssBytes: p.memRss * 1024,
+        vsizeBytes: p.memVsz * 1024,
+        threads: 0,
+        fds: null,
+        readBytes: null,
+        writeBytes: null,
+        readBps: null,
+        writeBps: null,
+        voluntaryCtx: 0,
+        involuntaryCtx: 0,
       });
     }
     return { resources, hosts: [this.host(at)], events: this.events.splice(0) };
@@ -91,8 +108,17 @@ export class SiSource implements ProcessSource {
     this.prevCpu = now;
     const [load1, load5, load15] = loadavg();
     return {
-      at, cpuPct, memUsedBytes: totalmem() - freemem(), memAvailableBytes: freemem(), load1, load5, load15,
-      diskReadBps: 0, diskWriteBps: 0, netRxBps: 0, netTxBps: 0,
+      at,
+      cpuPct,
+      memUsedBytes: totalmem() - freemem(),
+      memAvailableBytes: freemem(),
+      load1,
+      load5,
+      load15,
+      diskReadBps: 0,
+      diskWriteBps: 0,
+      netRxBps: 0,
+      netTxBps: 0,
     };
   }
 
@@ -126,6 +152,11 @@ export class SiSource implements ProcessSource {
   private onMissing(at: number): void {
     if (this.missingReported) return;
     this.missingReported = true;
-    this.events.push({ at, kind: 'target-missing', message: `no process for ${describeSelector(this.selector)}; sampling the host until one appears`, data: { lastPid: this.found ?? null } });
+    this.events.push({
+      at,
+      kind: 'target-missing',
+      message: `no process for ${describeSelector(this.selector)}; sampling the host until one appears`,
+      data: { lastPid: this.found ?? null },
+    });
   }
 }

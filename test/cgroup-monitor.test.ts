@@ -93,10 +93,13 @@ test('strain monitor --container: memory and CPU figures match the cgroup files;
     const events = store.events(1, 0);
     const targetPids = new Set(store.resourceSamples(1, 0).map((s) => s.pid));
     store.db.close();
-    assert.deepEqual([...targetPids], [child.pid], 'the container\'s process is the target');
+    assert.deepEqual([...targetPids], [child.pid], "the container's process is the target");
     assert.ok(samples.length >= 8, `${samples.length} cgroup samples`);
     assert.ok(samples.every((s) => s.path === g.path));
-    assert.ok(events.some((e) => e.kind === 'source-started' && e.message.includes(g.path)), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.kind === 'source-started' && e.message.includes(g.path)),
+      JSON.stringify(events),
+    );
     const last = samples[samples.length - 1];
     assert.equal(last.memLimitBytes, 256 * MB);
     assert.equal(last.quotaCores, 0.5);
@@ -110,8 +113,14 @@ test('strain monitor --container: memory and CPU figures match the cgroup files;
       assert.ok(Math.abs(samples[i].cpuPct! - expected) < 0.05, `cpu ${samples[i].cpuPct} vs ${expected}`);
       assert.ok(Math.abs(samples[i].quotaPct! - samples[i].cpuPct! / 0.5) < 0.05);
     }
-    assert.ok(samples.some((s) => s.cpuPct! > 10), 'the busy loop shows');
-    assert.ok(samples.every((s) => s.cpuPct! < 65), 'held to the half-core quota');
+    assert.ok(
+      samples.some((s) => s.cpuPct! > 10),
+      'the busy loop shows',
+    );
+    assert.ok(
+      samples.every((s) => s.cpuPct! < 65),
+      'held to the half-core quota',
+    );
     assert.match(metrics, new RegExp(`strain_cgroup_memory_limit_bytes\\{cgroup="${g.path.replace(/[.]/g, '\\.')}"\\} ${256 * MB}`));
     assert.doesNotMatch(metrics, /strain_gpu_/);
   } finally {
@@ -123,16 +132,26 @@ test('strain monitor --container: memory and CPU figures match the cgroup files;
 });
 
 async function runAgainst(port: number, monitorSpec: string, seconds: number, dir = tempDir()) {
-  const profile = writeProfile(dir, 'p.yaml', [
-    'name: cgroup', 'kind: load', `target: http://127.0.0.1:${port}`,
-    `load: { model: open, rate: 20, duration: ${seconds}s }`, 'scenario: [{ request: { path: /, timeout: 1s } }]',
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'p.yaml',
+    [
+      'name: cgroup',
+      'kind: load',
+      `target: http://127.0.0.1:${port}`,
+      `load: { model: open, rate: 20, duration: ${seconds}s }`,
+      'scenario: [{ request: { path: /, timeout: 1s } }]',
+    ].join('\n'),
+  );
   const r = await strain(['run', profile, '--db', join(dir, 'r.db'), '--json', '--no-tui', '--monitor', monitorSpec]);
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { resources: { cgroup?: { path: string; memLimitMB: number | null; memMaxMB: number; oomKills: number } }; findings: { kind: string; verdict: string; summary: string; minutesToLimit?: number }[] };
+  return JSON.parse(r.stdout) as {
+    resources: { cgroup?: { path: string; memLimitMB: number | null; memMaxMB: number; oomKills: number } };
+    findings: { kind: string; verdict: string; summary: string; minutesToLimit?: number }[];
+  };
 }
 
-test('--monitor cgroup:PATH: memory nearing the group\'s limit is an OOM risk', async (t) => {
+test("--monitor cgroup:PATH: memory nearing the group's limit is an OOM risk", async (t) => {
   if (skipOrFail(t, reason)) return;
   const g = makeGroup('strain-near');
   const port = await unusedPort();
@@ -168,17 +187,21 @@ test('a --port target inside a limited cgroup: the limit is reported, and its OO
     const dir = tempDir();
     const running = runAgainst(port, `port:${port}`, 5, dir);
     // Grow only once the run's clock runs (its first measured second is stored), so the kill is in its window.
-    await waitFor(() => {
-      try {
-        const runs = new RunStore(openDb(join(dir, 'r.db')));
-        const run = runs.getRun('latest');
-        const measured = run ? runs.intervalsWithoutHistograms(run.id).length > 0 : false;
-        runs.db.close();
-        return measured;
-      } catch {
-        return false; // not created yet
-      }
-    }, 20_000, 'the run\'s first measured second');
+    await waitFor(
+      () => {
+        try {
+          const runs = new RunStore(openDb(join(dir, 'r.db')));
+          const run = runs.getRun('latest');
+          const measured = run ? runs.intervalsWithoutHistograms(run.id).length > 0 : false;
+          runs.db.close();
+          return measured;
+        } catch {
+          return false; // not created yet
+        }
+      },
+      20_000,
+      "the run's first measured second",
+    );
     child.kill('SIGUSR2');
     const s = await running;
     await killed;
@@ -187,7 +210,7 @@ test('a --port target inside a limited cgroup: the limit is reported, and its OO
     assert.equal(f?.verdict, 'oom-kill', JSON.stringify(s.findings));
     assert.match(f!.summary, /OOM kill in cgroup .*: 1 process killed at the memory limit/);
     assert.equal(s.resources.cgroup?.oomKills, 1);
-    assert.equal(s.resources.cgroup?.path, g.path, 'found from the target\'s own cgroup, and still sampled after the kill');
+    assert.equal(s.resources.cgroup?.path, g.path, "found from the target's own cgroup, and still sampled after the kill");
     assert.equal(s.resources.cgroup?.memLimitMB, 96);
   } finally {
     child.kill('SIGKILL');

@@ -6,17 +6,26 @@ import { csvNumber, parseAppLine, parseGpuLine, queryArgs } from '../monitor/nvi
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
 import { ROOT, STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
-import { demoTarget, exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+import { demoTarget, exited, firstLine, sleep, spawnNode, spawnStrain, waitFor } from './helpers/processes';
 import { Tmux } from './helpers/tmux';
 
 /** The stand-in nvidia-smi first on PATH (a real one, if present, is shadowed for the test). */
 const FAKE_PATH = `${join(ROOT, 'test', 'fixtures', 'bin')}${delimiter}${process.env.PATH}`;
 /** PATH without any nvidia-smi: the stand-in's folder left out, and no real one expected on CI. */
-const NO_GPU_PATH = (process.env.PATH ?? '').split(delimiter).filter((d) => !d.includes('fixtures')).join(delimiter);
+const NO_GPU_PATH = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((d) => !d.includes('fixtures'))
+  .join(delimiter);
 
 test('nvidia-smi CSV: spaces after commas, [N/A], [Not Supported], MiB', () => {
   assert.deepEqual(parseGpuLine('0, GPU-3b6a1c2e-0000, 63, 3200, 23028, 142.57, 61'), {
-    index: 0, uuid: 'GPU-3b6a1c2e-0000', utilPct: 63, memUsedMB: 3200, memTotalMB: 23028, powerW: 142.57, tempC: 61,
+    index: 0,
+    uuid: 'GPU-3b6a1c2e-0000',
+    utilPct: 63,
+    memUsedMB: 3200,
+    memTotalMB: 23028,
+    powerW: 142.57,
+    tempC: 61,
   });
   const na = parseGpuLine('1, GPU-9f0e, [N/A], 3 MiB, 23028 MiB, [Not Supported], [N/A]')!;
   assert.deepEqual([na.utilPct, na.memUsedMB, na.memTotalMB, na.powerW, na.tempC], [null, 3, 23028, null, null]);
@@ -27,15 +36,23 @@ test('nvidia-smi CSV: spaces after commas, [N/A], [Not Supported], MiB', () => {
   assert.deepEqual(queryArgs('apps', 1000), ['--query-compute-apps=timestamp,gpu_uuid,pid,used_memory', '--format=csv,noheader,nounits', '-lms', '1000']);
 });
 
-test('with nvidia-smi on PATH: resources.gpu, a leak finding on the target\'s GPU memory, GPU panels in the report', async () => {
+test("with nvidia-smi on PATH: resources.gpu, a leak finding on the target's GPU memory, GPU panels in the report", async () => {
   const target = await demoTarget();
   const dir = tempDir();
   try {
     const env = { PATH: FAKE_PATH, FAKE_GPU_APP_PID: String(target.child.pid), FAKE_GPU_APP_MB: '1000', FAKE_GPU_APP_MB_PER_S: '40', FAKE_GPU_T0: String(Date.now()) };
-    const profile = writeProfile(dir, 'p.yaml', [
-      'name: gpu', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 50, duration: 8s }',
-      'scenario: [{ request: { path: / } }]', `monitor: { port: ${target.port}, interval: 100ms }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: gpu',
+        'kind: load',
+        `target: ${target.url}`,
+        'load: { model: open, rate: 50, duration: 8s }',
+        'scenario: [{ request: { path: / } }]',
+        `monitor: { port: ${target.port}, interval: 100ms }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'r.db'), '--json', '--no-tui'], { env });
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -65,7 +82,7 @@ test('with nvidia-smi on PATH: resources.gpu, a leak finding on the target\'s GP
   }
 });
 
-test('the monitor follows GPU memory of the target\'s children, serves GPU gauges, and says so when nvidia-smi fails', async () => {
+test("the monitor follows GPU memory of the target's children, serves GPU gauges, and says so when nvidia-smi fails", async () => {
   const parent = spawnNode(`
     const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     console.log('child ' + c.pid); setTimeout(() => process.exit(0), 60000);`);
@@ -83,6 +100,7 @@ test('the monitor follows GPU memory of the target\'s children, serves GPU gauge
       metrics = await (await fetch(`${api}/metrics`)).text();
     }
     await sleep(1000); // and a few more samples, so the series can be seen to grow
+    await waitFor(() => /source-failed/.test(failing.err), 20_000, 'the failing nvidia-smi to be reported');
     assert.match(metrics, /strain_gpu_utilization_percent\{gpu="0",uuid="GPU-3b6a1c2e-0000-4000-8000-000000000000"\} 63/);
     assert.match(metrics, /strain_gpu_power_watts\{gpu="0",[^}]*\} 142\.57/);
     assert.doesNotMatch(metrics, /strain_gpu_power_watts\{gpu="1"/, '[N/A] is left out, not written as 0');
@@ -99,7 +117,10 @@ test('the monitor follows GPU memory of the target\'s children, serves GPU gauge
   const gpus = m.gpuSamples(1, 0);
   m.db.close();
   assert.ok(gpus.filter((g) => g.index === 0).every((g, i, all) => i === 0 || g.targetMemMB! >= all[i - 1].targetMemMB!));
-  assert.ok(gpus.some((g) => g.index === 0 && g.targetMemMB! >= 1000), 'the child\'s memory counts as the target\'s');
+  assert.ok(
+    gpus.some((g) => g.index === 0 && g.targetMemMB! >= 1000),
+    "the child's memory counts as the target's",
+  );
   const f = new MonitorStore(openDb(join(dir, 'f.db')));
   assert.equal(f.gpuSamples(1, 0).length, 0);
   const failed = f.events(1, 0).find((e) => e.kind === 'source-failed');
@@ -111,19 +132,33 @@ test('without nvidia-smi: nothing GPU-related in the summary, the findings, the 
   const target = await demoTarget();
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'p.yaml', [
-      'name: nogpu', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 20, duration: 2s }',
-      'scenario: [{ request: { path: / } }]', `monitor: { pid: ${target.child.pid}, interval: 200ms }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: nogpu',
+        'kind: load',
+        `target: ${target.url}`,
+        'load: { model: open, rate: 20, duration: 2s }',
+        'scenario: [{ request: { path: / } }]',
+        `monitor: { pid: ${target.child.pid}, interval: 200ms }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'r.db'), '--json', '--no-tui'], { env: { PATH: NO_GPU_PATH } });
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.ok(s.resources.samples > 5);
     assert.equal('gpu' in s.resources, false);
-    assert.equal(s.findings.some((f: { resource?: string }) => f.resource === 'gpu-memory'), false);
+    assert.equal(
+      s.findings.some((f: { resource?: string }) => f.resource === 'gpu-memory'),
+      false,
+    );
     const store = new MonitorStore(openDb(join(dir, 'r.db')));
     assert.equal(store.gpuSamples(s.resources.monitorId, 0).length, 0);
-    assert.equal(store.events(s.resources.monitorId, 0).some((e) => /gpu|nvidia/i.test(e.message)), false);
+    assert.equal(
+      store.events(s.resources.monitorId, 0).some((e) => /gpu|nvidia/i.test(e.message)),
+      false,
+    );
     store.db.close();
   } finally {
     await target.stop();
@@ -134,10 +169,18 @@ test('the dashboard gets a GPU panel once GPU samples arrive', async () => {
   assert.ok(Tmux.available(), 'tmux is required (.ci/run installs it)');
   const target = await demoTarget();
   const dir = tempDir();
-  const profile = writeProfile(dir, 'p.yaml', [
-    'name: gpu-tui', 'kind: load', `target: ${target.url}`, 'load: { model: open, rate: 20, duration: 15s }',
-    'scenario: [{ request: { path: / } }]', `monitor: { port: ${target.port}, interval: 500ms }`,
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'p.yaml',
+    [
+      'name: gpu-tui',
+      'kind: load',
+      `target: ${target.url}`,
+      'load: { model: open, rate: 20, duration: 15s }',
+      'scenario: [{ request: { path: / } }]',
+      `monitor: { port: ${target.port}, interval: 500ms }`,
+    ].join('\n'),
+  );
   const tmux = new Tmux();
   try {
     tmux.start(`cd ${ROOT} && PATH='${FAKE_PATH}' FAKE_GPU_APP_PID=${target.child.pid} ${process.execPath} ${STRAIN} run ${profile} --db ${join(dir, 'r.db')}; sleep 30`, 160, 40); // wide enough for the GPU panel's whole label

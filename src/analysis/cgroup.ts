@@ -34,17 +34,33 @@ export function analyzeCgroupMemory(samples: readonly CgroupSample[], events: re
   const last = withMem[withMem.length - 1];
   const half = withMem.slice(Math.floor(withMem.length / 2));
   const t0 = withMem[0]?.at ?? 0;
-  const slopeMBPerHour = half.length >= 3 ? theilSen(half.map((s) => (s.at - t0) / 3_600_000), half.map((s) => s.memBytes! / MB)).slope : 0;
+  const slopeMBPerHour =
+    half.length >= 3
+      ? theilSen(
+          half.map((s) => (s.at - t0) / 3_600_000),
+          half.map((s) => s.memBytes! / MB),
+        ).slope
+      : 0;
   const hoursToLimit = limit !== null && last && slopeMBPerHour > 0 ? Math.max(0, (limit - last.memBytes!) / MB / slopeMBPerHour) : null;
   const detail = {
-    kind: 'cgroup-memory' as const, path, samples: withMem.length, peakMB: round(peak / MB, 1), limitMB: limit === null ? null : round(limit / MB, 1),
-    peakOfLimitPct: limit ? round((peak / limit) * 100, 1) : null, slopeMBPerHour: round(slopeMBPerHour, 1),
-    minutesToLimit: hoursToLimit === null ? null : round(hoursToLimit * 60, 1), oomKills: kills,
+    kind: 'cgroup-memory' as const,
+    path,
+    samples: withMem.length,
+    peakMB: round(peak / MB, 1),
+    limitMB: limit === null ? null : round(limit / MB, 1),
+    peakOfLimitPct: limit ? round((peak / limit) * 100, 1) : null,
+    slopeMBPerHour: round(slopeMBPerHour, 1),
+    minutesToLimit: hoursToLimit === null ? null : round(hoursToLimit * 60, 1),
+    oomKills: kills,
     oomAt: oomEvents.map((e) => e.at),
   };
   const limitText = limit === null ? '' : ` of its ${round(limit / MB, 0)} MB limit`;
   if (kills > 0) {
-    return { ...detail, verdict: 'oom-kill', summary: `OOM kill in cgroup ${path}: ${kills} process${kills > 1 ? 'es' : ''} killed at the memory limit during the run (peak ${round(peak / MB, 1)} MB${limitText})` };
+    return {
+      ...detail,
+      verdict: 'oom-kill',
+      summary: `OOM kill in cgroup ${path}: ${kills} process${kills > 1 ? 'es' : ''} killed at the memory limit during the run (peak ${round(peak / MB, 1)} MB${limitText})`,
+    };
   }
   const share = peak / limit!;
   const due = hoursToLimit === null ? '' : `; at ${round(slopeMBPerHour, 1)} MB/h it reaches the limit in ${minutes(hoursToLimit)}`;

@@ -57,7 +57,9 @@ export function makeGroup(name: string): TestGroup {
     // v2: enable memory and cpu for the child where the parent offers them.
     if (dirs.v2 && !mounts.v1.memory) {
       const parent = join(dirs.v2, '..');
-      const offered = readFileSync(join(parent, 'cgroup.controllers'), 'utf8').split(/\s+/).filter((c) => c === 'memory' || c === 'cpu' || c === 'io');
+      const offered = readFileSync(join(parent, 'cgroup.controllers'), 'utf8')
+        .split(/\s+/)
+        .filter((c) => c === 'memory' || c === 'cpu' || c === 'io');
       if (offered.length) writeFileSync(join(parent, 'cgroup.subtree_control'), offered.map((c) => `+${c}`).join(' '));
     }
   } catch (err) {
@@ -69,7 +71,8 @@ export function makeGroup(name: string): TestGroup {
     return join(dirs[c], f);
   };
   return {
-    path, mounts,
+    path,
+    mounts,
     dir: (c) => dirs[c],
     read: (c, f) => readFileSync(file(c, f), 'utf8'),
     write: (c, f, v) => writeFileSync(file(c, f), v),
