@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { AgentHub, type AgentState } from '../src/distributed/hub';
 import { CoordinatorLink, RefusedError } from '../src/distributed/link';
 import { breakableProxy } from './helpers/proxy';
+import { httpServer } from './helpers/servers';
 
 type ToAgent = { type: 'go' } | { type: 'stop' };
 type FromAgent = { type: 'n'; n: number };
@@ -75,5 +76,46 @@ test('a wrong token is refused at join; a silent agent is declared lost', async 
     assert.match(lost[0], /^quiet: no word from it for \d+ s$/);
   } finally {
     await h.close();
+  }
+});
+
+test('a URL that is not a coordinator is refused at join, not taken as an assignment', async () => {
+  const server = await httpServer((_req, res) => res.end('{"hello":"world"}'));
+  try {
+    const link = new CoordinatorLink<ToAgent, FromAgent, object>(new URL(server.url), undefined);
+    await assert.rejects(link.join('x', undefined, 2000), (err: Error) => err instanceof RefusedError && /not an assignment: is it a strain coordinator\?/.test(err.message));
+  } finally {
+    await server.close();
+  }
+});
+
+test('a late message after being declared lost is refused without a crash; an agent whose coordinator dies gives it up past the loss timeout', async () => {
+  const lost: string[] = [];
+  const h = hub([], lost);
+  const dying = hub([]);
+  const late = new CoordinatorLink<ToAgent, FromAgent, object>(new URL(await h.listen('127.0.0.1', 0)), 'sesame');
+  const orphan = new CoordinatorLink<ToAgent, FromAgent, object>(new URL(await dying.listen('127.0.0.1', 0)), 'sesame');
+  try {
+    await late.join('late', undefined, 2000);
+    h.watchForLoss();
+    await waitFor(() => lost.length === 1, 5000);
+    late.send({ type: 'n', n: 1 }); // answered 410: the link gives up instead of throwing into nowhere
+    await waitFor(() => late.gone() !== undefined, 5000);
+    assert.match(late.gone()!, /declared lost/);
+    await assert.rejects(late.drain(1000), /could not reach the coordinator/);
+
+    const a = await orphan.join('orphan', undefined, 2000);
+    assert.equal(a.lossTimeoutMs, 1500);
+    const gone: string[] = [];
+    orphan.listen(() => undefined, (why) => gone.push(why));
+    await dying.close();
+    await waitFor(() => gone.length === 1, 10_000);
+    assert.match(gone[0], /^no answer from the coordinator for \d+ s/);
+    assert.equal(orphan.gone(), gone[0]);
+  } finally {
+    late.close();
+    orphan.close();
+    await h.close();
+    await dying.close().catch(() => undefined);
   }
 });

@@ -65,11 +65,17 @@ async function joinAndRun(link: CoordinatorLink<ToAgent, FromAgent, AgentOverrid
     (m) => {
       // Every agent starts at the coordinator's instant, read on its own clock.
       if (m.type === 'go' && m.at !== undefined) setTimeout(() => deliver(m), Math.max(0, m.at - clock.offsetMs - Date.now()));
-      else deliver(m);
+      else {
+        if (m.type === 'stop') o.log(`the coordinator stopped this agent: ${m.detail}`);
+        deliver(m);
+      }
     },
     (why) => deliver({ type: 'stop', detail: why }),
   );
   const outcome = await run;
   await link.drain(finalDrainMs);
+  // Its figures did not all reach the coordinator, or it was dropped: this agent's part did not count.
+  const gone = link.gone();
+  if (gone) return { outcome: 'failed', message: `lost the coordinator: ${gone}` };
   return outcome === 'done' ? { outcome: 'done' } : { outcome: 'failed', message: 'the engine failed (see the coordinator)' };
 }

@@ -21,7 +21,7 @@ export interface HubOptions<ToAgent, FromAgent, Overrides> {
   token: string | undefined;
   agents: number;
   /** The assignment for a newly joined agent (its profile and overrides). */
-  assignment: (index: number) => Omit<Assignment<Overrides>, 'agentId' | 'index' | 'of'>;
+  assignment: (index: number) => Omit<Assignment<Overrides>, 'agentId' | 'index' | 'of' | 'lossTimeoutMs'>;
   onJoin: (agent: AgentState) => void;
   onMessage: (agent: AgentState, message: FromAgent) => void;
   /** No message and no control stream from a running agent for this long: it is lost. */
@@ -177,7 +177,7 @@ export class AgentHub<ToAgent, FromAgent, Overrides> {
       seq: 0, lastSeenAt: this.clock(), control: undefined, lost: false, finished: false,
     };
     this.byId.set(agent.id, agent);
-    const assignment: Assignment<Overrides> = { agentId: agent.id, index, of: this.o.agents, ...this.o.assignment(index) };
+    const assignment: Assignment<Overrides> = { agentId: agent.id, index, of: this.o.agents, lossTimeoutMs: this.o.lossTimeoutMs, ...this.o.assignment(index) };
     send(res, 200, assignment);
     this.o.onJoin(agent);
   }

@@ -12,6 +12,10 @@ interface Reply {
 /** Messages held while the coordinator cannot be reached; past this an agent gives up. */
 const maxBuffered = 100_000;
 const retryMs = 500;
+/** A coordinator silent this long past its own loss timeout has given this agent up (or died): stop. */
+const giveUpMarginMs = 2_000;
+/** The coordinator writes a keep-alive every 2 s: a control stream quiet this long is dead (a frozen coordinator). */
+const controlIdleMs = 10_000;
 
 function call(url: URL, method: string, token: string | undefined, body?: string, timeoutMs = 10_000): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -43,6 +47,18 @@ function refusal(reply: Reply): string {
   }
 }
 
+/** The join reply, if it is one (a URL that is not a coordinator answers something else). */
+function parseAssignment<Overrides>(body: string): Assignment<Overrides> | undefined {
+  try {
+    const a = JSON.parse(body) as Partial<Assignment<Overrides>> | null;
+    if (!a || typeof a.agentId !== 'string' || !/^[0-9a-f]+$/.test(a.agentId) || !Number.isInteger(a.index) || !Number.isInteger(a.of)) return undefined;
+    if (typeof a.profile !== 'object' || a.profile === null || (a.lossTimeoutMs !== undefined && typeof a.lossTimeoutMs !== 'number')) return undefined;
+    return a as Assignment<Overrides>;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -60,6 +76,11 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
   private control: IncomingMessage | undefined;
   /** Set when the link has been failing; cleared when it works again. */
   private breakSince: number | undefined;
+  /** How long a break may last before the agent gives the coordinator up (from the assignment). */
+  private giveUpMs = 10_000 + giveUpMarginMs;
+  /** Why the link gave the coordinator up, once it has. */
+  private goneWhy: string | undefined;
+  private onGone: (why: string) => void = () => undefined;
 
   constructor(
     private readonly base: URL,
@@ -75,8 +96,10 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
       try {
         const reply = await call(new URL('/v1/join', this.base), 'POST', this.token, JSON.stringify(body));
         if (reply.status === 200) {
-          const assignment = JSON.parse(reply.body) as Assignment<Overrides>;
+          const assignment = parseAssignment<Overrides>(reply.body);
+          if (!assignment) throw new RefusedError(`${this.base.origin} answered POST /v1/join with something that is not an assignment: is it a strain coordinator?`);
           this.agentId = assignment.agentId;
+          if (assignment.lossTimeoutMs !== undefined) this.giveUpMs = assignment.lossTimeoutMs + giveUpMarginMs;
           return assignment;
         }
         throw new RefusedError(`the coordinator refused this agent (HTTP ${reply.status}): ${refusal(reply)}`);
@@ -102,14 +125,14 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
 
   /** Keeps the control stream open (reconnecting after a break) and hands each message over once. */
   listen(onMessage: (message: ToAgent) => void, onGone: (why: string) => void): void {
+    this.onGone = onGone;
     const open = () => {
       if (this.closed) return;
       const url = new URL(`/v1/agents/${this.agentId}/control?after=${this.lastCseq}`, this.base);
-      const req = request(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} }, (res) => {
+      const req = request(url, { timeout: controlIdleMs, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} }, (res) => {
         if (res.statusCode === 410 || res.statusCode === 401 || res.statusCode === 404) {
           res.resume();
-          this.closed = true;
-          onGone(`the coordinator dropped this agent (HTTP ${res.statusCode})`);
+          this.giveUp(`the coordinator dropped this agent (HTTP ${res.statusCode})`);
           return;
         }
         this.control = res;
@@ -132,6 +155,7 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
         res.on('close', () => reconnect('the control stream closed'));
         res.on('error', () => undefined);
       });
+      req.on('timeout', () => req.destroy(new Error(`the control stream was silent for ${controlIdleMs / 1000} s`)));
       req.on('error', (err) => reconnect(err.message));
       req.end();
     };
@@ -148,15 +172,16 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
   send(message: FromAgent): void {
     if (this.pending.length >= maxBuffered) throw new Error(`the coordinator has been unreachable for ${maxBuffered} messages`);
     this.pending.push({ seq: this.nextSeq++, message });
-    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    this.flushing ??= this.flush().catch(() => undefined).finally(() => (this.flushing = undefined)); // a refusal shows as gone()
   }
 
   /** Resolves when everything queued has been acknowledged, or rejects at the deadline. */
   async drain(deadlineMs: number): Promise<void> {
     const giveUpAt = Date.now() + deadlineMs;
     while (this.pending.length > 0) {
+      if (this.goneWhy) throw new Error(`${this.pending.length} messages could not reach the coordinator: ${this.goneWhy}`);
       if (Date.now() > giveUpAt) throw new Error(`${this.pending.length} messages could not reach the coordinator`);
-      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      this.flushing ??= this.flush().catch(() => undefined).finally(() => (this.flushing = undefined)); // a refusal shows as gone()
       await this.flushing;
     }
   }
@@ -164,6 +189,18 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
   close(): void {
     this.closed = true;
     this.control?.destroy();
+  }
+
+  /** Why the agent gave the coordinator up (dropped by it, or unreachable past its loss timeout); undefined while the link holds. */
+  gone(): string | undefined {
+    return this.goneWhy;
+  }
+
+  private giveUp(why: string): void {
+    if (this.goneWhy) return;
+    this.goneWhy = why;
+    this.close();
+    this.onGone(why);
   }
 
   private async flush(): Promise<void> {
@@ -178,7 +215,7 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
         this.healed();
       } catch (err) {
         if (err instanceof RefusedError) {
-          this.closed = true;
+          this.giveUp(err.message);
           throw err;
         }
         this.broke((err as Error).message);
@@ -188,7 +225,11 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
   }
 
   private broke(why: string): void {
-    if (this.breakSince !== undefined) return;
+    if (this.breakSince !== undefined) {
+      // Past the coordinator's loss timeout it has declared this agent lost, or it is gone: waiting longer helps nobody.
+      if (Date.now() - this.breakSince > this.giveUpMs) this.giveUp(`no answer from the coordinator for ${Math.round((Date.now() - this.breakSince) / 1000)} s (${why})`);
+      return;
+    }
     this.breakSince = Date.now();
     this.onBreak(`lost the coordinator (${why}); holding messages and retrying`);
   }

@@ -41,6 +41,8 @@ export interface Assignment<Overrides> {
   of: number;
   profile: ProfileSource;
   overrides: Overrides;
+  /** The coordinator's --agent-timeout: an agent that cannot reach it for longer gives up (optional: older coordinators). */
+  lossTimeoutMs?: number;
 }
 
 /** A message from the coordinator, numbered so a reconnecting agent asks for what it missed. */
