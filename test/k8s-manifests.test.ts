@@ -77,6 +77,11 @@ test('strain k8s refuses bad arguments with the value and what is accepted, exit
     [['k8s', file, '--agents', '2'], /--image: required/],
     [['k8s', file, '--agents', '2', '--image', 'x', '--agent-memory', 'lots'], /--agent-memory: "lots" is not a Kubernetes quantity/],
     [['k8s', file, '--agents', '2', '--image', 'x', '--namespace', 'Perf_NS'], /--namespace: "Perf_NS" is not a DNS-1123 label/],
+    [['k8s', file, '--agents', '2000', '--image', 'x'], /--agents: 2000 is above the limit of 1000/],
+    [['k8s', file, '--agents', '2', '--image', 'bad image'], /--image: "bad image" is not an image reference/],
+    [['k8s', file, '--agents', '2', '--image', 'x', '--agent-cpu', '0'], /--agent-cpu: "0" gives the agents nothing/],
+    [['k8s', file, '--agents', '2', '--image', 'x', '--name', 'Perf!'], /--name: "Perf!" is not a DNS-1123 label/],
+    [['k8s', file, '--agents', '2', '--image', 'x', '--agent-env-secret', 'My Secret'], /--agent-env-secret: "My Secret" is not a Secret name/],
     [['k8s', join(dir, 'missing.yaml'), '--agents', '2', '--image', 'x'], /no such file/],
   ];
   for (const [args, message] of cases) {
@@ -85,4 +90,9 @@ test('strain k8s refuses bad arguments with the value and what is accepted, exit
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
   }
+  // A fractional rate is one `strain coordinate --rate` takes.
+  const plain = writeProfile(dir, 'plain.yaml', 'name: plain\nkind: load\ntarget: http://127.0.0.1:1\nscenario: [{ request: { path: / } }]\nload: { model: open, rate: 5, duration: 2s }\n');
+  const fractional = await strain(['k8s', plain, '--agents', '2', '--image', 'x', '--rate', '0.5']);
+  assert.equal(fractional.code, 0, fractional.stderr);
+  assert.match(fractional.stdout, /--rate/);
 });
