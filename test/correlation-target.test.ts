@@ -80,7 +80,11 @@ test("latency driven by the target's CPU is found at lag 0; a climbing RSS with 
   if (load > 2) return t.skip(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: too busy to measure`);
   const [busy, growing] = await Promise.all([runAgainst(busyTarget, 'busy-target'), runAgainst(growingTarget, 'growing-target')]);
   console.log(`busy target: ${busy.summary}\ngrowing target: ${growing.summary}`);
-  assert.equal(growing.verdict, 'no-evidence', growing.summary);
+  // The two targets run side by side on this machine: each is the other's noisy neighbour, so
+  // the growing target's p99 may truly follow host CPU (the busy target's bursts). What must never
+  // be said is that its climbing RSS drives its flat latency.
+  assert.notEqual(growing.resource, 'target RSS', growing.summary);
+  if (growing.verdict !== 'no-evidence') assert.equal(growing.resource, 'host CPU', growing.summary);
   assert.doesNotMatch(growing.html, /scaled onto the p99 axis/);
   // On a machine so loaded that strain's own lateness was most of p99 in a fifth of the seconds
   // or more, the measured latency is strain's, not the target's (load average 20-28 on 2 cores

@@ -26,11 +26,28 @@ test('disk full mid-run: reported at once, measuring goes on, the summary says w
   try {
     const db = join(fs.dir, 's.db');
     assert.equal((await strain(['runs', '--db', db])).code, 0); // the schema exists
-    // Leave about 88 KB: the run row and a second or two fit, then the disk is full.
-    const free = statfsSync(fs.dir);
-    writeFileSync(join(fs.dir, 'filler'), Buffer.alloc(free.bavail * free.bsize - 88 * 1024));
     const profile = writeProfile(tempDir(), 'p.yaml', `name: full\nkind: load\ntarget: ${server.url}\nload: { vus: 1, duration: 1h, warmup: 0s }\nscenario: [ { request: { path: / }, think: 20ms } ]\n`);
-    const r = await strain(['run', profile, '--no-tui', '--db', db, '--max-duration', '4s'], { timeoutMs: 30_000 });
+    // The disk fills once the run has started: every byte left goes to a filler file. (Leaving a
+    // little space before the start no longer fills it: the checkpoint thread lets the WAL reuse
+    // the space it holds, so a few seconds of rows fit in 88 KB.)
+    let filled = false;
+    const fill = () => {
+      const free = statfsSync(fs.dir);
+      try {
+        writeFileSync(join(fs.dir, 'filler'), Buffer.alloc(free.bavail * free.bsize));
+      } catch {
+        // ENOSPC part-way: the disk is full either way.
+      }
+    };
+    const r = await strain(['run', profile, '--no-tui', '--db', db, '--max-duration', '6s'], {
+      timeoutMs: 30_000,
+      onSpawn: (child) => child.stderr!.on('data', (d) => {
+        if (!filled && /run \d+: full/.test(String(d))) {
+          filled = true;
+          fill();
+        }
+      }),
+    });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /warning: \d+ KB free for .*; a 1h run writes about 11\.0 MB/);
     const first = r.stderr.indexOf('cannot write to the store: database or disk is full');
