@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { correlationDefaults, lagScan } from '../src/analysis/correlation';
-import { seededRandom } from '../src/analysis/stats';
+import { seededRandom } from '../src/core/random';
 
 function randomWalk(n: number, drift: number, random: () => number): number[] {
   const out = [0];

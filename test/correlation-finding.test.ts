@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeCorrelation } from '../src/analysis/correlation';
-import { seededRandom } from '../src/analysis/stats';
+import { seededRandom } from '../src/core/random';
 import type { IntervalRow } from '../src/core/interval';
 import type { ResourceSample } from '../src/core/samples';
 

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeHistogram, newLatencyHistogram } from '../src/core/histogram';
+import { seededRandom } from '../src/core/random';
 import type { MergedInterval } from '../src/core/interval';
 import { Outcome, OUTCOME_COUNT } from '../src/core/outcome';
 import { IntervalMerger } from '../src/split/merger';
 import type { IntervalPart } from '../src/split/messages';
 
-/** A seeded PRNG (mulberry32), so the latencies are the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('agents\' parts merged over the wire equal, bucket for bucket, one histogram of every latency they recorded', () => {
-  const random = prng(7);
+  const random = seededRandom(7);
   const all = newLatencyHistogram(64);
   const out: MergedInterval[] = [];
   const merger = new IntervalMerger({ sources: 3, publish: (m) => out.push(m) });

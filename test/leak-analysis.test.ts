@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeLeak, leakDefaults } from '../src/analysis/leak';
-import { seededRandom } from '../src/analysis/stats';
+import { seededRandom } from '../src/core/random';
 import type { ResourceSample } from '../src/core/samples';
 import { ROOT } from './helpers/cli';
 

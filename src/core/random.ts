@@ -3,8 +3,8 @@
  * every time (and every worker thread of a split run draws the one schedule).
  */
 
-/** mulberry32: small, fast, and good enough for arrival gaps (not for secrets). */
-function seededRandom(seed: number): () => number {
+/** mulberry32: small, fast, and good enough for arrival gaps and permutation tests (not for secrets). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,5 +1,5 @@
 import { correlationDefaults, judge, lagScan } from '../../src/analysis/correlation';
-import { seededRandom } from '../../src/analysis/stats';
+import { seededRandom } from '../../src/core/random';
 
 /**
  * Synthetic series with known truth for the correlation analysis: x is a driver (a resource),
