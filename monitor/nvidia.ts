@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { GpuSample } from '../src/core/samples';
 
 /**
  * nvidia-smi's CSV (`--format=csv,noheader,nounits`): one line per GPU or per compute app,
@@ -10,15 +11,8 @@ import { delimiter, join } from 'node:path';
 const GPU_FIELDS = ['index', 'uuid', 'utilization.gpu', 'memory.used', 'memory.total', 'power.draw', 'temperature.gpu'] as const;
 const APP_FIELDS = ['timestamp', 'gpu_uuid', 'pid', 'used_memory'] as const;
 
-export interface GpuReading {
-  index: number;
-  uuid: string;
-  utilPct: number | null;
-  memUsedMB: number | null;
-  memTotalMB: number | null;
-  powerW: number | null;
-  tempC: number | null;
-}
+/** One GPU line of `nvidia-smi --query-gpu`: a GPU sample before its time and the target's share are known. */
+export type GpuReading = Omit<GpuSample, 'at' | 'targetMemMB'>;
 
 export interface AppReading {
   timestamp: string;
