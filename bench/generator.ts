@@ -34,9 +34,11 @@ export type Runner = (url: string, seconds: number, connections: number) => Prom
 
 export function strainRunner(dir: string): Runner {
   return async (url, seconds, connections) => {
-    const profile = writeFile(dir, `closed-${connections}.yaml`, [
-      'name: bench-closed', 'kind: load', `target: ${url}`, `load: { vus: ${connections}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const profile = writeFile(
+      dir,
+      `closed-${connections}.yaml`,
+      ['name: bench-closed', 'kind: load', `target: ${url}`, `load: { vus: ${connections}, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]'].join('\n'),
+    );
     const r = await measured([process.execPath, STRAIN, 'run', profile, '--no-tui', '--json', '--no-monitor', '--db', join(dir, 'bench.db')]);
     const s = JSON.parse(r.stdout);
     // The CPU counted covers the whole process, so the requests counted do too (warm-up included).
@@ -71,7 +73,10 @@ const hey: Runner = async (url, seconds, connections) => {
 export async function benchGenerators(rounds = 3, seconds = 8, connections = 50): Promise<{ target: string; results: GeneratorResult[] }> {
   const target = await startBenchTarget();
   const dir = tempDir();
-  const runners: [string, Runner][] = [['strain', strainRunner(dir)], ['autocannon', autocannon]];
+  const runners: [string, Runner][] = [
+    ['strain', strainRunner(dir)],
+    ['autocannon', autocannon],
+  ];
   if (WRK) runners.push(['wrk', wrk]);
   if (HEY) runners.push(['hey', hey]);
   const all = new Map<string, GeneratorResult[]>();

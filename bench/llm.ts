@@ -25,7 +25,11 @@ export interface LlmHold {
 }
 
 interface RunResult {
-  summary: { durationS: number; llm: { requests: number; outputTokens: number; ttftMs: Record<string, number>; tpotMs: Record<string, number>; itlMs: Record<string, number>; bad: Record<string, number> }; errors: number };
+  summary: {
+    durationS: number;
+    llm: { requests: number; outputTokens: number; ttftMs: Record<string, number>; tpotMs: Record<string, number>; itlMs: Record<string, number>; bad: Record<string, number> };
+    errors: number;
+  };
   cpuSeconds: number;
 }
 
@@ -48,7 +52,9 @@ async function runStrain(profile: string, db: string): Promise<RunResult> {
 
 function profileText(url: string, vus: number, seconds: number, maxTokens: number): string {
   return [
-    'name: llm-bench', 'kind: load', `target: ${url}`,
+    'name: llm-bench',
+    'kind: load',
+    `target: ${url}`,
     `load: { model: closed, vus: ${vus}, rampUp: 2s, duration: ${seconds}s, warmup: 0s, gracefulStop: 30s }`,
     'http: { timeout: 60s }',
     `scenario: [{ llm: { model: demo, prompt: "Count to ten", maxTokens: ${maxTokens} } }]`,
@@ -87,13 +93,21 @@ export async function benchLlmHold(streams: number, seconds = 10): Promise<LlmHo
     const { openDb } = await import('../src/store/db');
     const db = openDb(join(dir, 'hold.db'));
     // The hold stage's whole seconds (the ramp and the last, partial second left out).
-    const rows = (db.prepare('SELECT in_flight, duration_ms FROM intervals WHERE stage = 1 ORDER BY t').all() as { in_flight: number; duration_ms: number }[])
-      .filter((r) => r.duration_ms >= 900);
+    const rows = (db.prepare('SELECT in_flight, duration_ms FROM intervals WHERE stage = 1 ORDER BY t').all() as { in_flight: number; duration_ms: number }[]).filter(
+      (r) => r.duration_ms >= 900,
+    );
     db.close();
     const held = rows.length ? rows.reduce((s, x) => s + x.in_flight, 0) / rows.length : 0;
     return {
-      streams, held, truthTtftMs: ttft, truthTpotMs: tpot,
-      ttftP50Ms: l.ttftMs.p50, ttftP99Ms: l.ttftMs.p99, tpotP50Ms: l.tpotMs.p50, tpotP99Ms: l.tpotMs.p99, itlP99Ms: l.itlMs.p99,
+      streams,
+      held,
+      truthTtftMs: ttft,
+      truthTpotMs: tpot,
+      ttftP50Ms: l.ttftMs.p50,
+      ttftP99Ms: l.ttftMs.p99,
+      tpotP50Ms: l.tpotMs.p50,
+      tpotP99Ms: l.tpotMs.p99,
+      itlP99Ms: l.itlMs.p99,
       generatorCpuPct: Math.round((r.cpuSeconds / r.summary.durationS) * 1000) / 10,
       bad: Object.values(l.bad).reduce((a, b) => a + b, 0) + r.summary.errors,
     };

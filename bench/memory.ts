@@ -51,9 +51,11 @@ export async function benchMemory(minutes: number, log: (line: string) => void):
   const target = await startBenchTarget();
   const dir = tempDir();
   const db = join(dir, 'memory.db');
-  const profile = writeFile(dir, 'memory.yaml', [
-    'name: bench-memory', 'kind: load', `target: ${target.url}`, `load: { vus: 50, duration: ${minutes}m }`, 'scenario: [{ request: { path: / } }]',
-  ].join('\n'));
+  const profile = writeFile(
+    dir,
+    'memory.yaml',
+    ['name: bench-memory', 'kind: load', `target: ${target.url}`, `load: { vus: 50, duration: ${minutes}m }`, 'scenario: [{ request: { path: / } }]'].join('\n'),
+  );
   const [cmd, ...args] = pinned(1, [process.execPath, STRAIN, 'run', profile, '--no-tui', '--json', '--no-monitor', '--db', db]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let stdout = '';

@@ -24,8 +24,18 @@ function part(index: number, n: number, seed: number): IntervalPart {
   const counts = new Array<number>(OUTCOME_COUNT).fill(0);
   counts[Outcome.s2xx] = n;
   return {
-    index, durationMs: 1000, counts, offered: n, started: n, dropped: 0, bytes: n * 200, latency: encodeHistogram(h),
-    serviceLatency: encodeHistogram(h), generatorLagMs: 1, scheduleLagMs: 1, inFlight: 10,
+    index,
+    durationMs: 1000,
+    counts,
+    offered: n,
+    started: n,
+    dropped: 0,
+    bytes: n * 200,
+    latency: encodeHistogram(h),
+    serviceLatency: encodeHistogram(h),
+    generatorLagMs: 1,
+    scheduleLagMs: 1,
+    inFlight: 10,
   };
 }
 
@@ -37,9 +47,16 @@ export function benchMergeCost(agentCounts = [10, 100, 1000], requestsPerPart = 
   return agentCounts.map((agents) => {
     // Parts arrive as JSON text over HTTP; parsing them is part of the coordinator's cost.
     const wire = Array.from({ length: agents }, (_, a) => JSON.stringify(part(0, requestsPerPart, a + 1)));
-    mergeParts(0, wire.slice(0, 3).map((w) => JSON.parse(w) as IntervalPart)); // warm the code
+    mergeParts(
+      0,
+      wire.slice(0, 3).map((w) => JSON.parse(w) as IntervalPart),
+    ); // warm the code
     const cpu0 = process.cpuUsage();
-    for (let s = 0; s < seconds; s++) mergeParts(s, wire.map((w) => JSON.parse(w) as IntervalPart));
+    for (let s = 0; s < seconds; s++)
+      mergeParts(
+        s,
+        wire.map((w) => JSON.parse(w) as IntervalPart),
+      );
     const cpu = process.cpuUsage(cpu0);
     const msPerSecond = (cpu.user + cpu.system) / 1000 / seconds;
     return {

@@ -12,7 +12,10 @@ const STAND_IN = join(ROOT, 'test', 'fixtures', 'bin');
 /** CPU seconds of a process, and of its children it has waited for (a spawn per sample ends up there). */
 function cpu(pid: number): { own: number; reaped: number } {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   // f[11..14] are fields 14..17: utime, stime, cutime, cstime
   return { own: (f[11] + f[12]) / CLOCK_TICKS_PER_SECOND, reaped: (f[13] + f[14]) / CLOCK_TICKS_PER_SECOND };
 }
@@ -23,7 +26,10 @@ function liveChildren(pid: number): number {
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
       const text = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+      const f = text
+        .slice(text.lastIndexOf(')') + 2)
+        .split(' ')
+        .map(Number);
       if (f[1] === pid) total += (f[11] + f[12]) / CLOCK_TICKS_PER_SECOND;
     } catch {
       // gone
@@ -46,7 +52,8 @@ const pct = (cpuSeconds: number, wall: number) => Math.round((cpuSeconds / wall)
 async function measure(name: string, args: string[], env: NodeJS.ProcessEnv, seconds: number, targetPid: number): Promise<MonitorCost> {
   const dir = mkdtempSync(join(tmpdir(), 'strain-bench-'));
   const monitor = spawn(process.execPath, [STRAIN, 'monitor', '--pid', String(targetPid), '--db', join(dir, 'm.db'), '--interval', '1s', '--listen', 'none', ...args], {
-    stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, ...env },
   });
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up, including the one-off host inventory

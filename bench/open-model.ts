@@ -72,11 +72,17 @@ export async function benchOpenModel(rates = [1000, 5000, 20_000], seconds = 10,
 }
 
 function profileFor(dir: string, url: string, rate: number, seconds: number): string {
-  return writeFile(dir, `open-${rate}.yaml`, [
-    'name: bench-open', 'kind: load', `target: ${url}`,
-    `load: { model: open, rate: ${rate}, duration: ${seconds}s, maxInFlight: ${Math.max(1000, rate)} }`,
-    'scenario: [{ request: { path: / } }]',
-  ].join('\n'));
+  return writeFile(
+    dir,
+    `open-${rate}.yaml`,
+    [
+      'name: bench-open',
+      'kind: load',
+      `target: ${url}`,
+      `load: { model: open, rate: ${rate}, duration: ${seconds}s, maxInFlight: ${Math.max(1000, rate)} }`,
+      'scenario: [{ request: { path: / } }]',
+    ].join('\n'),
+  );
 }
 
 async function strainAt(url: string, dir: string, rate: number, seconds: number, dashboard: boolean, tag: string): Promise<OpenResult> {

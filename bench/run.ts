@@ -27,12 +27,16 @@ const benches: Record<string, () => Promise<string>> = {
     const b = await benchOpenModel(rates, Number(process.env.BENCH_SECONDS ?? 10), Number(process.env.BENCH_ROUNDS ?? 2));
     const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${x.toFixed(2)} ms`);
     const lines = [`open model against ${b.target}, generators on CPU 1, ${b.seconds} s runs, medians of ${b.rounds} alternating rounds; p99 over the whole run:`];
-    lines.push(`  ${'rate'.padStart(8)}  ${'tool'.padEnd(18)} ${'achieved'.padStart(9)}  ${'p99'.padStart(10)}  ${'service p99'.padStart(11)}  ${'loop delay p99 / max'.padStart(20)}  ${'stalls (longest)'.padStart(18)}  warm-up`);
+    lines.push(
+      `  ${'rate'.padStart(8)}  ${'tool'.padEnd(18)} ${'achieved'.padStart(9)}  ${'p99'.padStart(10)}  ${'service p99'.padStart(11)}  ${'loop delay p99 / max'.padStart(20)}  ${'stalls (longest)'.padStart(18)}  warm-up`,
+    );
     for (const r of b.results) {
       const delay = r.loopDelayMs ? `${ms(r.loopDelayMs.p99)} / ${ms(r.loopDelayMs.max)}` : '-';
       const stalls = r.stalls === undefined ? '-' : `${fmt(r.stalls)} (${ms(r.longestStallMs)})`;
-      lines.push(`  ${`${fmt(r.rate)}/s`.padStart(8)}  ${r.tool.padEnd(18)} ${`${fmt(r.achieved)}/s`.padStart(9)}  ${ms(r.p99Ms).padStart(10)}  ${ms(r.serviceP99Ms).padStart(11)}  ${delay.padStart(20)}  ${stalls.padStart(18)}  ` +
-        `${r.warmupS === undefined ? '-' : `${r.warmupS.toFixed(1)} s`}${r.saturated ? '  generator-saturated' : ''}`);
+      lines.push(
+        `  ${`${fmt(r.rate)}/s`.padStart(8)}  ${r.tool.padEnd(18)} ${`${fmt(r.achieved)}/s`.padStart(9)}  ${ms(r.p99Ms).padStart(10)}  ${ms(r.serviceP99Ms).padStart(11)}  ${delay.padStart(20)}  ${stalls.padStart(18)}  ` +
+          `${r.warmupS === undefined ? '-' : `${r.warmupS.toFixed(1)} s`}${r.saturated ? '  generator-saturated' : ''}`,
+      );
     }
     for (const rate of [...new Set(b.results.map((r) => r.rate))]) {
       const hey = b.results.find((r) => r.rate === rate && r.tool === 'hey -q');
@@ -44,9 +48,11 @@ const benches: Record<string, () => Promise<string>> = {
       lines.push(`  at ${fmt(rate)}/s strain p99 / hey p99 = ${ratio('strain')}, with the dashboard ${ratio('strain, dashboard')} (target <= 2)`);
     }
     const by = Object.fromEntries(b.perCpu.map((r) => [r.tool, r]));
-    lines.push(`closed model, 50 connections, flat out, same target and rounds: requests per generator CPU-second ` +
-      b.perCpu.map((r) => `${r.tool} ${fmt(r.perCpuSecond)} (${fmt(r.rps)} req/s)`).join(', ') +
-      (by.strain && by.wrk ? `; strain/wrk ${(by.strain.perCpuSecond / by.wrk.perCpuSecond).toFixed(2)}` : ''));
+    lines.push(
+      `closed model, 50 connections, flat out, same target and rounds: requests per generator CPU-second ` +
+        b.perCpu.map((r) => `${r.tool} ${fmt(r.perCpuSecond)} (${fmt(r.rps)} req/s)`).join(', ') +
+        (by.strain && by.wrk ? `; strain/wrk ${(by.strain.perCpuSecond / by.wrk.perCpuSecond).toFixed(2)}` : ''),
+    );
     return lines.join('\n');
   },
   memory: async () => {
@@ -70,11 +76,13 @@ const benches: Record<string, () => Promise<string>> = {
     ];
     for (const n of (process.env.STREAMS ?? '1000,2000,4000').split(',').map(Number)) {
       const h = await benchLlmHold(n, seconds);
-      const err = (x: number, truth: number) => `${(x - truth >= 0 ? '+' : '')}${(x - truth).toFixed(2)} ms`;
-      lines.push(`  ${fmt(n).padStart(6)} streams: held ${fmt(h.held)} in flight; TTFT p50 ${h.ttftP50Ms.toFixed(2)} (${err(h.ttftP50Ms, h.truthTtftMs)}) p99 ${h.ttftP99Ms.toFixed(2)} ms; ` +
-        `TPOT p50 ${h.tpotP50Ms.toFixed(3)} (${err(h.tpotP50Ms, h.truthTpotMs)}) p99 ${h.tpotP99Ms.toFixed(3)} ms; ITL p99 ${h.itlP99Ms.toFixed(2)} ms; strain CPU ${h.generatorCpuPct}%; bad ${h.bad}`);
+      const err = (x: number, truth: number) => `${x - truth >= 0 ? '+' : ''}${(x - truth).toFixed(2)} ms`;
+      lines.push(
+        `  ${fmt(n).padStart(6)} streams: held ${fmt(h.held)} in flight; TTFT p50 ${h.ttftP50Ms.toFixed(2)} (${err(h.ttftP50Ms, h.truthTtftMs)}) p99 ${h.ttftP99Ms.toFixed(2)} ms; ` +
+          `TPOT p50 ${h.tpotP50Ms.toFixed(3)} (${err(h.tpotP50Ms, h.truthTpotMs)}) p99 ${h.tpotP99Ms.toFixed(3)} ms; ITL p99 ${h.itlP99Ms.toFixed(2)} ms; strain CPU ${h.generatorCpuPct}%; bad ${h.bad}`,
+      );
     }
-    lines.push('  (truth: TTFT 100 ms, TPOT 100 ms; the error includes the demo target\'s own timer lateness)');
+    lines.push("  (truth: TTFT 100 ms, TPOT 100 ms; the error includes the demo target's own timer lateness)");
     return lines.join('\n');
   },
   monitor: async () => {
@@ -83,8 +91,12 @@ const benches: Record<string, () => Promise<string>> = {
   },
   merge: async () => {
     const rows = benchMergeCost();
-    return ['coordinator merge cost: one part per agent per second (counts + 2 encoded histograms of 5,000 requests), JSON-parsed and added:',
-      ...rows.map((r) => `  ${fmt(r.agents).padStart(5)} agents: ${r.msPerSecond.toFixed(2).padStart(8)} ms CPU per merged second (${r.usPerPart.toFixed(0)} us per part, ${(r.coreShare * 100).toFixed(1)}% of a core), ${fmt(r.bytesPerPart)} bytes per part`),
+    return [
+      'coordinator merge cost: one part per agent per second (counts + 2 encoded histograms of 5,000 requests), JSON-parsed and added:',
+      ...rows.map(
+        (r) =>
+          `  ${fmt(r.agents).padStart(5)} agents: ${r.msPerSecond.toFixed(2).padStart(8)} ms CPU per merged second (${r.usPerPart.toFixed(0)} us per part, ${(r.coreShare * 100).toFixed(1)}% of a core), ${fmt(r.bytesPerPart)} bytes per part`,
+      ),
     ].join('\n');
   },
   correlation: async () => `correlation analysis, synthetic cases with known truth:\n${benchCorrelation()}`,

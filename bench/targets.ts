@@ -31,12 +31,15 @@ export async function startBenchTarget(): Promise<BenchTarget> {
   if (NGINX) {
     const dir = tempDir();
     mkdirSync(join(dir, 'logs'));
-    writeFileSync(join(dir, 'nginx.conf'), [
-      'daemon off; worker_processes 1; pid nginx.pid; error_log logs/error.log warn;',
-      'events { worker_connections 4096; }',
-      'http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;',
-      `  server { listen 127.0.0.1:${port}; location / { return 200 "hello, strain\\n"; } } }`,
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      [
+        'daemon off; worker_processes 1; pid nginx.pid; error_log logs/error.log warn;',
+        'events { worker_connections 4096; }',
+        'http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;',
+        `  server { listen 127.0.0.1:${port}; location / { return 200 "hello, strain\\n"; } } }`,
+      ].join('\n'),
+    );
     const [cmd, ...args] = pinned(0, [NGINX, '-p', dir, '-c', 'nginx.conf']);
     child = spawn(cmd, args, { stdio: 'ignore' });
     name = 'nginx (1 worker, CPU 0)';
@@ -50,7 +53,10 @@ export async function startBenchTarget(): Promise<BenchTarget> {
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) break;

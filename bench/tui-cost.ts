@@ -38,9 +38,11 @@ async function followRun(db: string, done: () => boolean): Promise<{ throughput:
 export async function benchTuiCost(rounds = 3, seconds = 10): Promise<{ tui: Sample; plain: Sample }> {
   const target = await startTarget();
   const dir = tempDir();
-  const profile = writeFile(dir, 'p.yaml', [
-    'name: tui-cost', 'kind: load', `target: ${target.url}`, `load: { vus: 50, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]',
-  ].join('\n'));
+  const profile = writeFile(
+    dir,
+    'p.yaml',
+    ['name: tui-cost', 'kind: load', `target: ${target.url}`, `load: { vus: 50, duration: ${seconds}s }`, 'scenario: [{ request: { path: / } }]'].join('\n'),
+  );
   const socket = `strain-bench-${process.pid}`;
   const results: Record<'tui' | 'plain', Sample[]> = { tui: [], plain: [] };
   try {

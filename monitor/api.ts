@@ -80,7 +80,12 @@ export async function startMonitorApi(o: ApiOptions): Promise<MonitorApi> {
         });
       }
       case '/metrics':
-        return send(res, 200, openMetrics({ target: o.monitor.latestTarget, host: o.monitor.latestHost, self: o.monitor.latestSelf, gpus: o.monitor.latestGpus, cgroup: o.monitor.latestCgroup }), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+        return send(
+          res,
+          200,
+          openMetrics({ target: o.monitor.latestTarget, host: o.monitor.latestHost, self: o.monitor.latestSelf, gpus: o.monitor.latestGpus, cgroup: o.monitor.latestCgroup }),
+          'application/openmetrics-text; version=1.0.0; charset=utf-8',
+        );
       default:
         return send(res, 404, { error: 'not found; try /health, /samples?since=T, /metrics' });
     }
@@ -94,9 +99,10 @@ export async function startMonitorApi(o: ApiOptions): Promise<MonitorApi> {
   return {
     url: `http://${host}:${address.port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

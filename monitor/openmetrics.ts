@@ -59,7 +59,7 @@ export function openMetrics({ target, host, self, gpus = [], cgroup }: LatestSam
     gauge('strain_cgroup_memory_limit_bytes', 'cgroup memory limit (absent when unlimited).', 'bytes', cgroup.memLimitBytes, l);
     gauge('strain_cgroup_oom_kills', 'OOM kills in the cgroup since it was created.', undefined, cgroup.oomKills, l);
   }
-  if (self) gauge('strain_monitor_cpu_percent', 'The monitor process\'s own CPU use.', 'percent', self.cpuPct);
+  if (self) gauge('strain_monitor_cpu_percent', "The monitor process's own CPU use.", 'percent', self.cpuPct);
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
 }

@@ -92,7 +92,11 @@ export function parseNetDev(text: string): { rxBytes: number; txBytes: number } 
   for (const row of text.split('\n').slice(2)) {
     const colon = row.indexOf(':');
     if (colon < 0) continue;
-    const f = row.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const f = row
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     rxBytes += f[0];
     txBytes += f[8];
   }
@@ -144,7 +148,9 @@ export function countFds(pid: number): number | undefined {
 }
 
 export function listPids(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
 }
 
 export function readCmdline(pid: number): string | undefined {

@@ -25,7 +25,13 @@ export class RemoteMonitor {
   /** The URL as stored and printed: without userinfo or secret query parameters. */
   private readonly shown: string;
 
-  constructor(private readonly url: string, private readonly store: MonitorStore, private readonly token: string | undefined, intervalMs: number, startedAt: number) {
+  constructor(
+    private readonly url: string,
+    private readonly store: MonitorStore,
+    private readonly token: string | undefined,
+    intervalMs: number,
+    startedAt: number,
+  ) {
     this.since = startedAt;
     this.shown = redactUrl(url);
     this.id = store.createMonitor({ startedAt, selector: `remote ${this.shown}`, intervalMs, origin: this.shown });

@@ -1,6 +1,16 @@
 import {
-  CLOCK_TICKS_PER_SECOND, countFds, parseDiskstats, parseHostCpu, parseLoadavg, parseMeminfo, parseNetDev,
-  parseProcIo, parseProcStat, parseProcStatus, readProc, wholeDisks,
+  CLOCK_TICKS_PER_SECOND,
+  countFds,
+  parseDiskstats,
+  parseHostCpu,
+  parseLoadavg,
+  parseMeminfo,
+  parseNetDev,
+  parseProcIo,
+  parseProcStat,
+  parseProcStatus,
+  readProc,
+  wholeDisks,
 } from './proc';
 import type { HostSample, ResourceSample } from '../src/core/samples';
 
@@ -15,7 +25,10 @@ export class ProcessSampler {
   readonly starttime: number;
 
   /** Throws when the process cannot be read at all. */
-  constructor(readonly pid: number, at: number) {
+  constructor(
+    readonly pid: number,
+    at: number,
+  ) {
     const stat = readProc(`/proc/${pid}/stat`);
     if (stat === undefined) throw new Error(`cannot read /proc/${pid}/stat (process gone or not readable)`);
     const s = parseProcStat(stat);
@@ -82,9 +95,22 @@ export class SelfSampler {
     const system = round2(((cpu.system - this.prev.cpu.system) / 1e6 / seconds) * 100);
     this.prev = { at, cpu };
     return {
-      at, pid: process.pid, source: 'monitor', cpuPct: round2(user + system), cpuUserPct: user, cpuSystemPct: system,
-      rssBytes: process.memoryUsage.rss(), vsizeBytes: 0, threads: 0, fds: null, readBytes: null, writeBytes: null,
-      readBps: null, writeBps: null, voluntaryCtx: 0, involuntaryCtx: 0,
+      at,
+      pid: process.pid,
+      source: 'monitor',
+      cpuPct: round2(user + system),
+      cpuUserPct: user,
+      cpuSystemPct: system,
+      rssBytes: process.memoryUsage.rss(),
+      vsizeBytes: 0,
+      threads: 0,
+      fds: null,
+      readBytes: null,
+      writeBytes: null,
+      readBps: null,
+      writeBps: null,
+      voluntaryCtx: 0,
+      involuntaryCtx: 0,
     };
   }
 }
@@ -129,7 +155,9 @@ export class HostSampler {
       cpuPct: totalDelta > 0 ? round2(((now.cpu.busy - prev.cpu.busy) / totalDelta) * 100) : 0,
       memUsedBytes: memory.totalBytes - memory.availableBytes,
       memAvailableBytes: memory.availableBytes,
-      load1, load5, load15,
+      load1,
+      load5,
+      load15,
       diskReadBps: round2((now.disk.readBytes - prev.disk.readBytes) / seconds),
       diskWriteBps: round2((now.disk.writeBytes - prev.disk.writeBytes) / seconds),
       netRxBps: round2((now.net.rxBytes - prev.net.rxBytes) / seconds),

@@ -13,10 +13,14 @@ export type TargetSelector =
 
 export function describeSelector(s: TargetSelector): string {
   switch (s.kind) {
-    case 'pid': return `pid ${s.pid}`;
-    case 'port': return `port ${s.port}`;
-    case 'match': return `match /${s.pattern}/`;
-    case 'cgroup': return `cgroup ${s.path}`;
+    case 'pid':
+      return `pid ${s.pid}`;
+    case 'port':
+      return `port ${s.port}`;
+    case 'match':
+      return `match /${s.pattern}/`;
+    case 'cgroup':
+      return `cgroup ${s.path}`;
   }
 }
 
@@ -73,7 +77,11 @@ function pidInCgroup(path: string, exclude: ReadonlySet<number>): number | undef
   if (!dirs) return undefined;
   for (const dir of [dirs.v1.memory, dirs.v2, ...Object.values(dirs.v1)]) {
     const procs = dir ? readProc(join(dir, 'cgroup.procs')) : undefined;
-    const pids = (procs ?? '').split('\n').filter(Boolean).map(Number).filter((p) => !exclude.has(p));
+    const pids = (procs ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => !exclude.has(p));
     if (pids.length) return oldest(pids);
   }
   return undefined;
@@ -81,11 +89,13 @@ function pidInCgroup(path: string, exclude: ReadonlySet<number>): number | undef
 
 /** The oldest process whose command line matches (so a restart's new process is found again). */
 function pidMatching(pattern: RegExp, exclude: ReadonlySet<number>): number | undefined {
-  return oldest(listPids().filter((pid) => {
-    if (exclude.has(pid)) return false;
-    const cmd = readCmdline(pid);
-    return !!cmd && pattern.test(cmd);
-  }));
+  return oldest(
+    listPids().filter((pid) => {
+      if (exclude.has(pid)) return false;
+      const cmd = readCmdline(pid);
+      return !!cmd && pattern.test(cmd);
+    }),
+  );
 }
 
 /**

@@ -27,17 +27,26 @@ test('USL on a linear server finds no retrograde region', () => {
   assert.ok(!Number.isFinite(fit.nmax) || fit.nmax > 1000);
 });
 
-test('Kneedle finds the knee of kneed\'s figure 2 curve at about 0.22', () => {
+test("Kneedle finds the knee of kneed's figure 2 curve at about 0.22", () => {
   const xs = Array.from({ length: 10 }, (_, i) => i / 9);
-  const knee = kneedle(xs, xs.map((x) => -1 / (x + 0.1) + 5));
+  const knee = kneedle(
+    xs,
+    xs.map((x) => -1 / (x + 0.1) + 5),
+  );
   close(knee!, 0.22, 0.05, 'knee');
   assert.equal(kneedle([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]), undefined, 'a straight line has no knee');
 });
 
-test('Mann-Kendall and Sen\'s slope match pyMannKendall on its monthly rainfall test data', () => {
+test("Mann-Kendall and Sen's slope match pyMannKendall on its monthly rainfall test data", () => {
   // pyMannKendall tests/data/Monthly Rainfall.csv, column Bogra, missing values skipped.
   const text = readFileSync(join(ROOT, 'test', 'fixtures', 'pymannkendall-monthly-rainfall.csv'), 'utf8');
-  const values = text.trim().split('\n').slice(1).map((l) => l.split(',')[2]).filter((v) => v !== '').map(Number);
+  const values = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[2])
+    .filter((v) => v !== '')
+    .map(Number);
   const mk = mannKendall(values);
   assert.equal(mk.s, -1959);
   close(mk.varS, 4889800.333333333, 1e-12, 'var_s');
@@ -45,6 +54,11 @@ test('Mann-Kendall and Sen\'s slope match pyMannKendall on its monthly rainfall 
   close(mk.p, 0.37591058740506833, 1e-6, 'p');
   close(mk.tau, -0.03153167653875869, 1e-12, 'Tau');
   assert.equal(mk.trend, 'no trend');
-  const slope = theilSen(values.map((_, i) => i), values, 0.95, mk.varS).slope;
+  const slope = theilSen(
+    values.map((_, i) => i),
+    values,
+    0.95,
+    mk.varS,
+  ).slope;
   close(slope, -0.0064516129032258064, 1e-12, "Sen's slope");
 });

@@ -23,7 +23,10 @@ test('ticks are even, round and free of float noise, on value and time axes', ()
   for (const max of [0.037, 1.23, 4.6, 121, 501, 2600, 98_765]) {
     const s = niceScale(0, max);
     const gaps = s.ticks.slice(1).map((t, i) => +(t - s.ticks[i]).toFixed(9));
-    assert.ok(gaps.every((g) => g === gaps[0]), `uneven ticks for ${max}: ${s.ticks}`);
+    assert.ok(
+      gaps.every((g) => g === gaps[0]),
+      `uneven ticks for ${max}: ${s.ticks}`,
+    );
     assert.ok(s.max >= max && s.max <= max * 2.5 + 1e-9, `max ${s.max} for data ${max}`);
     for (const t of s.ticks) assert.doesNotMatch(tickLabel(t, s.step), FLOAT_NOISE);
   }
@@ -35,14 +38,38 @@ test('ticks are even, round and free of float noise, on value and time axes', ()
 test('an SLO far above the data is named, not drawn; one near it is drawn', () => {
   assert.deepEqual(fitRefLine(1.2, 500), { max: 1.2, drawn: false, note: 'above the chart' });
   assert.deepEqual(fitRefLine(180, 200), { max: 200, drawn: true });
-  const svg = lineChart({ title: 't', yLabel: 'ms', series: [{ name: 'p99', color: 'red', points: [[0, 0.8], [1, 1.2]] }], refLines: [{ y: 500, label: 'SLO 500ms', color: 'purple' }] });
+  const svg = lineChart({
+    title: 't',
+    yLabel: 'ms',
+    series: [
+      {
+        name: 'p99',
+        color: 'red',
+        points: [
+          [0, 0.8],
+          [1, 1.2],
+        ],
+      },
+    ],
+    refLines: [{ y: 500, label: 'SLO 500ms', color: 'purple' }],
+  });
   const p = parse(svg);
   assert.ok(p.ymax <= 1.2 * 2, `latency axis ${p.ymax} for a p99 of 1.2`);
-  assert.ok(p.legends.some((l) => l.text === 'SLO 500ms: above the chart'), JSON.stringify(p.legends));
+  assert.ok(
+    p.legends.some((l) => l.text === 'SLO 500ms: above the chart'),
+    JSON.stringify(p.legends),
+  );
 });
 
 test('legends sit outside the plot, labels stay inside the chart, the run shares one time axis', () => {
-  const series = ['p99', 'p95', 'p50', 'requests per second', 'errors per second', 'a long legend entry that wraps'].map((name, i) => ({ name, color: `#00000${i}`, points: [[0, i], [30, i + 1]] as [number, number][] }));
+  const series = ['p99', 'p95', 'p50', 'requests per second', 'errors per second', 'a long legend entry that wraps'].map((name, i) => ({
+    name,
+    color: `#00000${i}`,
+    points: [
+      [0, i],
+      [30, i + 1],
+    ] as [number, number][],
+  }));
   const svg = lineChart({ title: 'Latency', yLabel: 'ms', series, markers: [{ x: 29.5, label: 'breaks at 500/s' }], xDomain: [0, 30], xTime: true });
   const p = parse(svg);
   assert.equal(p.legends.length, series.length);

@@ -15,7 +15,7 @@ function walProgress(file: string): { frames: number; copied: number } {
   return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
 }
 
-test('during a run the WAL is checkpointed by another thread, never inside this thread\'s commits', async () => {
+test("during a run the WAL is checkpointed by another thread, never inside this thread's commits", async () => {
   const file = join(tempDir(), 'ckpt.db');
   const db = openDb(file);
   try {

@@ -7,11 +7,7 @@ import { strain, tempDir, writeProfile } from './helpers/cli';
 import { httpServer, unusedPort } from './helpers/servers';
 
 function closedProfile(target: string, extra = ''): string {
-  return [
-    'name: cli-test', 'kind: load', `target: ${target}`,
-    'load: { model: closed, vus: 10, duration: 5s }',
-    'scenario: [{ request: { path: /hello } }]', extra,
-  ].join('\n');
+  return ['name: cli-test', 'kind: load', `target: ${target}`, 'load: { model: closed, vus: 10, duration: 5s }', 'scenario: [{ request: { path: /hello } }]', extra].join('\n');
 }
 
 test('a passing run exits 0, prints the JSON summary and stores the run with per-second intervals', async () => {
@@ -23,8 +19,26 @@ test('a passing run exits 0, prints the JSON summary and stores the run with per
     const r = await strain(['run', file, '--db', db, '--json', '--no-tui']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
-    for (const key of ['runId', 'profile', 'kind', 'target', 'status', 'startedAt', 'endedAt', 'durationS', 'requests', 'errors',
-      'errorRate', 'throughput', 'dropped', 'latencyMs', 'errorsByClass', 'thresholds', 'findings', 'resources']) {
+    for (const key of [
+      'runId',
+      'profile',
+      'kind',
+      'target',
+      'status',
+      'startedAt',
+      'endedAt',
+      'durationS',
+      'requests',
+      'errors',
+      'errorRate',
+      'throughput',
+      'dropped',
+      'latencyMs',
+      'errorsByClass',
+      'thresholds',
+      'findings',
+      'resources',
+    ]) {
       assert.ok(key in s, `summary has ${key}`);
     }
     assert.equal(s.status, 'passed');
@@ -33,7 +47,10 @@ test('a passing run exits 0, prints the JSON summary and stores the run with per
     assert.ok(s.durationS >= 5 && s.durationS < 7, `durationS ${s.durationS}`);
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p50 <= s.latencyMs.p99 && s.latencyMs.p99 <= s.latencyMs.max);
     assert.ok(s.latencyMs.p99 < 200, `p99 ${s.latencyMs.p99}`);
-    assert.deepEqual(s.thresholds.map((t: { passed: boolean }) => t.passed), [true, true]);
+    assert.deepEqual(
+      s.thresholds.map((t: { passed: boolean }) => t.passed),
+      [true, true],
+    );
     assert.match(r.stderr, /req\/s/, 'progress lines go to stderr');
 
     const store = new RunStore(openDb(db));
@@ -41,7 +58,10 @@ test('a passing run exits 0, prints the JSON summary and stores the run with per
     assert.equal(run.status, 'passed');
     const intervals = store.intervals(s.runId);
     assert.ok(intervals.length >= 5 && intervals.length <= 7, `intervals ${intervals.length}`);
-    assert.equal(intervals.reduce((sum, i) => sum + i.requests, 0), s.requests);
+    assert.equal(
+      intervals.reduce((sum, i) => sum + i.requests, 0),
+      s.requests,
+    );
     store.db.close();
   } finally {
     await server.close();
@@ -68,8 +88,11 @@ test('abortOnFail stops the run early and exits 1', async () => {
   const server = await httpServer((_req, res) => setTimeout(() => res.end('slow'), 30));
   const dir = tempDir();
   try {
-    const file = writeProfile(dir, 'p.yaml', closedProfile(server.url,
-      'thresholds: { latency.p95: { condition: "< 5ms", abortOnFail: true, delayAbortEval: 1s } }').replace('duration: 5s', 'duration: 30s'));
+    const file = writeProfile(
+      dir,
+      'p.yaml',
+      closedProfile(server.url, 'thresholds: { latency.p95: { condition: "< 5ms", abortOnFail: true, delayAbortEval: 1s } }').replace('duration: 5s', 'duration: 30s'),
+    );
     const r = await strain(['run', file, '--db', join(dir, 'x.db'), '--json']);
     assert.equal(r.code, 1, r.stderr);
     const s = JSON.parse(r.stdout);

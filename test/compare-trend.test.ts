@@ -10,9 +10,11 @@ async function runAgainst(serviceMs: number, dir: string, db: string): Promise<n
   const target = spawnStrain(['target', '--port', String(port), '--service-ms', String(serviceMs)]);
   await firstLine(target, /listening on/);
   try {
-    const profile = writeProfile(dir, `p${serviceMs}.yaml`, [
-      'name: checkout', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 5, duration: 3s }', 'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      `p${serviceMs}.yaml`,
+      ['name: checkout', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 5, duration: 3s }', 'scenario: [{ request: { path: / } }]'].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', db, '--json']);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout).runId;
@@ -47,7 +49,10 @@ test('compare: a run against itself passes; a clearly slower run fails and names
   const trend = await strain(['trend', 'checkout', '--db', db, '--json']);
   assert.equal(trend.code, 0);
   const rows = JSON.parse(trend.stdout);
-  assert.deepEqual(rows.map((r: { id: number }) => r.id), [fast, slow]);
+  assert.deepEqual(
+    rows.map((r: { id: number }) => r.id),
+    [fast, slow],
+  );
   assert.ok(rows[1].p95Ms > rows[0].p95Ms);
   const missing = await strain(['trend', 'nope', '--db', db]);
   assert.equal(missing.code, 2);

@@ -16,9 +16,11 @@ test('a run and a monitor write one database at once without "database is locked
   const monitor = spawnStrain(['monitor', '--port', String(server.port), '--db', db, '--interval', '100ms', '--listen', 'none']);
   try {
     await firstLine(monitor, /strain monitor \d+/);
-    const profile = writeProfile(dir, 'p.yaml', [
-      'name: concurrent', 'kind: load', `target: ${server.url}`, 'load: { vus: 10, duration: 4s }', 'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      ['name: concurrent', 'kind: load', `target: ${server.url}`, 'load: { vus: 10, duration: 4s }', 'scenario: [{ request: { path: / } }]'].join('\n'),
+    );
     const run = await strain(['run', profile, '--db', db, '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr + monitor.err, /locked|SQLITE_BUSY/i);
@@ -30,10 +32,16 @@ test('a run and a monitor write one database at once without "database is locked
     const runs = new RunStore(handle);
     const intervals = runs.intervals(summary.runId);
     assert.ok(intervals.length >= 4);
-    assert.equal(intervals.reduce((s, i) => s + i.requests, 0), summary.requests);
+    assert.equal(
+      intervals.reduce((s, i) => s + i.requests, 0),
+      summary.requests,
+    );
     const samples = new MonitorStore(handle).resourceSamples(1, 0);
     assert.ok(samples.length >= 35, `monitor samples ${samples.length}`);
-    assert.ok(samples.every((s) => s.pid === process.pid), 'the server in this test process is the target');
+    assert.ok(
+      samples.every((s) => s.pid === process.pid),
+      'the server in this test process is the target',
+    );
     handle.close();
   } finally {
     monitor.kill('SIGKILL');

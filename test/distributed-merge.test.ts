@@ -7,8 +7,7 @@ import { Outcome, OUTCOME_COUNT } from '../src/core/outcome';
 import { IntervalMerger } from '../src/split/merger';
 import type { IntervalPart } from '../src/split/messages';
 
-
-test('agents\' parts merged over the wire equal, bucket for bucket, one histogram of every latency they recorded', () => {
+test("agents' parts merged over the wire equal, bucket for bucket, one histogram of every latency they recorded", () => {
   const random = seededRandom(7);
   const all = newLatencyHistogram(64);
   const out: MergedInterval[] = [];
@@ -26,10 +25,18 @@ test('agents\' parts merged over the wire equal, bucket for bucket, one histogra
       const counts = new Array<number>(OUTCOME_COUNT).fill(0);
       counts[Outcome.s2xx] = n;
       const part: IntervalPart = {
-        index: second, durationMs: 1000, counts, offered: 0, started: 0, dropped: 0, bytes: 0,
+        index: second,
+        durationMs: 1000,
+        counts,
+        offered: 0,
+        started: 0,
+        dropped: 0,
+        bytes: 0,
         // Through JSON as over the network: the encoded histogram is text.
         latency: JSON.parse(JSON.stringify(encodeHistogram(own))) as string,
-        generatorLagMs: 0, scheduleLagMs: 0, inFlight: 0,
+        generatorLagMs: 0,
+        scheduleLagMs: 0,
+        inFlight: 0,
       };
       merger.add(agent, part);
     }

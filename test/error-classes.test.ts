@@ -18,7 +18,12 @@ test('HTTP statuses are classed 2xx, 3xx, 4xx, 5xx', async () => {
     res.end();
   });
   try {
-    for (const [status, cls] of [[200, '2xx'], [302, '3xx'], [404, '4xx'], [503, '5xx']] as const) {
+    for (const [status, cls] of [
+      [200, '2xx'],
+      [302, '3xx'],
+      [404, '4xx'],
+      [503, '5xx'],
+    ] as const) {
       const counts = await countsAgainst(server.url, {}, `/${status}`);
       assert.deepEqual(Object.keys(counts), [cls], `status ${status}: ${JSON.stringify(counts)}`);
     }

@@ -23,20 +23,44 @@ function context(url: string, stages: Stage[], maxInFlight = 1000) {
   const prepared = prepareScenarios(transport, [], [{ name: 'default', weight: 1, steps: [step()] }]);
   const seconds: Pick<IntervalSnapshot, 'offered' | 'started' | 'dropped'>[] = [];
   const recorder = new Recorder({
-    steps: prepared.stepNames, clock, startClock: now, startedAt: Date.now(), plan: (ms) => planAt(stages, ms),
-    separateServiceLatency: true, inFlight: () => 0,
+    steps: prepared.stepNames,
+    clock,
+    startClock: now,
+    startedAt: Date.now(),
+    plan: (ms) => planAt(stages, ms),
+    separateServiceLatency: true,
+    inFlight: () => 0,
     sinks: [{ onInterval: ({ offered, started, dropped }) => seconds.push({ offered, started, dropped }) }],
   });
   let stopping = false;
   const ctx: ExecutorContext = {
     iteration: {
-      transport, setup: prepared.setup, scenarios: prepared.scenarios, sink: recorder, clock, random: Math.random, env: {},
-      feeder: undefined, onFeederExhausted: () => undefined, isStopping: () => stopping, isRecording: () => true,
+      transport,
+      setup: prepared.setup,
+      scenarios: prepared.scenarios,
+      sink: recorder,
+      clock,
+      random: Math.random,
+      env: {},
+      feeder: undefined,
+      onFeederExhausted: () => undefined,
+      isStopping: () => stopping,
+      isRecording: () => true,
     },
-    recorder, stages, plan: (ms) => planAt(stages, ms), clock, t0: now, maxInFlight, users: [], shard: { index: 0, of: 1 },
+    recorder,
+    stages,
+    plan: (ms) => planAt(stages, ms),
+    clock,
+    t0: now,
+    maxInFlight,
+    users: [],
+    shard: { index: 0, of: 1 },
   };
   return {
-    ctx, recorder, transport, seconds,
+    ctx,
+    recorder,
+    transport,
+    seconds,
     at: (ms: number) => (now = 50_000 + ms),
     stop: () => (stopping = true),
   };
@@ -68,7 +92,7 @@ test('open model: the arrivals owed by the clock start, exactly the integral of 
     recorder.tick();
     assert.deepEqual(seconds[0], { offered: 25, started: 10, dropped: 15 });
     assert.deepEqual(seconds[1], { offered: 0, started: 0, dropped: 0 }, 'paused: nothing offered');
-    assert.equal(seconds[2].offered, 125, 'the third second: its own 125 arrivals, none of the paused second\'s 50');
+    assert.equal(seconds[2].offered, 125, "the third second: its own 125 arrivals, none of the paused second's 50");
   } finally {
     open.stop();
     stop();

@@ -13,15 +13,21 @@ test('each error class keeps a sample reason, shown in the summary and the repor
   const dir = tempDir();
   const db = join(dir, 'r.db');
   try {
-    const file = writeProfile(dir, 'p.yaml', [
-      'name: samples', 'kind: load', `target: ${server.url}`,
-      'load: { vus: 2, duration: 1s, warmup: 0s, gracefulStop: 1s }',
-      'http: { timeout: 300ms }',
-      'scenario:',
-      '  - request: { path: /fail }',
-      '  - request: { path: /slow }',
-      `  - request: { url: "http://127.0.0.1:${await unusedPort()}/x" }`,
-    ].join('\n'));
+    const file = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: samples',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 2, duration: 1s, warmup: 0s, gracefulStop: 1s }',
+        'http: { timeout: 300ms }',
+        'scenario:',
+        '  - request: { path: /fail }',
+        '  - request: { path: /slow }',
+        `  - request: { url: "http://127.0.0.1:${await unusedPort()}/x" }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', file, '--db', db, '--no-tui'], { timeoutMs: 30_000 });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /failures\n/, r.stdout);
@@ -30,7 +36,10 @@ test('each error class keeps a sample reason, shown in the summary and the repor
     assert.match(r.stdout, /refused: .*ECONNREFUSED/, r.stdout);
     const json = JSON.parse((await strain(['report', 'latest', '--format', 'json', '--db', db])).stdout);
     const reasons = json.summary.steps.flatMap((s: { failures: { reason: string }[] }) => s.failures.map((f) => f.reason));
-    assert.ok(reasons.some((x: string) => x.startsWith('5xx: HTTP 503')), JSON.stringify(reasons));
+    assert.ok(
+      reasons.some((x: string) => x.startsWith('5xx: HTTP 503')),
+      JSON.stringify(reasons),
+    );
     const md = await strain(['report', 'latest', '--format', 'md', '--db', db]);
     assert.match(md.stdout, /\*\*Failures\*\*[\s\S]*db down/);
     const html = await strain(['report', 'latest', '--format', 'html', '--db', db]);

@@ -26,7 +26,11 @@ test('disk full mid-run: reported at once, measuring goes on, the summary says w
   try {
     const db = join(fs.dir, 's.db');
     assert.equal((await strain(['runs', '--db', db])).code, 0); // the schema exists
-    const profile = writeProfile(tempDir(), 'p.yaml', `name: full\nkind: load\ntarget: ${server.url}\nload: { vus: 1, duration: 1h, warmup: 0s }\nscenario: [ { request: { path: / }, think: 20ms } ]\n`);
+    const profile = writeProfile(
+      tempDir(),
+      'p.yaml',
+      `name: full\nkind: load\ntarget: ${server.url}\nload: { vus: 1, duration: 1h, warmup: 0s }\nscenario: [ { request: { path: / }, think: 20ms } ]\n`,
+    );
     // The disk fills once the run has started: every byte left goes to a filler file. (Leaving a
     // little space before the start no longer fills it: the checkpoint thread lets the WAL reuse
     // the space it holds, so a few seconds of rows fit in 88 KB.)
@@ -41,12 +45,13 @@ test('disk full mid-run: reported at once, measuring goes on, the summary says w
     };
     const r = await strain(['run', profile, '--no-tui', '--db', db, '--max-duration', '6s'], {
       timeoutMs: 30_000,
-      onSpawn: (child) => child.stderr!.on('data', (d) => {
-        if (!filled && /run \d+: full/.test(String(d))) {
-          filled = true;
-          fill();
-        }
-      }),
+      onSpawn: (child) =>
+        child.stderr!.on('data', (d) => {
+          if (!filled && /run \d+: full/.test(String(d))) {
+            filled = true;
+            fill();
+          }
+        }),
     });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /warning: \d+ KB free for .*; a 1h run writes about 11\.0 MB/);

@@ -25,7 +25,12 @@ test('stop refuses what is not its pidfile: exit 2, a one-line reason, the file 
   writeFileSync(self, '{"pid":"self"}');
   const directory = join(dir, 'dir.pid');
   mkdirSync(directory);
-  for (const [command, file] of [['monitor', profile], ['scheduler', profile], ['monitor', self], ['monitor', directory]]) {
+  for (const [command, file] of [
+    ['monitor', profile],
+    ['scheduler', profile],
+    ['monitor', self],
+    ['monitor', directory],
+  ]) {
     const r = await strain([command, 'stop', '--pidfile', file], { timeoutMs: 20_000 });
     assert.equal(r.code, 2, `${command} stop --pidfile ${file}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /nothing signalled, the file is left alone/);
@@ -45,7 +50,7 @@ test('a stale or forged pidfile naming a live unrelated process never gets it si
     const cases: [string, object, number][] = [
       ['the old format', { pid, startedAt: new Date().toISOString() }, 2],
       ['its start time differs (a reused pid)', { strain: 'monitor', pid, start: startTime(pid) - 1, nonce, startedAt: '' }, 0],
-      ['its nonce is not the process\'s', { strain: 'monitor', pid, start: startTime(pid), nonce, startedAt: '' }, 2],
+      ["its nonce is not the process's", { strain: 'monitor', pid, start: startTime(pid), nonce, startedAt: '' }, 2],
     ];
     for (const [what, content, code] of cases) {
       const file = join(dir, 'monitor.pid');

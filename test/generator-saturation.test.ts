@@ -8,10 +8,40 @@ import { httpServer } from './helpers/servers';
 
 function rows(per: { lag?: number; schedule?: number; cpu?: number }[]): IntervalRow[] {
   return per.map((p, t) => ({
-    run_id: 1, t, started_at: t * 1000, duration_ms: 1000, stage: 0, level: 1, requests: 100, errors: 0,
-    c2xx: 100, c3xx: 0, c4xx: 0, c5xx: 0, timeouts: 0, refused: 0, resets: 0, other: 0, checks: 0, protocol: 0,
-    offered: 0, started: 0, dropped: 0, bytes: 0, in_flight: 1, p50_ms: 1, p90_ms: 1, p95_ms: 1, p99_ms: 1, max_ms: 1, mean_ms: 1,
-    generator_lag_ms: p.lag ?? 0, schedule_lag_ms: p.schedule ?? 0, generator_cpu_pct: p.cpu ?? 20, hist: null, service_hist: null,
+    run_id: 1,
+    t,
+    started_at: t * 1000,
+    duration_ms: 1000,
+    stage: 0,
+    level: 1,
+    requests: 100,
+    errors: 0,
+    c2xx: 100,
+    c3xx: 0,
+    c4xx: 0,
+    c5xx: 0,
+    timeouts: 0,
+    refused: 0,
+    resets: 0,
+    other: 0,
+    checks: 0,
+    protocol: 0,
+    offered: 0,
+    started: 0,
+    dropped: 0,
+    bytes: 0,
+    in_flight: 1,
+    p50_ms: 1,
+    p90_ms: 1,
+    p95_ms: 1,
+    p99_ms: 1,
+    max_ms: 1,
+    mean_ms: 1,
+    generator_lag_ms: p.lag ?? 0,
+    schedule_lag_ms: p.schedule ?? 0,
+    generator_cpu_pct: p.cpu ?? 20,
+    hist: null,
+    service_hist: null,
   }));
 }
 
@@ -28,7 +58,10 @@ test('any second of lag past the limit, a single long stall, or three seconds in
   assert.match(lagged.summary, /fell behind by up to 120 ms in 3 s/);
 
   // A stall the per-second columns missed (it ended as the second closed) is still flagged, with its time.
-  const stalled = analyzeSaturation(rows([{}, {}, {}, {}]), saturationLimits(), [{ at: 2300, ms: 104 }, { at: 3100, ms: 7 }])!;
+  const stalled = analyzeSaturation(rows([{}, {}, {}, {}]), saturationLimits(), [
+    { at: 2300, ms: 104 },
+    { at: 3100, ms: 7 },
+  ])!;
   assert.deepEqual(stalled.atSeconds, [2]);
   assert.match(stalled.summary, /strain stalled once, 104 ms at 2\.3 s/);
 
@@ -41,15 +74,21 @@ test('any second of lag past the limit, a single long stall, or three seconds in
   assert.ok(analyzeSaturation(rows([{ cpu: 195 }, { cpu: 196 }, { cpu: 199 }]), saturationLimits(2)));
 });
 
-test('an open-model rate one thread cannot reach is reported as the generator\'s limit, not the target\'s', async () => {
+test("an open-model rate one thread cannot reach is reported as the generator's limit, not the target's", async () => {
   const server = await httpServer((_req, res) => res.end('ok'));
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'flood.yaml', [
-      'name: flood', 'kind: load', `target: ${server.url}`,
-      'load: { model: open, rate: 1000000, duration: 3s, warmup: 0s, maxInFlight: 100000, connections: 1, gracefulStop: 1s }',
-      'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'flood.yaml',
+      [
+        'name: flood',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { model: open, rate: 1000000, duration: 3s, warmup: 0s, maxInFlight: 100000, connections: 1, gracefulStop: 1s }',
+        'scenario: [{ request: { path: / } }]',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--json', '--no-tui', '--db', join(dir, 'f.db')], { timeoutMs: 60_000 });
     const s = JSON.parse(r.stdout);
     assert.ok(s.throughput < 0.99 * 1_000_000, `achieved ${s.throughput}/s`);

@@ -19,7 +19,7 @@ function block(ms: number): void {
   }
 }
 
-test('a 100 ms block of the generator\'s event loop is recorded with its time, attributed and flagged', async () => {
+test("a 100 ms block of the generator's event loop is recorded with its time, attributed and flagged", async () => {
   // The target runs in its own process: the block delays strain, never the service.
   const port = await unusedPort();
   const server = await spawnServer(port);
@@ -32,20 +32,24 @@ test('a 100 ms block of the generator\'s event loop is recorded with its time, a
     const summary = await executeRun({
       profile: p,
       store,
-      onStart: (_id, engine) => engine.once('measuring', () => {
-        clockAt = Date.now();
-        setTimeout(() => {
-          blockedAt = Date.now();
-          block(100);
-        }, 1500);
-      }),
+      onStart: (_id, engine) =>
+        engine.once('measuring', () => {
+          clockAt = Date.now();
+          setTimeout(() => {
+            blockedAt = Date.now();
+            block(100);
+          }, 1500);
+        }),
     });
     const runId = summary.runId;
     assert.ok(blockedAt > 0);
 
     // Recorded: an event with the time and length of the stall.
     // (A shared machine may add stalls of its own: the one that began with the block is looked for.)
-    const stalls = store.events(runId).filter((e) => e.kind === 'generator-stall').map((e) => ({ at: e.at, ...JSON.parse(e.data_json!) }));
+    const stalls = store
+      .events(runId)
+      .filter((e) => e.kind === 'generator-stall')
+      .map((e) => ({ at: e.at, ...JSON.parse(e.data_json!) }));
     const big = stalls.filter((s) => s.ms >= 90 && Math.abs(s.at - blockedAt) <= 30);
     assert.equal(big.length, 1, `one stall of about 100 ms from ${blockedAt} among ${JSON.stringify(stalls)}`);
     assert.ok(big[0].ms >= 90 && big[0].ms <= 400, `length ${big[0].ms} ms`);
@@ -69,7 +73,10 @@ test('a 100 ms block of the generator\'s event loop is recorded with its time, a
     const finding = summary.findings.find((f) => f.kind === 'generator-saturated')!;
     assert.match(finding.summary, /strain stalled (once, \d+ ms at [12]\.\d s|\d+ times for up to \d+ ms)/);
     const listed = finding.stalls as { atS: number; ms: number }[];
-    assert.ok(listed.some((x) => x.ms >= 90 && Math.abs(x.atS * 1000 - (blockedAt - clockAt)) <= 150), JSON.stringify(listed));
+    assert.ok(
+      listed.some((x) => x.ms >= 90 && Math.abs(x.atS * 1000 - (blockedAt - clockAt)) <= 150),
+      JSON.stringify(listed),
+    );
     assert.ok((finding.atSeconds as number[]).includes(second) || (finding.atSeconds as number[]).includes(second + 1));
     const again = analyzeStoredRun(db, runId).findings.find((f) => f.kind === 'generator-saturated');
     assert.equal(again?.summary, finding.summary);

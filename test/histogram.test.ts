@@ -7,7 +7,7 @@ import { addHistogram, decodeHistogram, encodeHistogram, latencyStatsMs, newLate
 /** A seeded generator, so a failure names a case that can be replayed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Latency-like histograms: a lognormal body, a tail up to seconds or an hour, empty and single-value cases. */
@@ -35,7 +35,7 @@ function cases(bits: 32 | 64): { name: string; h: Histogram }[] {
 
 const PERCENTILES = [0.1, 1, 25, 50, 90, 95, 99, 99.9, 99.99, 100];
 
-test('one-pass percentiles and mean equal the library\'s getValueAtPercentile and mean', () => {
+test("one-pass percentiles and mean equal the library's getValueAtPercentile and mean", () => {
   for (const bits of [32, 64] as const) {
     for (const { name, h } of cases(bits)) {
       const { values, mean } = percentilesAndMean(h, PERCENTILES);
@@ -61,13 +61,17 @@ test('latencyStatsMs gives min, max and percentiles in ms as the library reads t
   }
 });
 
-test('the one-pass encoding decodes to the same counts, and the library\'s own encoding still decodes', () => {
+test("the one-pass encoding decodes to the same counts, and the library's own encoding still decodes", () => {
   for (const { name, h } of cases(32)) {
     const mine = decodeHistogram(encodeHistogram(h));
     const theirs = decodeHistogram(hdr.encodeIntoCompressedBase64(h));
     for (const d of [mine, theirs]) {
       assert.equal(d.totalCount, h.totalCount, name);
-      assert.deepEqual(PERCENTILES.map((p) => d.getValueAtPercentile(p)), PERCENTILES.map((p) => h.getValueAtPercentile(p)), name);
+      assert.deepEqual(
+        PERCENTILES.map((p) => d.getValueAtPercentile(p)),
+        PERCENTILES.map((p) => h.getValueAtPercentile(p)),
+        name,
+      );
     }
     assert.equal(mine.maxValue, theirs.maxValue, name);
     assert.equal(mine.minNonZeroValue, theirs.minNonZeroValue, name);
@@ -77,7 +81,7 @@ test('the one-pass encoding decodes to the same counts, and the library\'s own e
   }
 });
 
-test('adding histograms in one pass equals the library\'s add', () => {
+test("adding histograms in one pass equals the library's add", () => {
   const all = cases(32);
   const mine = newLatencyHistogram(64);
   const theirs = newLatencyHistogram(64);
@@ -88,6 +92,9 @@ test('adding histograms in one pass equals the library\'s add', () => {
   assert.equal(mine.totalCount, theirs.totalCount);
   assert.equal(mine.maxValue, theirs.maxValue);
   assert.equal(mine.minNonZeroValue, theirs.minNonZeroValue);
-  assert.deepEqual(PERCENTILES.map((p) => mine.getValueAtPercentile(p)), PERCENTILES.map((p) => theirs.getValueAtPercentile(p)));
+  assert.deepEqual(
+    PERCENTILES.map((p) => mine.getValueAtPercentile(p)),
+    PERCENTILES.map((p) => theirs.getValueAtPercentile(p)),
+  );
   assert.equal(mine.mean, theirs.mean);
 });

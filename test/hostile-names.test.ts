@@ -14,14 +14,19 @@ test('hostile profile and step names: JUnit parses, markdown escapes, the termin
   const dir = tempDir();
   const db = join(dir, 'r.db');
   try {
-    const file = writeProfile(dir, 'p.yaml', [
-      'name: "evil\\e[2J\\a\\0 <script>alert(1)</script> <!-- *x* [a](b)\\nsecond line"',
-      'kind: load', `target: ${server.url}`,
-      'load: { vus: 1, duration: 1s, warmup: 0s }',
-      'scenario:',
-      '  - { name: "step\\e]0;pwned\\a one", request: { path: /a } }',
-      '  - { name: "two\\rX", request: { path: /b } }',
-    ].join('\n'));
+    const file = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: "evil\\e[2J\\a\\0 <script>alert(1)</script> <!-- *x* [a](b)\\nsecond line"',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 1, duration: 1s, warmup: 0s }',
+        'scenario:',
+        '  - { name: "step\\e]0;pwned\\a one", request: { path: /a } }',
+        '  - { name: "two\\rX", request: { path: /b } }',
+      ].join('\n'),
+    );
     const run = await strain(['run', file, '--db', db, '--no-tui'], { timeoutMs: 30_000 });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.doesNotMatch(run.stdout, CONTROL, `summary: ${JSON.stringify(run.stdout)}`);

@@ -34,10 +34,22 @@ test('parseHead: one row per response head', () => {
   const rows: { name: string; head: string; all?: boolean; want: ReturnType<typeof parseHead> }[] = [
     { name: 'plain 200 keeps alive', head: 'HTTP/1.1 200 OK', want: { status: 200, contentLength: -1, chunked: false, keepAlive: true, headers: undefined } },
     { name: 'content-length read', head: 'HTTP/1.1 200 OK\r\nContent-Length: 12', want: { status: 200, contentLength: 12, chunked: false, keepAlive: true, headers: undefined } },
-    { name: 'chunked read', head: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked', want: { status: 200, contentLength: -1, chunked: true, keepAlive: true, headers: undefined } },
-    { name: 'connection: close ends keep-alive', head: 'HTTP/1.1 204 No Content\r\nConnection: close', want: { status: 204, contentLength: -1, chunked: false, keepAlive: false, headers: undefined } },
+    {
+      name: 'chunked read',
+      head: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked',
+      want: { status: 200, contentLength: -1, chunked: true, keepAlive: true, headers: undefined },
+    },
+    {
+      name: 'connection: close ends keep-alive',
+      head: 'HTTP/1.1 204 No Content\r\nConnection: close',
+      want: { status: 204, contentLength: -1, chunked: false, keepAlive: false, headers: undefined },
+    },
     { name: 'HTTP/1.0 closes unless asked', head: 'HTTP/1.0 200 OK', want: { status: 200, contentLength: -1, chunked: false, keepAlive: false, headers: undefined } },
-    { name: 'HTTP/1.0 with keep-alive stays', head: 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive', want: { status: 200, contentLength: -1, chunked: false, keepAlive: true, headers: undefined } },
+    {
+      name: 'HTTP/1.0 with keep-alive stays',
+      head: 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive',
+      want: { status: 200, contentLength: -1, chunked: false, keepAlive: true, headers: undefined },
+    },
     {
       name: 'set-cookie collected even on the fast path',
       head: 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Other: y\r\nSet-Cookie: b=2',
@@ -49,7 +61,11 @@ test('parseHead: one row per response head', () => {
       all: true,
       want: { status: 302, contentLength: -1, chunked: false, keepAlive: true, headers: { location: '/x', vary: 'a, b' } },
     },
-    { name: 'a repeated identical content-length is one', head: 'HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\nContent-Length: 5', want: { status: 200, contentLength: 5, chunked: false, keepAlive: true, headers: undefined } },
+    {
+      name: 'a repeated identical content-length is one',
+      head: 'HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\nContent-Length: 5',
+      want: { status: 200, contentLength: 5, chunked: false, keepAlive: true, headers: undefined },
+    },
     // Protocol violations: the reason, never a guess at the framing.
     { name: 'not HTTP', head: 'SSH-2.0-OpenSSH', want: 'not HTTP: "SSH-2.0-OpenSSH"' },
     { name: 'status not a number', head: 'HTTP/1.1 abc OK', want: 'bad status line "HTTP/1.1 abc OK"' },
@@ -65,15 +81,27 @@ test('parseHead: one row per response head', () => {
 
 test('parseChunkSize: one row per chunk-size line', () => {
   const rows: [string, number | string][] = [
-    ['0', 0], ['1a', 26], ['FF;name=value', 255], ['00010', 16],
+    ['0', 0],
+    ['1a', 26],
+    ['FF;name=value', 255],
+    ['00010', 16],
     ['FFFFFFFFFFFFFFFF', 'absurd chunk size "FFFFFFFFFFFFFFFF"'],
-    ['zz', 'bad chunk size line "zz"'], ['', 'bad chunk size line ""'], ['-1', 'bad chunk size line "-1"'],
+    ['zz', 'bad chunk size line "zz"'],
+    ['', 'bad chunk size line ""'],
+    ['-1', 'bad chunk size line "-1"'],
   ];
   for (const [line, want] of rows) assert.deepEqual(parseChunkSize(line), want, line);
 });
 
 test('startsLikeHttp: garbage is known from its first bytes', () => {
-  for (const [text, want] of [['H', true], ['HTTP/1.1 2', true], ['HTTP/2', false], ['SSH-2.0', false], ['', true], ['<html>', false]] as const) {
+  for (const [text, want] of [
+    ['H', true],
+    ['HTTP/1.1 2', true],
+    ['HTTP/2', false],
+    ['SSH-2.0', false],
+    ['', true],
+    ['<html>', false],
+  ] as const) {
     assert.equal(startsLikeHttp(Buffer.from(text), 0), want, text);
   }
 });
@@ -97,7 +125,10 @@ test('the streaming seam: a chunk observer sees each piece of body as it arrives
     });
     assert.equal(result.status, 200);
     assert.equal(seen.map((s) => s.text).join(''), 'data: one\n\ndata: two\n\n');
-    assert.equal(seen.reduce((n, s) => n + Buffer.byteLength(s.text), 0), result.bytes);
+    assert.equal(
+      seen.reduce((n, s) => n + Buffer.byteLength(s.text), 0),
+      result.bytes,
+    );
     assert.ok(seen.length >= 2, `pieces: ${seen.length}`);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i].at >= seen[i - 1].at);
   } finally {

@@ -13,8 +13,18 @@ function part(index: number, n: number, latencyUs: number, over: Partial<Interva
   const counts = new Array<number>(OUTCOME_COUNT).fill(0);
   counts[Outcome.s2xx] = n;
   return {
-    index, durationMs: 1000, counts, offered: 0, started: 0, dropped: 0, bytes: n * 10, latency: encodeHistogram(h),
-    generatorLagMs: 0, scheduleLagMs: 0, inFlight: 1, ...over,
+    index,
+    durationMs: 1000,
+    counts,
+    offered: 0,
+    started: 0,
+    dropped: 0,
+    bytes: n * 10,
+    latency: encodeHistogram(h),
+    generatorLagMs: 0,
+    scheduleLagMs: 0,
+    inFlight: 1,
+    ...over,
   };
 }
 
@@ -56,12 +66,26 @@ test('intervals are published in order once every source has sent its part, what
   merger.add(2, part(1, 1, 1000));
   merger.add(0, part(0, 1, 1000));
   merger.add(1, part(0, 1, 1000));
-  assert.deepEqual(out.map((m) => m.index), [], 'interval 0 still waits for source 2');
+  assert.deepEqual(
+    out.map((m) => m.index),
+    [],
+    'interval 0 still waits for source 2',
+  );
   merger.add(0, part(1, 1, 1000));
   merger.add(1, part(1, 1, 1000));
-  assert.deepEqual(out.map((m) => m.index), [], 'interval 1 is complete but 0 is not');
+  assert.deepEqual(
+    out.map((m) => m.index),
+    [],
+    'interval 1 is complete but 0 is not',
+  );
   merger.add(2, part(0, 1, 1000));
-  assert.deepEqual(out.map((m) => [m.index, m.sources, m.counts[Outcome.s2xx]]), [[0, 3, 3], [1, 3, 3]]);
+  assert.deepEqual(
+    out.map((m) => [m.index, m.sources, m.counts[Outcome.s2xx]]),
+    [
+      [0, 3, 3],
+      [1, 3, 3],
+    ],
+  );
 });
 
 test('a lost source is no longer waited for, and each interval says how many sources it holds', () => {
@@ -72,10 +96,19 @@ test('a lost source is no longer waited for, and each interval says how many sou
   assert.equal(out.length, 1);
   merger.lose(2);
   assert.equal(merger.liveSources(), 2);
-  assert.deepEqual(out.map((m) => [m.index, m.sources]), [[0, 3], [1, 2]]);
+  assert.deepEqual(
+    out.map((m) => [m.index, m.sources]),
+    [
+      [0, 3],
+      [1, 2],
+    ],
+  );
   merger.add(0, part(2, 1, 1000));
   merger.add(1, part(2, 1, 1000));
-  assert.deepEqual(out.map((m) => m.sources), [3, 2, 2]);
+  assert.deepEqual(
+    out.map((m) => m.sources),
+    [3, 2, 2],
+  );
   merger.add(2, part(1, 5, 1000)); // late: interval 1 is out already
   assert.equal(out.length, 3);
 });
@@ -87,7 +120,14 @@ test('flush publishes whatever arrived, in order, and skips intervals no source 
   merger.add(1, part(1, 1, 1000));
   assert.equal(out.length, 0);
   merger.flush();
-  assert.deepEqual(out.map((m) => [m.index, m.sources]), [[0, 1], [1, 1], [3, 1]]);
+  assert.deepEqual(
+    out.map((m) => [m.index, m.sources]),
+    [
+      [0, 1],
+      [1, 1],
+      [3, 1],
+    ],
+  );
 });
 
 test('a second part from one source for one interval replaces the first (a resend is not double-counted)', () => {

@@ -12,11 +12,11 @@ test('a run in which no request succeeded never passes, and says why', async () 
   });
   const dir = tempDir();
   try {
-    const file = writeProfile(dir, 'down.yaml', [
-      'name: down', 'kind: load', `target: ${server.url}`,
-      'load: { model: closed, vus: 2, duration: 1s, warmup: 0s }',
-      'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const file = writeProfile(
+      dir,
+      'down.yaml',
+      ['name: down', 'kind: load', `target: ${server.url}`, 'load: { model: closed, vus: 2, duration: 1s, warmup: 0s }', 'scenario: [{ request: { path: / } }]'].join('\n'),
+    );
     const r = await strain(['run', file, '--db', join(dir, 'r.db'), '--json', '--no-tui'], { timeoutMs: 30_000 });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const s = JSON.parse(r.stdout);
@@ -34,13 +34,19 @@ test('the open model against a hung target: dropped arrivals are in the verdict 
   const server = await tcpServer(() => undefined);
   const dir = tempDir();
   try {
-    const file = writeProfile(dir, 'open.yaml', [
-      'name: open-hung', 'kind: load', `target: ${server.url}`,
-      'load: { model: open, rate: 200, duration: 2s, maxInFlight: 20, warmup: 0s, gracefulStop: 1s }',
-      'http: { timeout: 300ms }',
-      'scenario: [{ request: { path: / } }]',
-      'thresholds: { dropped.rate: "< 1%" }',
-    ].join('\n'));
+    const file = writeProfile(
+      dir,
+      'open.yaml',
+      [
+        'name: open-hung',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { model: open, rate: 200, duration: 2s, maxInFlight: 20, warmup: 0s, gracefulStop: 1s }',
+        'http: { timeout: 300ms }',
+        'scenario: [{ request: { path: / } }]',
+        'thresholds: { dropped.rate: "< 1%" }',
+      ].join('\n'),
+    );
     const r = await strain(['run', file, '--db', join(dir, 'r.db'), '--json', '--no-tui'], { timeoutMs: 30_000 });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const s = JSON.parse(r.stdout);

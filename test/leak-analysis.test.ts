@@ -13,9 +13,22 @@ const T0 = 1_700_000_000_000;
 /** One sample per second for `seconds`, RSS given by rssMB(second). */
 function series(seconds: number, rssMB: (s: number) => number): ResourceSample[] {
   return Array.from({ length: seconds }, (_, s) => ({
-    at: T0 + s * 1000, pid: 1, source: 'target' as const, cpuPct: 10, cpuUserPct: 5, cpuSystemPct: 5,
-    rssBytes: Math.round(rssMB(s) * MB), vsizeBytes: 0, threads: 1, fds: 1, readBytes: 0, writeBytes: 0,
-    readBps: 0, writeBps: 0, voluntaryCtx: 0, involuntaryCtx: 0,
+    at: T0 + s * 1000,
+    pid: 1,
+    source: 'target' as const,
+    cpuPct: 10,
+    cpuUserPct: 5,
+    cpuSystemPct: 5,
+    rssBytes: Math.round(rssMB(s) * MB),
+    vsizeBytes: 0,
+    threads: 1,
+    fds: 1,
+    readBytes: 0,
+    writeBytes: 0,
+    readBps: 0,
+    writeBps: 0,
+    voluntaryCtx: 0,
+    involuntaryCtx: 0,
   }));
 }
 
@@ -33,18 +46,30 @@ test('steady growth under noise is a leak, with its rate per hour and per 1000 r
 
 test('a large, stable GC sawtooth is not a leak', () => {
   // Climbs 40 MB over 20 s, collected back to 120 MB, again and again.
-  const f = analyzeLeak(series(600, (s) => 120 + (s % 20) * 2), plateau(600), 50);
+  const f = analyzeLeak(
+    series(600, (s) => 120 + (s % 20) * 2),
+    plateau(600),
+    50,
+  );
   assert.equal(f.verdict, 'no-leak', f.summary);
 });
 
 test('a cache that fills and then plateaus is not a leak', () => {
   const noise = seededRandom(3);
-  const f = analyzeLeak(series(600, (s) => 80 + Math.min(s, 100) * 0.3 + noise()), plateau(600), 50);
+  const f = analyzeLeak(
+    series(600, (s) => 80 + Math.min(s, 100) * 0.3 + noise()),
+    plateau(600),
+    50,
+  );
   assert.notEqual(f.verdict, 'leak', f.summary);
 });
 
 test('growth that slows to nothing within the window is inconclusive, not a leak', () => {
-  const f = analyzeLeak(series(600, (s) => 80 + 40 * (1 - Math.exp(-s / 150))), plateau(600), 50);
+  const f = analyzeLeak(
+    series(600, (s) => 80 + 40 * (1 - Math.exp(-s / 150))),
+    plateau(600),
+    50,
+  );
   assert.equal(f.verdict, 'inconclusive', f.summary);
   assert.match(f.summary, /slowing/);
 });
@@ -53,7 +78,11 @@ test('RSS that rose in steps to a high-water mark and held level to the end is i
   // Recorded: the demo target with --garbage-kb 1024 (1 MB of garbage per request) at 100 req/s,
   // the analysed 95 s of a 2-minute soak. RSS climbed in two steps (the allocator keeping freed
   // memory) and then held at ~150 MB for the last quarter; before this rule it was called a leak.
-  const rows = readFileSync(join(ROOT, 'test', 'fixtures', 'high-water-rss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const rows = readFileSync(join(ROOT, 'test', 'fixtures', 'high-water-rss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
   const recorded = series(rows.length, (i) => rows[i][1] / MB).map((x, i) => ({ ...x, at: T0 + rows[i][0] * 1000 }));
   const window = { from: T0, to: recorded[recorded.length - 1].at };
   const options = { ...leakDefaults, skipFraction: 0 };
@@ -69,7 +98,11 @@ test('RSS that rose in steps to a high-water mark and held level to the end is i
 });
 
 test('too little steady data is inconclusive', () => {
-  const f = analyzeLeak(series(20, (s) => 100 + s), plateau(20), 50);
+  const f = analyzeLeak(
+    series(20, (s) => 100 + s),
+    plateau(20),
+    50,
+  );
   assert.equal(f.verdict, 'inconclusive');
   assert.match(f.summary, /not enough/);
 });

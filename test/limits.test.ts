@@ -4,8 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
 import { tcpServer } from './helpers/servers';
 
-const profile = (target: string, load: string, extra = '') =>
-  `name: limits\nkind: load\ntarget: ${target}\nload: { ${load} }\n${extra}scenario: [ { request: { path: / } } ]\n`;
+const profile = (target: string, load: string, extra = '') => `name: limits\nkind: load\ntarget: ${target}\nload: { ${load} }\n${extra}scenario: [ { request: { path: / } } ]\n`;
 
 test('validate names each limit a profile goes past, exit 2', async () => {
   const dir = tempDir();

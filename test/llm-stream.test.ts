@@ -17,18 +17,127 @@ function read(pieces: [string, number][], contentType = 'text/event-stream', end
 
 test('SSE reader: data lines, comments, keep-alives, multi-line events, split pieces and [DONE]', () => {
   const cases: { name: string; pieces: [string, number][]; text: string; contentMs: number[]; done: boolean; bad?: string }[] = [
-    { name: 'plain', pieces: [[chat('a'), 10], [chat('b'), 20], ['data: [DONE]\n\n', 21]], text: 'ab', contentMs: [10, 20], done: true },
-    { name: 'comment and keep-alive', pieces: [[': ping\n\n', 5], [chat('a'), 10], [':\n\n', 15], ['data: [DONE]\n\n', 20]], text: 'a', contentMs: [10], done: true },
-    { name: 'event split across reads', pieces: [['data: {"choices":[{"delta":{"con', 10], ['tent":"xy"}}]}\n', 12], ['\n', 13], ['data: [DONE]\n\n', 20]], text: 'xy', contentMs: [13], done: true },
-    { name: 'multi-line data joined by newline', pieces: [['data: {"choices":[{"delta":\ndata: {"content":"m"}}]}\n\n', 10], ['data: [DONE]\n\n', 20]], text: 'm', contentMs: [10], done: true },
-    { name: 'CRLF line ends', pieces: [[chat('a').replace(/\n/g, '\r\n'), 10], ['data: [DONE]\r\n\r\n', 20]], text: 'a', contentMs: [10], done: true },
-    { name: 'role chunk with empty content is not content', pieces: [['data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n', 3], [chat('a'), 10], ['data: [DONE]\n\n', 20]], text: 'a', contentMs: [10], done: true },
-    { name: 'two events in one read share its stamp', pieces: [[chat('a') + chat('b'), 10], ['data: [DONE]\n\n', 20]], text: 'ab', contentMs: [10, 10], done: true },
-    { name: 'completions text', pieces: [['data: {"choices":[{"text":"hi"}]}\n\n', 10], ['data: [DONE]\n\n', 20]], text: 'hi', contentMs: [10], done: true },
+    {
+      name: 'plain',
+      pieces: [
+        [chat('a'), 10],
+        [chat('b'), 20],
+        ['data: [DONE]\n\n', 21],
+      ],
+      text: 'ab',
+      contentMs: [10, 20],
+      done: true,
+    },
+    {
+      name: 'comment and keep-alive',
+      pieces: [
+        [': ping\n\n', 5],
+        [chat('a'), 10],
+        [':\n\n', 15],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'a',
+      contentMs: [10],
+      done: true,
+    },
+    {
+      name: 'event split across reads',
+      pieces: [
+        ['data: {"choices":[{"delta":{"con', 10],
+        ['tent":"xy"}}]}\n', 12],
+        ['\n', 13],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'xy',
+      contentMs: [13],
+      done: true,
+    },
+    {
+      name: 'multi-line data joined by newline',
+      pieces: [
+        ['data: {"choices":[{"delta":\ndata: {"content":"m"}}]}\n\n', 10],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'm',
+      contentMs: [10],
+      done: true,
+    },
+    {
+      name: 'CRLF line ends',
+      pieces: [
+        [chat('a').replace(/\n/g, '\r\n'), 10],
+        ['data: [DONE]\r\n\r\n', 20],
+      ],
+      text: 'a',
+      contentMs: [10],
+      done: true,
+    },
+    {
+      name: 'role chunk with empty content is not content',
+      pieces: [
+        ['data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n', 3],
+        [chat('a'), 10],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'a',
+      contentMs: [10],
+      done: true,
+    },
+    {
+      name: 'two events in one read share its stamp',
+      pieces: [
+        [chat('a') + chat('b'), 10],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'ab',
+      contentMs: [10, 10],
+      done: true,
+    },
+    {
+      name: 'completions text',
+      pieces: [
+        ['data: {"choices":[{"text":"hi"}]}\n\n', 10],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'hi',
+      contentMs: [10],
+      done: true,
+    },
     { name: 'no [DONE]', pieces: [[chat('a'), 10]], text: 'a', contentMs: [10], done: false, bad: 'no-done' },
-    { name: 'malformed JSON chunk', pieces: [['data: {"choices":[\n\n', 10], ['data: [DONE]\n\n', 20]], text: '', contentMs: [], done: true, bad: 'bad-json' },
-    { name: 'error event', pieces: [[chat('a'), 10], ['event: error\ndata: {"message":"overloaded"}\n\n', 12]], text: 'a', contentMs: [10], done: false, bad: 'error-event' },
-    { name: 'error object mid-stream', pieces: [[chat('a'), 10], ['data: {"error":{"message":"out of memory"}}\n\n', 12], ['data: [DONE]\n\n', 20]], text: 'a', contentMs: [10], done: true, bad: 'error-event' },
+    {
+      name: 'malformed JSON chunk',
+      pieces: [
+        ['data: {"choices":[\n\n', 10],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: '',
+      contentMs: [],
+      done: true,
+      bad: 'bad-json',
+    },
+    {
+      name: 'error event',
+      pieces: [
+        [chat('a'), 10],
+        ['event: error\ndata: {"message":"overloaded"}\n\n', 12],
+      ],
+      text: 'a',
+      contentMs: [10],
+      done: false,
+      bad: 'error-event',
+    },
+    {
+      name: 'error object mid-stream',
+      pieces: [
+        [chat('a'), 10],
+        ['data: {"error":{"message":"out of memory"}}\n\n', 12],
+        ['data: [DONE]\n\n', 20],
+      ],
+      text: 'a',
+      contentMs: [10],
+      done: true,
+      bad: 'error-event',
+    },
   ];
   for (const c of cases) {
     const t = read(c.pieces);
@@ -65,7 +174,9 @@ test('a plain JSON answer to a streamed request is measured as non-streamed (TTF
 test('metrics follow vLLM and AIPerf: TTFT first content, ITL every gap, E2E last event, TPOT (E2E - TTFT) / (n - 1)', () => {
   const t = read([
     ['data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n', 5],
-    [chat('a'), 100], [chat('b'), 110], [chat('c'), 130],
+    [chat('a'), 100],
+    [chat('b'), 110],
+    [chat('c'), 130],
     ['data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":4}}\n\n', 140],
     ['data: [DONE]\n\n', 141],
   ]);
@@ -84,7 +195,12 @@ test('metrics follow vLLM and AIPerf: TTFT first content, ITL every gap, E2E las
 });
 
 test('without usage, tokens are counted with a BPE tokenizer (not characters / 4)', () => {
-  const t = read([[chat(' the'), 10], [chat(' of'), 20], [chat(' and'), 30], ['data: [DONE]\n\n', 31]]);
+  const t = read([
+    [chat(' the'), 10],
+    [chat(' of'), 20],
+    [chat(' and'), 30],
+    ['data: [DONE]\n\n', 31],
+  ]);
   const m = requestMetrics(t, { text: 'Summarise the following text please' })!;
   assert.equal(m.outputTokens, 3);
   assert.equal(m.inputTokens, countTokens('Summarise the following text please'));
@@ -94,7 +210,7 @@ test('without usage, tokens are counted with a BPE tokenizer (not characters / 4
 
 test('synthetic prompts have exactly the asked number of tokens; counts parse and draw within range', () => {
   let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (const n of [1, 17, 256, 1000]) assert.equal(countTokens(syntheticPrompt(n, random)), n);
   assert.deepEqual(parseCount(64), { kind: 'fixed', n: 64 });
   assert.deepEqual(parseCount('32..256'), { kind: 'uniform', min: 32, max: 256 });
@@ -134,12 +250,29 @@ test('open-model arrivals: gamma gaps with burstiness as vLLM draws them (mean 1
 test('dashboard LLM view: TTFT, output tokens/s and TPOT replace latency, throughput and load; labels fit narrow widgets', async () => {
   const { ttftView, tokensView, tpotView } = await import('../src/tui/views');
   const s = {
-    model: 'closed', t: [1, 2], level: [8, 8], plannedLevel: 8, status: 'running',
-    llm: { ttftP50: [80, 82], ttftP95: [90, 95], ttftP99: [100, 120], tpotP50: [15, 15], tpotP99: [16, 17], tokensPerSec: [400, 420], goodPct: [100, 97.5], sloTtftMs: 500, sloTpotMs: 50 },
+    model: 'closed',
+    t: [1, 2],
+    level: [8, 8],
+    plannedLevel: 8,
+    status: 'running',
+    llm: {
+      ttftP50: [80, 82],
+      ttftP95: [90, 95],
+      ttftP99: [100, 120],
+      tpotP50: [15, 15],
+      tpotP99: [16, 17],
+      tokensPerSec: [400, 420],
+      goodPct: [100, 97.5],
+      sloTtftMs: 500,
+      sloTpotMs: 50,
+    },
   } as unknown as import('../src/tui/snapshot').DashboardSnapshot;
   const plain = (label: string) => label.replace(/\{[^}]*\}/g, '');
   assert.match(plain(ttftView(s, 120).label), /TTFT \(ms\)[━ ]+p50 82\.0ms[━ ]+p95 95\.0ms[━ ]+p99 120ms +SLO 500ms/);
-  assert.deepEqual(ttftView(s, 120).series.map((x) => x.title), ['p99', 'p95', 'p50']);
+  assert.deepEqual(
+    ttftView(s, 120).series.map((x) => x.title),
+    ['p99', 'p95', 'p50'],
+  );
   assert.match(plain(tokensView(s, 120).label), /output tokens\/s[━ ]+420 +goodput 97\.5%/);
   assert.match(plain(tpotView(s, 120).label), /TPOT \(ms\)[━ ]+p50 15\.0ms[━ ]+p99 17\.0ms +at 8 VUs/);
   for (const view of [ttftView, tokensView, tpotView]) {

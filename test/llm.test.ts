@@ -17,13 +17,19 @@ test('against a target with known timing, TTFT, TPOT, E2E, tokens per request an
   const target = await demoTarget(['--llm', '--ttft', `${ttft}ms`, '--tpot', `${tpot}ms`, '--slots', '8']);
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'llm.yaml', [
-      'name: llm-truth', 'kind: load', `target: ${target.url}`,
-      `load: { model: closed, vus: ${vus}, duration: 4s, warmup: 0s }`,
-      `scenario: [{ llm: { model: demo, prompt: { tokens: 100 }, maxTokens: ${tokens} } }]`,
-      'llm: { slo: { ttft: 200ms, tpot: 20ms } }',
-      'thresholds: { ttft.p95: "< 200ms", tokens.rate: "> 100/s", goodput.fraction: "> 99%" }',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'llm.yaml',
+      [
+        'name: llm-truth',
+        'kind: load',
+        `target: ${target.url}`,
+        `load: { model: closed, vus: ${vus}, duration: 4s, warmup: 0s }`,
+        `scenario: [{ llm: { model: demo, prompt: { tokens: 100 }, maxTokens: ${tokens} } }]`,
+        'llm: { slo: { ttft: 200ms, tpot: 20ms } }',
+        'thresholds: { ttft.p95: "< 200ms", tokens.rate: "> 100/s", goodput.fraction: "> 99%" }',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'r.db'), '--json', '--no-monitor'], { timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
     const l = JSON.parse(r.stdout).llm;
@@ -54,12 +60,30 @@ test('against a target with known timing, TTFT, TPOT, E2E, tokens per request an
 function badServer(): Promise<Server> {
   const chunk = (c: string) => `data: {"choices":[{"delta":{"content":"${c}"}}]}\n\n`;
   const answers: ((res: import('node:http').ServerResponse) => void)[] = [
-    (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>busy</html>'); },
-    (res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end(chunk(' the') + chunk(' of')); },
-    (res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end(chunk(' the') + 'event: error\ndata: {"message":"engine died"}\n\n'); },
-    (res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end('data: {"choices":[{"delta":\n\ndata: [DONE]\n\n'); },
-    (res) => { res.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' }); res.end('{"error":"slow down"}'); },
-    (res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ choices: [{ message: { content: ' the of and' } }], usage: { prompt_tokens: 3, completion_tokens: 3 } })); },
+    (res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>busy</html>');
+    },
+    (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(chunk(' the') + chunk(' of'));
+    },
+    (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(chunk(' the') + 'event: error\ndata: {"message":"engine died"}\n\n');
+    },
+    (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"choices":[{"delta":\n\ndata: [DONE]\n\n');
+    },
+    (res) => {
+      res.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' });
+      res.end('{"error":"slow down"}');
+    },
+    (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { content: ' the of and' } }], usage: { prompt_tokens: 3, completion_tokens: 3 } }));
+    },
   ];
   let n = 0;
   const server = createServer((req, res) => {
@@ -74,11 +98,17 @@ test('bad answers are counted by class, never a crash; a server ignoring stream:
   const dir = tempDir();
   try {
     const port = (server.address() as AddressInfo).port;
-    const profile = writeProfile(dir, 'bad.yaml', [
-      'name: llm-bad', 'kind: load', `target: http://127.0.0.1:${port}`,
-      'load: { model: closed, vus: 1, duration: 1s, warmup: 0s }',
-      'scenario: [{ llm: { model: m, prompt: "Say hi", maxTokens: 3 }, think: 20ms }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'bad.yaml',
+      [
+        'name: llm-bad',
+        'kind: load',
+        `target: http://127.0.0.1:${port}`,
+        'load: { model: closed, vus: 1, duration: 1s, warmup: 0s }',
+        'scenario: [{ llm: { model: m, prompt: "Say hi", maxTokens: 3 }, think: 20ms }]',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'b.db'), '--json', '--no-monitor'], { timeoutMs: 30_000 });
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
     const s = JSON.parse(r.stdout);
@@ -101,12 +131,18 @@ test('a concurrency stress on an LLM with 4 generation slots breaks on TTFT at t
   const target = await demoTarget(['--llm', '--ttft', '30ms', '--tpot', '5ms', '--slots', '4']);
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'stress.yaml', [
-      'name: llm-stress', 'kind: stress', `target: ${target.url}`,
-      'load: { model: closed, start: 2, step: 2, stepDuration: 4s, max: 10, warmup: 0s }',
-      'scenario: [{ llm: { model: demo, prompt: "Count to twenty", maxTokens: 20 } }]',
-      'thresholds: { ttft.p99: "< 100ms" }',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'stress.yaml',
+      [
+        'name: llm-stress',
+        'kind: stress',
+        `target: ${target.url}`,
+        'load: { model: closed, start: 2, step: 2, stepDuration: 4s, max: 10, warmup: 0s }',
+        'scenario: [{ llm: { model: demo, prompt: "Count to twenty", maxTokens: 20 } }]',
+        'thresholds: { ttft.p99: "< 100ms" }',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json', '--no-monitor'], { timeoutMs: 60_000 });
     const s = JSON.parse(r.stdout);
     const f = s.findings.find((x: { kind: string }) => x.kind === 'breaking-point');
@@ -131,11 +167,17 @@ test('compare gates a server change on TTFT p95 and output tokens/s; trend lists
   const runAgainst = async (ttft: string) => {
     const target = await demoTarget(['--llm', '--ttft', ttft, '--tpot', '5ms']);
     try {
-      const profile = writeProfile(dir, 'cmp.yaml', [
-        'name: llm-cmp', 'kind: load', `target: ${target.url}`,
-        'load: { model: closed, vus: 2, duration: 2s, warmup: 0s }',
-        'scenario: [{ llm: { model: demo, prompt: "hi", maxTokens: 10 } }]',
-      ].join('\n'));
+      const profile = writeProfile(
+        dir,
+        'cmp.yaml',
+        [
+          'name: llm-cmp',
+          'kind: load',
+          `target: ${target.url}`,
+          'load: { model: closed, vus: 2, duration: 2s, warmup: 0s }',
+          'scenario: [{ llm: { model: demo, prompt: "hi", maxTokens: 10 } }]',
+        ].join('\n'),
+      );
       const r = await strain(['run', profile, '--db', db, '--json', '--no-monitor'], { timeoutMs: 30_000 });
       assert.equal(r.code, 0, r.stderr);
     } finally {
@@ -147,8 +189,14 @@ test('compare gates a server change on TTFT p95 and output tokens/s; trend lists
   const c = await strain(['compare', '1', '2', '--db', db, '--json']);
   assert.equal(c.code, 1, c.stdout);
   const out = JSON.parse(c.stdout);
-  assert.ok(out.regressions.some((r: string) => r.startsWith('llm TTFT p95')), out.regressions.join('; '));
-  assert.ok(out.regressions.some((r: string) => r.startsWith('llm output tokens/s')), out.regressions.join('; '));
+  assert.ok(
+    out.regressions.some((r: string) => r.startsWith('llm TTFT p95')),
+    out.regressions.join('; '),
+  );
+  assert.ok(
+    out.regressions.some((r: string) => r.startsWith('llm output tokens/s')),
+    out.regressions.join('; '),
+  );
   const t = await strain(['trend', 'llm-cmp', '--db', db]);
   assert.match(t.stdout, /ttft p95 ms\ttok\/s/);
 });
@@ -157,11 +205,17 @@ test('split across worker threads, the llm figures are added exactly: token coun
   const target = await demoTarget(['--llm', '--ttft', '40ms', '--tpot', '5ms']);
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'w.yaml', [
-      'name: llm-workers', 'kind: load', `target: ${target.url}`,
-      'load: { model: closed, vus: 4, duration: 2s, warmup: 0s, workers: 2 }',
-      'scenario: [{ llm: { model: demo, prompt: { tokens: 50 }, maxTokens: 20 } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'w.yaml',
+      [
+        'name: llm-workers',
+        'kind: load',
+        `target: ${target.url}`,
+        'load: { model: closed, vus: 4, duration: 2s, warmup: 0s, workers: 2 }',
+        'scenario: [{ llm: { model: demo, prompt: { tokens: 50 }, maxTokens: 20 } }]',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'w.db'), '--json', '--no-monitor'], { timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);

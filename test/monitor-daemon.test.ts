@@ -8,7 +8,19 @@ test('monitor start, status and stop manage a background daemon through its pidf
   const dir = tempDir();
   const pidfile = join(dir, 'monitor.pid');
   const common = ['--pidfile', pidfile];
-  const start = await strain(['monitor', 'start', '--pid', String(process.pid), '--db', join(dir, 'm.db'), '--listen', '127.0.0.1:0', '--log', join(dir, 'monitor.log'), ...common]);
+  const start = await strain([
+    'monitor',
+    'start',
+    '--pid',
+    String(process.pid),
+    '--db',
+    join(dir, 'm.db'),
+    '--listen',
+    '127.0.0.1:0',
+    '--log',
+    join(dir, 'monitor.log'),
+    ...common,
+  ]);
   assert.equal(start.code, 0, start.stderr);
   const pid = JSON.parse(readFileSync(pidfile, 'utf8')).pid as number;
   try {

@@ -37,6 +37,9 @@ test('a monitor watching a port follows the target across a restart and records 
   const restart = events.find((e) => e.kind === 'target-restarted');
   assert.ok(restart, JSON.stringify(events));
   assert.deepEqual(restart.data, { oldPid: first.pid, newPid: second!.pid });
-  assert.ok(events.some((e) => e.kind === 'target-missing'), 'the gap is recorded too');
+  assert.ok(
+    events.some((e) => e.kind === 'target-missing'),
+    'the gap is recorded too',
+  );
   assert.ok(samples.filter((s) => s.pid === second!.pid).length >= 2);
 });

@@ -31,6 +31,9 @@ test('the monitor samples a real process whose RSS grows, at least once per inte
   const growthMB = (samples[samples.length - 1].rssBytes - samples[0].rssBytes) / 1048576;
   assert.ok(growthMB > 30, `RSS grew ${growthMB.toFixed(1)} MB`);
   for (let i = 1; i < samples.length; i++) assert.ok(samples[i].at - samples[i - 1].at <= 1000, 'no gap over a second');
-  assert.ok(samples.some((s) => s.cpuPct > 1), 'the busy loop shows as CPU');
+  assert.ok(
+    samples.some((s) => s.cpuPct > 1),
+    'the busy loop shows as CPU',
+  );
   assert.ok(samples.every((s) => s.threads > 0 && (s.fds ?? 0) > 0));
 });

@@ -59,7 +59,10 @@ test('latency counts from the intended start, so a stalled server shows in the p
     assert.ok(corrected.p95 > 150, `p95 from intended start ${corrected.p95}`);
     assert.ok(corrected.max > 350 && corrected.max < 600, `max ${corrected.max}`);
     assert.equal(totals.dropped, 0);
-    assert.equal(intervals.reduce((s, i) => s + i.offered, 0), totals.offered);
+    assert.equal(
+      intervals.reduce((s, i) => s + i.offered, 0),
+      totals.offered,
+    );
     assert.ok(service.max <= corrected.max);
   } finally {
     await server.close();

@@ -16,7 +16,10 @@ test('with ownThread the load runs on a worker thread, and per-step figures are 
     assert.equal(result.reason, 'completed');
     assert.ok(seen.length >= 3 && seen[0] > 0, `intervals ${seen}`);
     assert.equal(midRun.length, 2);
-    assert.ok(midRun.every((s) => s.requests > 0), `live step figures mid-run: ${JSON.stringify(midRun)}`);
+    assert.ok(
+      midRun.every((s) => s.requests > 0),
+      `live step figures mid-run: ${JSON.stringify(midRun)}`,
+    );
     const end = engine.recorder.stepSummaries();
     assert.equal(end[0].requests + end[1].requests, engine.recorder.totals.requests, 'steps add up to the run at the end');
     const delay = engine.loopDelayMs();

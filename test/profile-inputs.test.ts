@@ -7,9 +7,7 @@ import { strain, tempDir, writeProfile } from './helpers/cli';
 /** Data files and templates are checked by `validate` and before a run row exists (exit 2, no stack trace). */
 
 function profileWith(dir: string, lines: string[]): string {
-  return writeProfile(dir, 'p.yaml', [
-    'name: inputs', 'kind: load', 'target: http://127.0.0.1:9', 'load: { vus: 1, duration: 1s }', ...lines,
-  ].join('\n'));
+  return writeProfile(dir, 'p.yaml', ['name: inputs', 'kind: load', 'target: http://127.0.0.1:9', 'load: { vus: 1, duration: 1s }', ...lines].join('\n'));
 }
 
 async function refused(file: string, dir: string): Promise<string> {

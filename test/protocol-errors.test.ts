@@ -31,6 +31,9 @@ for (const [name, reply, reason] of cases) {
     const { counts, failures } = await against(reply);
     assert.deepEqual(Object.keys(counts), ['protocol'], JSON.stringify(counts));
     assert.ok(counts.protocol >= 10, `at once, not after the 3 s timeout: ${counts.protocol} in 1 s`);
-    assert.ok(failures.some((f) => reason.test(f)), JSON.stringify(failures));
+    assert.ok(
+      failures.some((f) => reason.test(f)),
+      JSON.stringify(failures),
+    );
   });
 }

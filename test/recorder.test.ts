@@ -43,7 +43,14 @@ test('responses fold into the second they complete in; a late response closes th
   assert.equal(seen.length, 0, 'the first second is still open');
   at(3500);
   r.response(0, Outcome.s2xx, 2000, 2000, 1);
-  assert.deepEqual(seen.map((i) => [i.index, i.requests, i.errors]), [[0, 2, 1], [1, 0, 0], [2, 0, 0]]);
+  assert.deepEqual(
+    seen.map((i) => [i.index, i.requests, i.errors]),
+    [
+      [0, 2, 1],
+      [1, 0, 0],
+      [2, 0, 0],
+    ],
+  );
   const first = seen[0];
   assert.equal(first.counts[Outcome.s2xx], 1);
   assert.equal(first.counts[Outcome.s5xx], 1);
@@ -52,7 +59,10 @@ test('responses fold into the second they complete in; a late response closes th
   assert.equal(first.startedAt, 1_700_000_000_000);
   assert.equal(seen[2].startedAt, 1_700_000_002_000);
   // The planned level is read at the middle of each second of the ramp (10 per second).
-  assert.deepEqual(seen.map((i) => i.level), [5, 15, 25]);
+  assert.deepEqual(
+    seen.map((i) => i.level),
+    [5, 15, 25],
+  );
   assert.equal(first.inFlight, 3);
   at(3750);
   r.finish();
@@ -69,7 +79,10 @@ test('the tick closes seconds in which nothing completed', () => {
   r.begin(t0, 1_700_000_000_000);
   at(2100);
   r.tick();
-  assert.deepEqual(seen.map((i) => i.index), [0, 1]);
+  assert.deepEqual(
+    seen.map((i) => i.index),
+    [0, 1],
+  );
   r.finish();
 });
 
@@ -105,14 +118,32 @@ test('intervals merged elsewhere are published through the same path: plan, tota
     const counts = new Array<number>(OUTCOME_COUNT).fill(0);
     counts[Outcome.s2xx] = n;
     return {
-      index, durationMs: 1000, counts, offered: n, started: n, dropped: 0, bytes: n, latency, serviceLatency: service,
-      generatorLagMs: 7, scheduleLagMs: 2, inFlight: 4, stalls: [{ at: 1, ms: 6 }], sources: 2,
+      index,
+      durationMs: 1000,
+      counts,
+      offered: n,
+      started: n,
+      dropped: 0,
+      bytes: n,
+      latency,
+      serviceLatency: service,
+      generatorLagMs: 7,
+      scheduleLagMs: 2,
+      inFlight: 4,
+      stalls: [{ at: 1, ms: 6 }],
+      sources: 2,
     };
   };
   r.publish(merged(0, 10));
   r.publish(merged(1, 20));
   r.finish(); // nothing measured here: nothing more to close
-  assert.deepEqual(seen.map((i) => [i.index, i.requests, i.level, i.generatorLagMs, i.inFlight, i.stalls.length]), [[0, 10, 5, 7, 4, 1], [1, 20, 15, 7, 4, 1]]);
+  assert.deepEqual(
+    seen.map((i) => [i.index, i.requests, i.level, i.generatorLagMs, i.inFlight, i.stalls.length]),
+    [
+      [0, 10, 5, 7, 4, 1],
+      [1, 20, 15, 7, 4, 1],
+    ],
+  );
   assert.equal(seen[1].serviceLatency.maxValue < 2000, true);
   assert.equal(seen[1].startedAt, 1_700_000_001_000);
   assert.equal(r.totals.requests, 30);

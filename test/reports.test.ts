@@ -21,14 +21,20 @@ before(async () => {
   const port = await unusedPort();
   const target = spawnStrain(['target', '--port', String(port), '--leak-kb', '8', '--error-rate', '0.02']);
   await firstLine(target, /listening on/);
-  const profile = writeProfile(dir, 'p.yaml', [
-    'name: "<script>alert(1)</script> & co"', 'kind: load', `target: http://127.0.0.1:${port}`,
-    'load: { model: open, rate: 200, duration: 6s }',
-    'http: { headers: { Authorization: "Bearer top-secret-token", Cookie: "session=top-secret-cookie" } }',
-    'scenario: [{ request: { path: /items } }]',
-    'thresholds: { latency.p95: "< 100ms", errors.rate: "< 1%" }',
-    `monitor: { port: ${port}, interval: 500ms }`,
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'p.yaml',
+    [
+      'name: "<script>alert(1)</script> & co"',
+      'kind: load',
+      `target: http://127.0.0.1:${port}`,
+      'load: { model: open, rate: 200, duration: 6s }',
+      'http: { headers: { Authorization: "Bearer top-secret-token", Cookie: "session=top-secret-cookie" } }',
+      'scenario: [{ request: { path: /items } }]',
+      'thresholds: { latency.p95: "< 100ms", errors.rate: "< 1%" }',
+      `monitor: { port: ${port}, interval: 500ms }`,
+    ].join('\n'),
+  );
   const r = await strain(['run', profile, '--db', db, '--json']);
   target.kill('SIGTERM');
   await exited(target);
@@ -97,7 +103,10 @@ test('the HTML opens in headless Chromium, draws its charts and requests nothing
   } finally {
     server.close();
   }
-  assert.deepEqual(requested.filter((u) => u !== '/favicon.ico'), ['/report.html']);
+  assert.deepEqual(
+    requested.filter((u) => u !== '/favicon.ico'),
+    ['/report.html'],
+  );
   const image = decodePng(readFileSync(png));
   assert.equal(image.width, 1000);
   // Chart lines and badges are coloured; a page without drawn charts has almost none.

@@ -14,17 +14,24 @@ async function demoTarget(port: number) {
   return target;
 }
 
-test('a profile with monitor: { port } stores the target\'s samples for the run and summarizes them', async () => {
+test("a profile with monitor: { port } stores the target's samples for the run and summarizes them", async () => {
   const port = await unusedPort();
   const target = await demoTarget(port);
   const dir = tempDir();
   const db = join(dir, 'r.db');
   try {
-    const profile = writeProfile(dir, 'p.yaml', [
-      'name: monitored', 'kind: load', `target: http://127.0.0.1:${port}`,
-      'load: { model: open, rate: 300, duration: 4s }', 'scenario: [{ request: { path: / } }]',
-      `monitor: { port: ${port}, interval: 500ms }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: monitored',
+        'kind: load',
+        `target: http://127.0.0.1:${port}`,
+        'load: { model: open, rate: 300, duration: 4s }',
+        'scenario: [{ request: { path: / } }]',
+        `monitor: { port: ${port}, interval: 500ms }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', db, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -56,9 +63,11 @@ test('--monitor attaches to a running monitor over its API; --no-monitor turns i
   const monitor = spawnStrain(['monitor', '--port', String(port), '--db', join(dir, 'monitor.db'), '--interval', '500ms', '--listen', '127.0.0.1:0']);
   try {
     const api = /API on (\S+)/.exec(await firstLine(monitor, /API on/))![1];
-    const profile = writeProfile(dir, 'p.yaml', [
-      'name: attached', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 2, duration: 3s }', 'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'p.yaml',
+      ['name: attached', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 2, duration: 3s }', 'scenario: [{ request: { path: / } }]'].join('\n'),
+    );
     const attached = JSON.parse((await strain(['run', profile, '--db', join(dir, 'run.db'), '--json', '--monitor', api])).stdout);
     assert.ok(attached.resources.samples >= 5, JSON.stringify(attached.resources));
     assert.deepEqual(attached.resources.pids, [target.pid]);

@@ -43,19 +43,26 @@ test('5 VUs log in exactly once each, then make only authorised cart requests, w
   const { server, seen } = await shop();
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'shop.yaml', [
-      'name: shop', 'kind: load', `target: ${server.url}`, 'load: { vus: 5, duration: 3s }',
-      'setup:',
-      '  - name: login',
-      '    request: { method: POST, path: /login, json: { user: "user-{{vu}}" } }',
-      '    capture: { token: "$.token" }',
-      '    expect: { status: 200 }',
-      'scenario:',
-      '  - name: cart',
-      '    request: { path: /cart, headers: { Authorization: "Bearer {{token}}" } }',
-      '    expect: { status: 200, json: { "$.ok": true } }',
-      '    think: 20ms..40ms',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'shop.yaml',
+      [
+        'name: shop',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 5, duration: 3s }',
+        'setup:',
+        '  - name: login',
+        '    request: { method: POST, path: /login, json: { user: "user-{{vu}}" } }',
+        '    capture: { token: "$.token" }',
+        '    expect: { status: 200 }',
+        'scenario:',
+        '  - name: cart',
+        '    request: { path: /cart, headers: { Authorization: "Bearer {{token}}" } }',
+        '    expect: { status: 200, json: { "$.ok": true } }',
+        '    think: 20ms..40ms',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -78,21 +85,28 @@ test('a failing check is a "check" error for its step; a step a failed capture l
   const { server, seen } = await shop();
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'bad.yaml', [
-      'name: shop-bad', 'kind: load', `target: ${server.url}`, 'load: { vus: 2, duration: 2s }',
-      'setup:',
-      '  - name: login',
-      '    request: { method: POST, path: /login, json: { user: x } }',
-      '    capture: { token: "$.accessToken" }',
-      'scenario:',
-      '  - name: cart',
-      '    request: { path: /cart, headers: { Authorization: "Bearer {{token}}" } }',
-      '    think: 50ms',
-      '  - name: about',
-      '    request: { path: /about }',
-      '    expect: { body: "never in the body" }',
-      '    think: 50ms',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'bad.yaml',
+      [
+        'name: shop-bad',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 2, duration: 2s }',
+        'setup:',
+        '  - name: login',
+        '    request: { method: POST, path: /login, json: { user: x } }',
+        '    capture: { token: "$.accessToken" }',
+        'scenario:',
+        '  - name: cart',
+        '    request: { path: /cart, headers: { Authorization: "Bearer {{token}}" } }',
+        '    think: 50ms',
+        '  - name: about',
+        '    request: { path: /about }',
+        '    expect: { body: "never in the body" }',
+        '    think: 50ms',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json']);
     const s = JSON.parse(r.stdout);
     const steps = Object.fromEntries(s.steps.map((x: { name: string }) => [x.name, x]));
@@ -114,7 +128,7 @@ test('a failing check is a "check" error for its step; a step a failed capture l
   }
 });
 
-test('a CSV feeder\'s rows reach the requests: sequential, random and unique (which ends the run)', async () => {
+test("a CSV feeder's rows reach the requests: sequential, random and unique (which ends the run)", async () => {
   const received: string[] = [];
   const server = await httpServer((req, res) => {
     received.push(new URL(req.url!, 'http://x').searchParams.get('q') ?? '');
@@ -124,11 +138,18 @@ test('a CSV feeder\'s rows reach the requests: sequential, random and unique (wh
   writeProfile(dir, 'terms.csv', 'term,lang\nalpha,en\nbeta,de\ngamma,fr\n');
   const run = async (mode: string, seconds = 2) => {
     received.length = 0;
-    const profile = writeProfile(dir, `${mode}.yaml`, [
-      `name: feed-${mode}`, 'kind: load', `target: ${server.url}`, `load: { vus: 1, duration: ${seconds}s }`,
-      `data: { file: terms.csv, mode: ${mode} }`,
-      'scenario: [{ request: { path: /search, query: { q: "{{term}}-{{lang}}" } }, think: 50ms }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      `${mode}.yaml`,
+      [
+        `name: feed-${mode}`,
+        'kind: load',
+        `target: ${server.url}`,
+        `load: { vus: 1, duration: ${seconds}s }`,
+        `data: { file: terms.csv, mode: ${mode} }`,
+        'scenario: [{ request: { path: /search, query: { q: "{{term}}-{{lang}}" } }, think: 50ms }]',
+      ].join('\n'),
+    );
     return strain(['run', profile, '--db', join(dir, 'f.db'), '--json']);
   };
   try {
@@ -159,10 +180,17 @@ test('environment secrets feed templates but never reach the store', async () =>
   });
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'env.yaml', [
-      'name: env-secret', 'kind: load', `target: ${server.url}`, 'load: { vus: 1, duration: 1s }',
-      'scenario: [{ request: { path: /, headers: { X-Api-Key: "{{env.STRAIN_TEST_KEY}}" } }, think: 100ms }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'env.yaml',
+      [
+        'name: env-secret',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 1, duration: 1s }',
+        'scenario: [{ request: { path: /, headers: { X-Api-Key: "{{env.STRAIN_TEST_KEY}}" } }, think: 100ms }]',
+      ].join('\n'),
+    );
     const missing = await strain(['run', profile, '--db', join(dir, 'e.db')], { env: { STRAIN_TEST_KEY: undefined } });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /request.headers.X-Api-Key: environment variable STRAIN_TEST_KEY is not set/);

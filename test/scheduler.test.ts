@@ -25,7 +25,10 @@ test('schedule add rejects a bad cron expression, an unknown profile and an inva
   const ok = await strain(['schedule', 'add', '--name', 'nightly', '--cron', '0 1 * * *', good, '--tz', 'Europe/Berlin', '--db', db]);
   assert.equal(ok.code, 0, ok.stderr);
   const list = JSON.parse((await strain(['schedule', 'list', '--json', '--db', db])).stdout);
-  assert.deepEqual(list.map((s: { name: string; enabled: boolean }) => [s.name, s.enabled]), [['nightly', true]]);
+  assert.deepEqual(
+    list.map((s: { name: string; enabled: boolean }) => [s.name, s.enabled]),
+    [['nightly', true]],
+  );
   assert.equal((await strain(['schedule', 'disable', 'nightly', '--db', db])).code, 0);
   assert.equal(JSON.parse((await strain(['schedule', 'list', '--json', '--db', db])).stdout)[0].enabled, false);
   assert.equal((await strain(['schedule', 'remove', 'nightly', '--db', db])).code, 0);
@@ -47,12 +50,33 @@ test('a six-field schedule every 5 s runs under strain scheduler; runs carry its
   const db = join(dir, 'sched.db');
   const marker = join(dir, 'on-fail.txt');
   // p95 < 1us cannot hold: every run fails its threshold.
-  const profile = writeProfile(dir, 'p.yaml', [
-    'name: nightly-check', 'kind: load', `target: ${target.url}`, 'load: { vus: 2, duration: 1s }',
-    'scenario: [{ request: { path: / } }]', 'thresholds: { latency.p95: "< 1us" }',
-  ].join('\n'));
-  const add = await strain(['schedule', 'add', '--name', 'every5', '--cron', '*/5 * * * * *', profile, '--db', db,
-    '--on-fail', `echo "$STRAIN_SCHEDULE $STRAIN_RUN_ID $STRAIN_STATUS $STRAIN_REPORT" >> ${marker}`, '--on-fail-url', `${hook.url}/hook`]);
+  const profile = writeProfile(
+    dir,
+    'p.yaml',
+    [
+      'name: nightly-check',
+      'kind: load',
+      `target: ${target.url}`,
+      'load: { vus: 2, duration: 1s }',
+      'scenario: [{ request: { path: / } }]',
+      'thresholds: { latency.p95: "< 1us" }',
+    ].join('\n'),
+  );
+  const add = await strain([
+    'schedule',
+    'add',
+    '--name',
+    'every5',
+    '--cron',
+    '*/5 * * * * *',
+    profile,
+    '--db',
+    db,
+    '--on-fail',
+    `echo "$STRAIN_SCHEDULE $STRAIN_RUN_ID $STRAIN_STATUS $STRAIN_REPORT" >> ${marker}`,
+    '--on-fail-url',
+    `${hook.url}/hook`,
+  ]);
   assert.equal(add.code, 0, add.stderr);
   const scheduler = spawnStrain(['scheduler', '--db', db]);
   try {
@@ -85,9 +109,11 @@ test('a job longer than its period is skipped, not overlapped; max-duration stop
   const target = await httpServer((_req, res) => res.end('ok'));
   const dir = tempDir();
   const db = join(dir, 'o.db');
-  const profile = writeProfile(dir, 'long.yaml', [
-    'name: long-job', 'kind: load', `target: ${target.url}`, 'load: { vus: 1, duration: 30s }', 'scenario: [{ request: { path: / }, think: 50ms }]',
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'long.yaml',
+    ['name: long-job', 'kind: load', `target: ${target.url}`, 'load: { vus: 1, duration: 30s }', 'scenario: [{ request: { path: / }, think: 50ms }]'].join('\n'),
+  );
   // Fires every 2 s; each run is cut at 5 s by --max-duration.
   assert.equal((await strain(['schedule', 'add', '--name', 'busy', '--cron', '*/2 * * * * *', profile, '--max-duration', '5s', '--db', db])).code, 0);
   const scheduler = spawnStrain(['scheduler', '--db', db]);
@@ -100,7 +126,13 @@ test('a job longer than its period is skipped, not overlapped; max-duration stop
     assert.equal(await exited(scheduler, 20_000), 0, scheduler.out + scheduler.err);
     await target.close();
   }
-  const runs = JSON.parse((await strain(['runs', '--json', '--db', db])).stdout) as { id: number; status: string; startedAt: string; endedAt: string; summary: { stopReason: string } }[];
+  const runs = JSON.parse((await strain(['runs', '--json', '--db', db])).stdout) as {
+    id: number;
+    status: string;
+    startedAt: string;
+    endedAt: string;
+    summary: { stopReason: string };
+  }[];
   const ordered = [...runs].sort((a, b) => a.id - b.id);
   for (let i = 1; i < ordered.length; i++) {
     assert.ok(Date.parse(ordered[i].startedAt) >= Date.parse(ordered[i - 1].endedAt), 'runs never overlap');

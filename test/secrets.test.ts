@@ -21,17 +21,23 @@ test('secrets written literally in a profile are redacted by key name before any
   const db = join(dir, 'r.db');
   try {
     const target = server.url.replace('http://', 'http://admin:pw-userinfo@');
-    const file = writeProfile(dir, 'p.yaml', [
-      'name: secrets', 'kind: load', `target: ${target}`,
-      'load: { vus: 1, duration: 1s, warmup: 0s }',
-      'http: { headers: { X-Custom-Secret: s3cr3t-h } }',
-      'scenario:',
-      '  - request: { path: /items, query: { api_key: s3cr3t-q, page: 2 } }',
-      '  - request: { path: /login, json: { user: ada, nested: { password: s3cr3t-j } } }',
-      '  - request: { path: /form, body: "username=ada&password=s3cr3t-f", headers: { content-type: application/x-www-form-urlencoded } }',
-      '  - request: { path: "/cb?token=s3cr3t-p&x=1" }',
-      '  - request: { path: /raw, body: \'{"client_secret":"s3cr3t-n"}\' }',
-    ].join('\n'));
+    const file = writeProfile(
+      dir,
+      'p.yaml',
+      [
+        'name: secrets',
+        'kind: load',
+        `target: ${target}`,
+        'load: { vus: 1, duration: 1s, warmup: 0s }',
+        'http: { headers: { X-Custom-Secret: s3cr3t-h } }',
+        'scenario:',
+        '  - request: { path: /items, query: { api_key: s3cr3t-q, page: 2 } }',
+        '  - request: { path: /login, json: { user: ada, nested: { password: s3cr3t-j } } }',
+        '  - request: { path: /form, body: "username=ada&password=s3cr3t-f", headers: { content-type: application/x-www-form-urlencoded } }',
+        '  - request: { path: "/cb?token=s3cr3t-p&x=1" }',
+        '  - request: { path: /raw, body: \'{"client_secret":"s3cr3t-n"}\' }',
+      ].join('\n'),
+    );
     const run = await strain(['run', file, '--db', db, '--no-tui'], { timeoutMs: 30_000 });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(leaks(run.stdout + run.stderr), [], run.stdout + run.stderr);

@@ -25,7 +25,15 @@ test('strain runs | head -1 ends quietly (no EPIPE)', () => {
 
 test('a YAML alias bomb is a usage error naming the limit', async () => {
   const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) {
+  for (const [prev, name] of [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+    ['e', 'f'],
+    ['f', 'g'],
+    ['g', 'h'],
+  ]) {
     levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
   }
   const r = await strain(['validate', writeProfile(tempDir(), 'bomb.yaml', levels.join('\n'))], { timeoutMs: 20_000 });
@@ -43,7 +51,11 @@ test('a 50 MB profile is refused by its size before it is parsed', async () => {
 });
 
 test('a description longer than the limit is refused, not stored whole', async () => {
-  const file = writeProfile(tempDir(), 'p.yaml', `name: d\ndescription: ${'a'.repeat(20_000)}\nkind: load\ntarget: http://127.0.0.1:9\nload: { vus: 1, duration: 1s }\nscenario: [ { request: { path: / } } ]\n`);
+  const file = writeProfile(
+    tempDir(),
+    'p.yaml',
+    `name: d\ndescription: ${'a'.repeat(20_000)}\nkind: load\ntarget: http://127.0.0.1:9\nload: { vus: 1, duration: 1s }\nscenario: [ { request: { path: / } } ]\n`,
+  );
   const r = await strain(['validate', file], { timeoutMs: 20_000 });
   assert.equal(r.code, 2, r.stdout);
   assert.match(r.stderr, /description: 20000 characters is above the limit of 10,000/);
@@ -52,7 +64,10 @@ test('a description longer than the limit is refused, not stored whole', async (
 test('monitor start and monitor refuse a public bind without a token with the same exit code', async () => {
   const dir = tempDir();
   const args = ['--pid', String(process.pid), '--listen', '0.0.0.0:9', '--db', join(dir, 'm.db')];
-  const started = await strain(['monitor', 'start', ...args, '--pidfile', join(dir, 'm.pid'), '--log', join(dir, 'm.log')], { timeoutMs: 20_000, env: { STRAIN_MONITOR_TOKEN: '' } });
+  const started = await strain(['monitor', 'start', ...args, '--pidfile', join(dir, 'm.pid'), '--log', join(dir, 'm.log')], {
+    timeoutMs: 20_000,
+    env: { STRAIN_MONITOR_TOKEN: '' },
+  });
   const foreground = await strain(['monitor', ...args], { timeoutMs: 20_000, env: { STRAIN_MONITOR_TOKEN: '' } });
   assert.equal(foreground.code, 2, foreground.stderr);
   assert.equal(started.code, foreground.code, started.stderr);

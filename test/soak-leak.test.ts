@@ -10,15 +10,25 @@ async function soak(knobs: string[]): Promise<{ verdict: string; summary: string
   const port = target.port;
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'soak.yaml', [
-      'name: soak', 'kind: soak', `target: http://127.0.0.1:${port}`,
-      'load: { model: open, rate: 100, duration: 2m }',
-      'scenario: [{ request: { path: / } }]',
-      `monitor: { port: ${port} }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'soak.yaml',
+      [
+        'name: soak',
+        'kind: soak',
+        `target: http://127.0.0.1:${port}`,
+        'load: { model: open, rate: 100, duration: 2m }',
+        'scenario: [{ request: { path: / } }]',
+        `monitor: { port: ${port} }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 'soak.db'), '--json'], { timeoutMs: 150_000 });
     const summary = JSON.parse(r.stdout) as { findings: { kind: string }[]; verdict: string };
-    return { ...(summary.findings.find((f) => f.kind === 'leak') as object as { verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }), code: r.code, line: summary.verdict };
+    return {
+      ...(summary.findings.find((f) => f.kind === 'leak') as object as { verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }),
+      code: r.code,
+      line: summary.verdict,
+    };
   } finally {
     await target.stop();
   }

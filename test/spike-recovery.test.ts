@@ -9,12 +9,18 @@ test('spike recovery against a FIFO of capacity 400 matches the analytic queue d
   const port = target.port;
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'spike.yaml', [
-      'name: spike-fifo', 'kind: spike', `target: http://127.0.0.1:${port}`,
-      'load: { model: open, baseline: 100, peak: 600, baselineDuration: 10s, spikeDuration: 5s, recoveryDuration: 20s, maxInFlight: 5000 }',
-      'scenario: [{ request: { path: / } }]',
-      'thresholds: { recovery: "< 10s" }',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'spike.yaml',
+      [
+        'name: spike-fifo',
+        'kind: spike',
+        `target: http://127.0.0.1:${port}`,
+        'load: { model: open, baseline: 100, peak: 600, baselineDuration: 10s, spikeDuration: 5s, recoveryDuration: 20s, maxInFlight: 5000 }',
+        'scenario: [{ request: { path: / } }]',
+        'thresholds: { recovery: "< 10s" }',
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json'], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -29,7 +35,10 @@ test('spike recovery against a FIFO of capacity 400 matches the analytic queue d
     assert.ok(f.baselineP99Ms < 50);
     // The recovery gate is judged like a threshold and states the verdict.
     assert.match(s.verdict, /^PASSED: recovered in \d+s, within the required < 10s$/);
-    assert.deepEqual(s.thresholds.map((t: { name: string; passed: boolean }) => [t.name, t.passed]), [['recovery', true]]);
+    assert.deepEqual(
+      s.thresholds.map((t: { name: string; passed: boolean }) => [t.name, t.passed]),
+      [['recovery', true]],
+    );
   } finally {
     await target.stop();
   }

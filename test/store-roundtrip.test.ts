@@ -29,10 +29,19 @@ test('intervals written by a run read back with the same counts and histograms',
 
     const rows = store.intervals(runId);
     assert.equal(rows.length, 3, 'two whole seconds and the partial last one');
-    assert.deepEqual(rows.map((r) => r.t), [0, 1, 2]);
+    assert.deepEqual(
+      rows.map((r) => r.t),
+      [0, 1, 2],
+    );
     const totals = engine.recorder.totals;
-    assert.equal(rows.reduce((s, r) => s + r.requests, 0), totals.requests);
-    assert.equal(rows.reduce((s, r) => s + r.c2xx, 0), totals.requests);
+    assert.equal(
+      rows.reduce((s, r) => s + r.requests, 0),
+      totals.requests,
+    );
+    assert.equal(
+      rows.reduce((s, r) => s + r.c2xx, 0),
+      totals.requests,
+    );
     // Adding the stored histograms gives exactly the run's histogram.
     const merged = decodeHistogram(rows[0].hist!);
     for (const r of rows.slice(1)) merged.add(decodeHistogram(r.hist!));
@@ -67,10 +76,16 @@ test('processes opening a new database at the same moment migrate it once', asyn
   const code = `const { openDb } = require(${JSON.stringify(join(__dirname, '..', 'src', 'store', 'db.js'))});
     while (Date.now() < ${at});
     openDb(${JSON.stringify(file)}).close();`;
-  const codes = await Promise.all(Array.from({ length: 6 }, () => new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: 'inherit' });
-    child.on('exit', resolve);
-  })));
+  const codes = await Promise.all(
+    Array.from(
+      { length: 6 },
+      () =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['-e', code], { stdio: 'inherit' });
+          child.on('exit', resolve);
+        }),
+    ),
+  );
   assert.deepEqual(codes, [0, 0, 0, 0, 0, 0]);
   const db = openDb(file);
   assert.equal(schemaVersion(db), migrations.length);

@@ -9,12 +9,18 @@ async function stress(name: string, load: string, capacity: string) {
   const target = await demoTarget(['--capacity', '400', '--queue', '100']);
   const dir = tempDir();
   try {
-    const profile = writeProfile(dir, 'stress.yaml', [
-      `name: ${name}`, 'kind: stress', `target: http://127.0.0.1:${target.port}`,
-      `load: ${load}`,
-      'scenario: [{ request: { path: / } }]',
-      `thresholds: { errors.rate: "< 5%", capacity: "${capacity}" }`,
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'stress.yaml',
+      [
+        `name: ${name}`,
+        'kind: stress',
+        `target: http://127.0.0.1:${target.port}`,
+        `load: ${load}`,
+        'scenario: [{ request: { path: / } }]',
+        `thresholds: { errors.rate: "< 5%", capacity: "${capacity}" }`,
+      ].join('\n'),
+    );
     const r = await strain(['run', profile, '--db', join(dir, 's.db'), '--json'], { timeoutMs: 120_000 });
     return { r, s: JSON.parse(r.stdout) };
   } finally {

@@ -9,11 +9,29 @@ import { strain, tempDir, writeProfile } from './helpers/cli';
 
 /** A self-signed certificate for 127.0.0.1, made here with openssl; undefined (and why) when openssl is missing. */
 function selfSigned(dir: string): { key: string; cert: string } | string {
-  const r = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.error || r.status !== 0) return `openssl could not make a certificate: ${r.error?.message ?? r.stderr}`;
   return { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
 }

@@ -17,10 +17,19 @@ test('the dashboard in a real terminal: figures on screen, survives resizes, q s
   const dir = tempDir();
   const db = join(dir, 'tui.db');
   const exitFile = join(dir, 'exit');
-  const profile = writeProfile(dir, 'tui.yaml', [
-    'name: tui-test', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 8, duration: 60s }',
-    'scenario: [{ request: { path: / }, think: 5ms..20ms }]', 'thresholds: { latency.p99: "< 100ms" }', `monitor: { port: ${port} }`,
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'tui.yaml',
+    [
+      'name: tui-test',
+      'kind: load',
+      `target: http://127.0.0.1:${port}`,
+      'load: { vus: 8, duration: 60s }',
+      'scenario: [{ request: { path: / }, think: 5ms..20ms }]',
+      'thresholds: { latency.p99: "< 100ms" }',
+      `monitor: { port: ${port} }`,
+    ].join('\n'),
+  );
   const tmux = new Tmux();
   try {
     tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} run ${profile} --db ${db}; echo $? > ${exitFile}; sleep 60`);
@@ -70,9 +79,11 @@ test('strain watch shows a run being written by another process', async () => {
   await firstLine(target, /listening on/);
   const dir = tempDir();
   const db = join(dir, 'watch.db');
-  const profile = writeProfile(dir, 'w.yaml', [
-    'name: watched-run', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 4, duration: 8s }', 'scenario: [{ request: { path: / }, think: 10ms }]',
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'w.yaml',
+    ['name: watched-run', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 4, duration: 8s }', 'scenario: [{ request: { path: / }, think: 10ms }]'].join('\n'),
+  );
   const runner = spawnStrain(['run', profile, '--db', db, '--no-tui']);
   const tmux = new Tmux();
   try {
@@ -109,10 +120,18 @@ test('a run that ends by itself stays on screen with its verdict and findings un
   await firstLine(target, /listening on/);
   const dir = tempDir();
   const exitFile = join(dir, 'exit');
-  const profile = writeProfile(dir, 'held.yaml', [
-    'name: held-run', 'kind: load', `target: http://127.0.0.1:${port}`, 'load: { vus: 2, duration: 3s }',
-    'scenario: [{ request: { path: / }, think: 10ms }]', 'thresholds: { latency.p99: "< 1s" }',
-  ].join('\n'));
+  const profile = writeProfile(
+    dir,
+    'held.yaml',
+    [
+      'name: held-run',
+      'kind: load',
+      `target: http://127.0.0.1:${port}`,
+      'load: { vus: 2, duration: 3s }',
+      'scenario: [{ request: { path: / }, think: 10ms }]',
+      'thresholds: { latency.p99: "< 1s" }',
+    ].join('\n'),
+  );
   const tmux = new Tmux();
   try {
     tmux.start(`cd ${ROOT} && ${process.execPath} ${STRAIN} run ${profile} --db ${join(dir, 'h.db')}; echo $? > ${exitFile}; sleep 60`);

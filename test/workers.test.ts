@@ -20,10 +20,17 @@ test('--workers 2 (closed): every VU id runs once across the threads; counts and
   const dir = tempDir();
   const db = join(dir, 'w.db');
   try {
-    const profile = writeProfile(dir, 'w.yaml', [
-      'name: two-workers', 'kind: load', `target: ${server.url}`, 'load: { vus: 6, duration: 3s, warmup: 0s }',
-      'scenario: [{ request: { path: /, headers: { x-vu: "{{vu}}" } } }]',
-    ].join('\n'));
+    const profile = writeProfile(
+      dir,
+      'w.yaml',
+      [
+        'name: two-workers',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 6, duration: 3s, warmup: 0s }',
+        'scenario: [{ request: { path: /, headers: { x-vu: "{{vu}}" } } }]',
+      ].join('\n'),
+    );
     const r = await runStrain(['run', profile, '--workers', '2', '--json', '--no-tui', '--db', db]);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -53,10 +60,13 @@ test('--workers 2 (open): the one schedule is shared out, every arrival offered 
   });
   const dir = tempDir();
   try {
-    const open = writeProfile(dir, 'open.yaml', [
-      'name: open-workers', 'kind: load', `target: ${server.url}`, 'load: { model: open, rate: 200, duration: 2s, warmup: 0s }',
-      'scenario: [{ request: { path: / } }]',
-    ].join('\n'));
+    const open = writeProfile(
+      dir,
+      'open.yaml',
+      ['name: open-workers', 'kind: load', `target: ${server.url}`, 'load: { model: open, rate: 200, duration: 2s, warmup: 0s }', 'scenario: [{ request: { path: / } }]'].join(
+        '\n',
+      ),
+    );
     const r = await runStrain(['run', open, '--workers', '2', '--json', '--no-tui', '--db', join(dir, 'o.db')]);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
@@ -65,10 +75,18 @@ test('--workers 2 (open): the one schedule is shared out, every arrival offered 
     assert.equal(s.dropped, 0);
 
     writeFileSync(join(dir, 'terms.csv'), ['term', ...Array.from({ length: 40 }, (_, i) => `t${i + 1}`)].join('\n'));
-    const unique = writeProfile(dir, 'unique.yaml', [
-      'name: unique-workers', 'kind: load', `target: ${server.url}`, 'load: { vus: 4, duration: 20s }',
-      'data: { file: terms.csv, mode: unique }', 'scenario: [{ request: { path: "/?q={{term}}" }, think: 5ms }]',
-    ].join('\n'));
+    const unique = writeProfile(
+      dir,
+      'unique.yaml',
+      [
+        'name: unique-workers',
+        'kind: load',
+        `target: ${server.url}`,
+        'load: { vus: 4, duration: 20s }',
+        'data: { file: terms.csv, mode: unique }',
+        'scenario: [{ request: { path: "/?q={{term}}" }, think: 5ms }]',
+      ].join('\n'),
+    );
     const u = await runStrain(['run', unique, '--workers', '2', '--json', '--no-tui', '--db', join(dir, 'u.db')]);
     const us = JSON.parse(u.stdout);
     assert.match(us.stopReason, /ran out of rows in unique mode/);

@@ -15,7 +15,10 @@ export class BreakWatch implements IntervalSink {
   private seenInStage = 0;
   private fired = false;
 
-  constructor(private readonly plan: ResolvedProfile, private readonly onBreak: (detail: string) => void) {
+  constructor(
+    private readonly plan: ResolvedProfile,
+    private readonly onBreak: (detail: string) => void,
+  ) {
     this.criteria = breakCriteria(plan);
     this.debounce = new BreakDebounce(this.criteria.debounceS);
   }
@@ -29,17 +32,20 @@ export class BreakWatch implements IntervalSink {
     }
     this.seenInStage++;
     if (this.seenInStage === 1) return; // the step's first second settles
-    const verdict = judgeSecond({
-      p99Ms: percentileMs(i.latency, 99),
-      requests: i.requests,
-      errors: i.errors,
-      ok: i.counts[Outcome.s2xx] + i.counts[Outcome.s3xx],
-      offered: i.offered,
-      model: this.plan.model,
-      generatorLagMs: i.generatorLagMs,
-      scheduleLagMs: i.scheduleLagMs,
-      ...llmSecond(i.llm, this.criteria),
-    }, this.criteria);
+    const verdict = judgeSecond(
+      {
+        p99Ms: percentileMs(i.latency, 99),
+        requests: i.requests,
+        errors: i.errors,
+        ok: i.counts[Outcome.s2xx] + i.counts[Outcome.s3xx],
+        offered: i.offered,
+        model: this.plan.model,
+        generatorLagMs: i.generatorLagMs,
+        scheduleLagMs: i.scheduleLagMs,
+        ...llmSecond(i.llm, this.criteria),
+      },
+      this.criteria,
+    );
     const reason = this.debounce.add(verdict);
     if (reason) {
       this.fired = true;

@@ -28,14 +28,19 @@ export interface BreakCriteria {
 
 /** The SLOs a stress run breaks against, from the profile's thresholds where it has them. */
 export function breakCriteria(plan: Pick<ResolvedProfile, 'thresholds'>): BreakCriteria {
-  const latency = plan.thresholds.find((t) => t.name === 'latency.p99' && (t.op === '<' || t.op === '<='))
-    ?? plan.thresholds.find((t) => t.name === 'latency.p95' && (t.op === '<' || t.op === '<='));
+  const latency =
+    plan.thresholds.find((t) => t.name === 'latency.p99' && (t.op === '<' || t.op === '<=')) ??
+    plan.thresholds.find((t) => t.name === 'latency.p95' && (t.op === '<' || t.op === '<='));
   const errors = plan.thresholds.find((t) => t.name === 'errors.rate' && (t.op === '<' || t.op === '<='));
   const below = (t: { op: string }) => t.op === '<' || t.op === '<=';
   const ttft = plan.thresholds.find((t) => t.name === 'ttft.p99' && below(t)) ?? plan.thresholds.find((t) => t.name === 'ttft.p95' && below(t));
   const good = plan.thresholds.find((t) => t.name === 'goodput.fraction' && (t.op === '>' || t.op === '>='));
   return {
-    p99Ms: latency?.value, errorRate: errors?.value ?? 0.01, minAchievedRatio: 0.95, debounceS: 3, generatorLagMs: defaults.generatorLag.breakExemptMs,
+    p99Ms: latency?.value,
+    errorRate: errors?.value ?? 0.01,
+    minAchievedRatio: 0.95,
+    debounceS: 3,
+    generatorLagMs: defaults.generatorLag.breakExemptMs,
     ...(ttft ? { ttft: { percentile: ttft.name === 'ttft.p99' ? 99 : 95, ms: ttft.value } } : {}),
     ...(good ? { minGoodFraction: good.value } : {}),
   };
@@ -84,8 +89,14 @@ export function judgeSecond(f: SecondFigures, c: BreakCriteria): SecondVerdict {
 
 function secondFiguresOf(r: IntervalRow, model: 'open' | 'closed', c?: BreakCriteria): SecondFigures {
   return {
-    p99Ms: r.p99_ms, requests: r.requests, errors: r.errors, ok: okCount(r), offered: r.offered, model,
-    generatorLagMs: r.generator_lag_ms, scheduleLagMs: r.schedule_lag_ms,
+    p99Ms: r.p99_ms,
+    requests: r.requests,
+    errors: r.errors,
+    ok: okCount(r),
+    offered: r.offered,
+    model,
+    generatorLagMs: r.generator_lag_ms,
+    scheduleLagMs: r.schedule_lag_ms,
     ...(c && r.llm_json ? llmSecond(mergeLlm([r]), c) : {}),
   };
 }
@@ -155,23 +166,24 @@ function stepMetrics(plan: ResolvedProfile, rows: readonly IntervalRow[], c: Bre
       if (v.generatorBound) lagging++;
       reason = reason ?? debounce.add(v);
     }
-    return [{
-      stage,
-      level: plan.stages[stage].to,
-      seconds,
-      throughput: requests / seconds,
-      goodThroughput: measured.reduce((s, r) => s + okCount(r), 0) / seconds,
-      p99Ms: percentileMs(h, 99),
-      errorRate: requests > 0 ? errors / requests : 0,
-      meanInFlight: measured.reduce((s, r) => s + r.in_flight, 0) / measured.length,
-      ...(plan.llm ? { outputTokensPerSec: (mergeLlm(measured)?.outputTokens ?? 0) / seconds } : {}),
-      generatorBound: lagging >= measured.length * 0.3,
-      broken: reason !== undefined,
-      reason,
-    }];
+    return [
+      {
+        stage,
+        level: plan.stages[stage].to,
+        seconds,
+        throughput: requests / seconds,
+        goodThroughput: measured.reduce((s, r) => s + okCount(r), 0) / seconds,
+        p99Ms: percentileMs(h, 99),
+        errorRate: requests > 0 ? errors / requests : 0,
+        meanInFlight: measured.reduce((s, r) => s + r.in_flight, 0) / measured.length,
+        ...(plan.llm ? { outputTokensPerSec: (mergeLlm(measured)?.outputTokens ?? 0) / seconds } : {}),
+        generatorBound: lagging >= measured.length * 0.3,
+        broken: reason !== undefined,
+        reason,
+      },
+    ];
   });
 }
-
 
 /** The breaking point of a stress run, its knee, and a USL fit where the data allow. */
 export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly IntervalRow[]): Finding {
@@ -181,11 +193,20 @@ export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly Inter
   const breaking = steps.find((s) => s.broken && !s.generatorBound);
   const lastGood = breaking ? [...steps].reverse().find((s) => s.level < breaking.level && !s.broken) : steps.filter((s) => !s.broken).pop();
   // For an LLM the curve people sweep by hand is output tokens/s against concurrency.
-  const knee = kneedle(steps.map((s) => s.level), steps.map((s) => s.outputTokensPerSec ?? s.goodThroughput));
+  const knee = kneedle(
+    steps.map((s) => s.level),
+    steps.map((s) => s.outputTokensPerSec ?? s.goodThroughput),
+  );
   // USL wants concurrency: VUs in the closed model, mean requests in flight in the open one.
   const usable = steps.filter((s) => !s.generatorBound && s.goodThroughput > 0);
   const concurrency = usable.map((s) => (plan.model === 'closed' ? s.level : Math.max(s.meanInFlight, 1e-3)));
-  const usl = usable.length >= 4 ? fitUsl(concurrency, usable.map((s) => s.goodThroughput)) : undefined;
+  const usl =
+    usable.length >= 4
+      ? fitUsl(
+          concurrency,
+          usable.map((s) => s.goodThroughput),
+        )
+      : undefined;
   const maxN = Math.max(...concurrency, 0);
   const retrograde = usl && Number.isFinite(usl.nmax) && usl.nmax < maxN;
   const uslText = !usl
@@ -198,21 +219,46 @@ export function analyzeBreakingPoint(plan: ResolvedProfile, rows: readonly Inter
     kind: 'breaking-point' as const,
     criteria: c,
     knee: knee ?? null,
-    usl: usl ? { alpha: round(usl.alpha, 6), beta: round(usl.beta, 8), gamma: round(usl.gamma, 4), nmax: Number.isFinite(usl.nmax) ? round(usl.nmax, 2) : null, r2: round(usl.r2, 4), retrograde: !!retrograde } : null,
+    usl: usl
+      ? {
+          alpha: round(usl.alpha, 6),
+          beta: round(usl.beta, 8),
+          gamma: round(usl.gamma, 4),
+          nmax: Number.isFinite(usl.nmax) ? round(usl.nmax, 2) : null,
+          r2: round(usl.r2, 4),
+          retrograde: !!retrograde,
+        }
+      : null,
     uslSummary: uslText,
     generatorBoundLevels: generatorSteps,
-    steps: steps.map((s) => ({ ...s, throughput: round(s.throughput), goodThroughput: round(s.goodThroughput), p99Ms: round(s.p99Ms, 3), errorRate: round(s.errorRate, 5), meanInFlight: round(s.meanInFlight), ...(s.outputTokensPerSec !== undefined ? { outputTokensPerSec: round(s.outputTokensPerSec) } : {}) })),
+    steps: steps.map((s) => ({
+      ...s,
+      throughput: round(s.throughput),
+      goodThroughput: round(s.goodThroughput),
+      p99Ms: round(s.p99Ms, 3),
+      errorRate: round(s.errorRate, 5),
+      meanInFlight: round(s.meanInFlight),
+      ...(s.outputTokensPerSec !== undefined ? { outputTokensPerSec: round(s.outputTokensPerSec) } : {}),
+    })),
   };
   const genNote = generatorSteps.length ? `; steps at ${generatorSteps.join(', ')}${unit} were generator-bound and not blamed on the target` : '';
   const kneeNote = knee !== undefined ? `; knee${plan.llm ? ' of output tokens/s' : ''} at ${knee}${unit}` : '';
   if (!breaking) {
     return {
-      ...common, verdict: 'not-reached', breakingLevel: null, lastGoodLevel: lastGood?.level ?? null, reason: null,
+      ...common,
+      verdict: 'not-reached',
+      breakingLevel: null,
+      lastGoodLevel: lastGood?.level ?? null,
+      reason: null,
       summary: `no breaking point up to ${steps.at(-1)?.level ?? 0}${unit}${kneeNote}; ${uslText}${genNote}`,
     };
   }
   return {
-    ...common, verdict: 'broken', breakingLevel: breaking.level, lastGoodLevel: lastGood?.level ?? null, reason: breaking.reason,
+    ...common,
+    verdict: 'broken',
+    breakingLevel: breaking.level,
+    lastGoodLevel: lastGood?.level ?? null,
+    reason: breaking.reason,
     summary: `breaks at ${breaking.level}${unit} (${REASONS[breaking.reason!]}); last good level ${lastGood ? `${lastGood.level}${unit}` : 'none'}${kneeNote}; ${uslText}${genNote}`,
   };
 }

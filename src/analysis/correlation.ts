@@ -79,10 +79,16 @@ function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder
   const b = x.slice(0, x.length - lag);
   const ma = a.reduce((s, v) => s + v, 0) / a.length;
   const mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let phi = fitAr(a.map((v) => v - ma), maxOrder);
+  let phi = fitAr(
+    a.map((v) => v - ma),
+    maxOrder,
+  );
   for (let i = 0; i < 2; i++) {
     const beta = slope(arFilter(a, phi), arFilter(b, phi));
-    phi = fitAr(a.map((v, t) => v - ma - beta * (b[t] - mb)), maxOrder);
+    phi = fitAr(
+      a.map((v, t) => v - ma - beta * (b[t] - mb)),
+      maxOrder,
+    );
   }
   const fa = normalScores(arFilter(a, phi));
   const fb = arFilter(b, phi);
@@ -90,7 +96,10 @@ function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder
   // Bartlett's n_eff from the driver and the part of latency the driver does not explain.
   const beta = slope(fa, fb);
   const mf = fb.reduce((s, v) => s + v, 0) / fb.length;
-  const nEff = effectiveN(fb, fa.map((v, i) => v - beta * (fb[i] - mf)));
+  const nEff = effectiveN(
+    fb,
+    fa.map((v, i) => v - beta * (fb[i] - mf)),
+  );
   const r = Math.max(-0.999999, Math.min(0.999999, rho));
   return { rho, z: Math.atanh(r) * Math.sqrt(Math.max(0, nEff - 3 - phi.length)) };
 }
@@ -101,7 +110,10 @@ function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder
  * (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
  */
 export function lagScan(y: readonly number[], x: readonly number[], o: Pick<CorrelationOptions, 'maxLagS' | 'maxArOrder'>, binS = 1): LagScan {
-  const ly = detrendPoly(y.map((v) => Math.log(Math.max(v, 1e-3))), 3);
+  const ly = detrendPoly(
+    y.map((v) => Math.log(Math.max(v, 1e-3))),
+    3,
+  );
   const hx = detrendPoly(x, 3);
   const maxLag = Math.max(0, Math.min(Math.floor(o.maxLagS / binS), x.length - 20));
   const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder), p: 1 }));
@@ -185,8 +197,14 @@ export function analyzeCorrelation(input: CorrelationInput, base: Partial<Correl
     const late = rows.filter(strainsOwn).length;
     // Too short says nothing; a run whose seconds were strain's own says why it was not judged.
     if (late < rows.length / 2) return undefined;
-    return { kind: 'correlation', verdict: 'no-evidence', bins: p99.length, binS, lateSeconds: late,
-      summary: `not judged: in ${late} of ${rows.length} s strain's own lateness was most of p99 (strain was starved or saturated), too few clean seconds to tell what drives the target's latency` };
+    return {
+      kind: 'correlation',
+      verdict: 'no-evidence',
+      bins: p99.length,
+      binS,
+      lateSeconds: late,
+      summary: `not judged: in ${late} of ${rows.length} s strain's own lateness was most of p99 (strain was starved or saturated), too few clean seconds to tell what drives the target's latency`,
+    };
   }
   const judged = candidates.map((c) => ({ ...c, ...judge(c.scan, candidates.length, o) }));
   const scans = judged.map((c) => {
@@ -198,14 +216,24 @@ export function analyzeCorrelation(input: CorrelationInput, base: Partial<Correl
   const found = judged.filter((c) => c.side).sort((a, b) => Number(b.side === 'follows') - Number(a.side === 'follows') || Math.abs(b.point.z) - Math.abs(a.point.z));
   if (found.length === 0) {
     const closest = [...judged].sort((a, b) => a.p - b.p)[0];
-    return { ...common, verdict: 'no-evidence', summary: `no evidence that p99 follows ${names(judged)} (closest: ${closest.resource}, r ${round(closest.point.rho)}, ${pText(closest.p)})` };
+    return {
+      ...common,
+      verdict: 'no-evidence',
+      summary: `no evidence that p99 follows ${names(judged)} (closest: ${closest.resource}, r ${round(closest.point.rho)}, ${pText(closest.p)})`,
+    };
   }
   const top = found[0];
   const lagS = top.point.lag * binS;
   const others = found.slice(1).map((c) => `${c.side} ${c.resource} ${lagText(c.point.lag * binS)}`);
   const also = others.length ? `; also ${others.join(', ')}` : '';
   return {
-    ...common, verdict: 'correlated', resource: top.resource, direction: top.side, lagS, rho: round(top.point.rho, 3), p: top.p,
+    ...common,
+    verdict: 'correlated',
+    resource: top.resource,
+    direction: top.side,
+    lagS,
+    rho: round(top.point.rho, 3),
+    p: top.p,
     summary: `p99 ${top.side} ${top.resource} ${lagText(lagS)} (${binS} s bins; prewhitened r ${round(top.point.rho)}, ${pText(top.p)}${also})`,
     // The binned series behind the finding, for the report's overlay chart.
     series: { startedAt: t0 + top.from * binS * 1000, binS, p99: top.y.map((v) => round(v, 3)), driver: top.x.map((v) => round(v, 3)) },

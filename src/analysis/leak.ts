@@ -73,7 +73,12 @@ function postGcFloor(samples: readonly { at: number; rssBytes: number }[], drop 
 }
 
 function slopeOf(points: readonly Point[]): number {
-  return points.length >= 2 ? theilSen(points.map((p) => p.hours), points.map((p) => p.mb)).slope : 0;
+  return points.length >= 2
+    ? theilSen(
+        points.map((p) => p.hours),
+        points.map((p) => p.mb),
+      ).slope
+    : 0;
 }
 
 /**
@@ -97,15 +102,16 @@ export function analyzeLeak(
 /** Which memory a leak finding is about: the process's RSS, or the GPU memory its process tree holds. */
 export type LeakResource = 'rss' | 'gpu-memory';
 
-function analyzeSeries(
-  target: readonly Pick<ResourceSample, 'at' | 'rssBytes'>[],
-  plateau: { from: number; to: number },
-  requestsPerSecond: number,
-  o: LeakOptions,
-): Finding {
+function analyzeSeries(target: readonly Pick<ResourceSample, 'at' | 'rssBytes'>[], plateau: { from: number; to: number }, requestsPerSecond: number, o: LeakOptions): Finding {
   const start = plateau.from + (plateau.to - plateau.from) * o.skipFraction;
   const samples = target.filter((s) => s.at >= start && s.at <= plateau.to);
-  const base = { kind: 'leak' as const, samples: samples.length, windowS: Math.round((plateau.to - start) / 1000), analysisFrom: Math.round(samples[0]?.at ?? start), analysisTo: Math.round(plateau.to) };
+  const base = {
+    kind: 'leak' as const,
+    samples: samples.length,
+    windowS: Math.round((plateau.to - start) / 1000),
+    analysisFrom: Math.round(samples[0]?.at ?? start),
+    analysisTo: Math.round(plateau.to),
+  };
   // How much longer to soak when the answer is not in yet: the missing samples (the first
   // part of the hold is skipped), or as long again, so that a plateau and a slow leak part ways.
   const holdS = (plateau.to - plateau.from) / 1000;
@@ -113,7 +119,12 @@ function analyzeSeries(
   if (samples.length < o.minSamples) {
     const gapMs = samples.length >= 2 ? (samples[samples.length - 1].at - samples[0].at) / (samples.length - 1) : 1000;
     const soakMoreS = Math.ceil(((o.minSamples - samples.length) * gapMs) / 1000 / (1 - o.skipFraction));
-    return { ...base, verdict: 'inconclusive', soakMoreS, summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); ${longer(soakMoreS)}` };
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      soakMoreS,
+      summary: `not enough steady-state RSS samples for a leak verdict (${samples.length}, need ${o.minSamples}); ${longer(soakMoreS)}`,
+    };
   }
   const soakMoreS = Math.max(60, Math.ceil(holdS));
   // Windows of about 5 s (so each holds a GC cycle), but at least 10 points for the trend test
@@ -124,10 +135,15 @@ function analyzeSeries(
   // A sawtooth with at least 10 collections spread over the window is read at its floors;
   // otherwise (a steady climb, a quiet heap) at window minima.
   const floors = postGcFloor(samples);
-  const spread = floors.length >= 10 && floors[floors.length - 1].hours - floors[0].hours > 0.6 * (samples[samples.length - 1].at - samples[0].at) / 3_600_000;
+  const spread = floors.length >= 10 && floors[floors.length - 1].hours - floors[0].hours > (0.6 * (samples[samples.length - 1].at - samples[0].at)) / 3_600_000;
   const points = spread ? (floors.length > 60 ? floors.filter((_, i) => i % Math.ceil(floors.length / 60) === 0) : floors) : lowerEnvelope(samples, windowSize);
   const mk = mannKendall(points.map((p) => p.mb));
-  const ts = theilSen(points.map((p) => p.hours), points.map((p) => p.mb), 0.95, mk.varS);
+  const ts = theilSen(
+    points.map((p) => p.hours),
+    points.map((p) => p.mb),
+    0.95,
+    mk.varS,
+  );
   const half = Math.floor(points.length / 2);
   const firstHalf = slopeOf(points.slice(0, half));
   const secondHalf = slopeOf(points.slice(half));
@@ -137,7 +153,7 @@ function analyzeSeries(
   const rssMB = median(points.map((p) => p.mb));
   const windowHours = Math.max((samples[samples.length - 1].at - samples[0].at) / 3_600_000, 1 / 3600);
   const practical = Math.max(o.floorMBPerHour, Math.max(o.minGrowthMB, rssMB * o.minGrowthFraction) / windowHours);
-  const perThousand = requestsPerSecond > 0 ? ts.slope / 3600 / requestsPerSecond * 1000 : null;
+  const perThousand = requestsPerSecond > 0 ? (ts.slope / 3600 / requestsPerSecond) * 1000 : null;
   const detail = {
     ...base,
     slopeMBPerHour: round(ts.slope),

@@ -20,7 +20,6 @@ export interface RecoveryOptions {
 
 const recoveryDefaults: RecoveryOptions = { holdS: 5, p99Ratio: 2, p99SlackMs: 20, errorSlack: 0.01, minAchievedRatio: 0.9 };
 
-
 /**
  * Spike recovery: how long after the spike ends until per-second p99, error rate and achieved
  * rate are back near the baseline and stay there for the hold window. Resolution is one second.
@@ -61,13 +60,18 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
     if (whole.slice(i, i + o.holdS).every(near)) {
       const recoveryS = (whole[i].started_at - recoveryRows[0].started_at) / 1000;
       return {
-        ...common, verdict: 'recovered', recoveryS, confirmedS: recoveryS + o.holdS,
+        ...common,
+        verdict: 'recovered',
+        recoveryS,
+        confirmedS: recoveryS + o.holdS,
         summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms${ttftNote} and held for ${o.holdS} s); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
       };
     }
   }
   return {
-    ...common, verdict: 'not-recovered', recoveryS: null,
+    ...common,
+    verdict: 'not-recovered',
+    recoveryS: null,
     summary: `degraded after spike: p99${ttft ? ', TTFT' : ''}, errors or throughput did not return near baseline for ${o.holdS} s within the ${round(whole.length, 0)} s recovery window (peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms)`,
   };
 }

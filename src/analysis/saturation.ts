@@ -51,10 +51,14 @@ export function analyzeSaturation(rows: readonly IntervalRow[], limits: Saturati
   const seconds = flagged.size;
   const first = rows[0]?.started_at ?? 0;
   const why = [
-    long.length > 0 ? `stalled ${long.length === 1 ? `once, ${Math.round(long[0].ms)} ms at ${((long[0].at - first) / 1000).toFixed(1)} s` : `${long.length} times for up to ${Math.round(worstLag)} ms`}` : '',
+    long.length > 0
+      ? `stalled ${long.length === 1 ? `once, ${Math.round(long[0].ms)} ms at ${((long[0].at - first) / 1000).toFixed(1)} s` : `${long.length} times for up to ${Math.round(worstLag)} ms`}`
+      : '',
     lagSeconds > 0 ? `fell behind by up to ${Math.round(worstLag)} ms in ${lagSeconds} s` : '',
     cpuSeconds > 0 ? `used all its CPU (up to ${Math.round(worstCpu)}%) for ${cpuSeconds} s` : '',
-  ].filter(Boolean).join(' and ');
+  ]
+    .filter(Boolean)
+    .join(' and ');
   return {
     kind: 'generator-saturated',
     verdict: 'saturated',

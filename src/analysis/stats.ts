@@ -92,7 +92,7 @@ export function theilSen(xs: readonly number[], ys: readonly number[], confidenc
 export function ranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
     const rank = (i + j) / 2 + 1;
@@ -115,4 +115,3 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number {
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
-

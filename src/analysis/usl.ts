@@ -51,11 +51,18 @@ export function fitUsl(ns: readonly number[], xs: readonly number[]): UslFit | u
   // Linearised start: N/C(N) - 1 = α(N-1) + βN(N-1), with C(N) = X(N)/γ.
   const rows = ns.map((n, i) => [n - 1, n * (n - 1), n / (xs[i] / p.gamma) - 1]).filter((r) => r[0] > 0);
   if (rows.length >= 2) {
-    const ata = [[0, 0], [0, 0]];
+    const ata = [
+      [0, 0],
+      [0, 0],
+    ];
     const atb = [0, 0];
     for (const [u, v, y] of rows) {
-      ata[0][0] += u * u; ata[0][1] += u * v; ata[1][0] += u * v; ata[1][1] += v * v;
-      atb[0] += u * y; atb[1] += v * y;
+      ata[0][0] += u * u;
+      ata[0][1] += u * v;
+      ata[1][0] += u * v;
+      ata[1][1] += v * v;
+      atb[0] += u * y;
+      atb[1] += v * y;
     }
     const start = solve(ata, atb);
     if (start) p = { ...p, alpha: Math.max(start[0], 1e-6), beta: Math.max(start[1], 0) };
@@ -63,7 +70,11 @@ export function fitUsl(ns: readonly number[], xs: readonly number[]): UslFit | u
   let lambda = 1e-3;
   let cost = sse(ns, xs, p);
   for (let iter = 0; iter < 500; iter++) {
-    const jtj = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const jtj = [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     const jtr = [0, 0, 0];
     for (let i = 0; i < ns.length; i++) {
       const n = ns[i];

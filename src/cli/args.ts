@@ -9,7 +9,9 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (err) {
-    const known = Object.keys(options).map((o) => `--${o}`).join(', ');
+    const known = Object.keys(options)
+      .map((o) => `--${o}`)
+      .join(', ');
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(`strain ${command}: ${message}${known ? `; options: ${known}` : ''}`);
   }

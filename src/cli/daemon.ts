@@ -42,7 +42,9 @@ export async function startDaemon(o: DaemonStart): Promise<number> {
   const fd = openSync(log, 'a');
   const nonce = newNonce();
   const child = spawn(process.execPath, [STRAIN_BIN, o.command, ...o.args], {
-    detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...o.env, [NONCE_ENV]: nonce },
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ...o.env, [NONCE_ENV]: nonce },
   });
   child.unref();
   const pid = child.pid!;

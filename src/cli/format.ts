@@ -3,12 +3,15 @@ import type { LlmPercentiles, LlmSummary } from '../core/llm';
 import { levelText, ms, num, pct, printable } from '../util/format';
 import { actualText, resultWord } from '../verdict/verdict';
 
-
 export { levelText, ms, num, pct };
 
 /** "missing {{token}} 749, missing {{sid}} 3", most frequent first. */
 function skippedText(byReason: Record<string, number>): string {
-  return Object.entries(byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ${num(n)}`).join(', ');
+  return Object.entries(byReason)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([reason, n]) => `${reason} ${num(n)}`)
+    .join(', ');
 }
 
 const pcts = (p: LlmPercentiles) => `p50 ${ms(p.p50)}  p90 ${ms(p.p90)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}  max ${ms(p.max)}  mean ${ms(p.mean)}`;
@@ -44,20 +47,27 @@ export function formatSummary(s: RunSummary): string {
   if (s.warmup) {
     const w = s.warmup;
     const how = w.settled ? `settled; at least ${num(w.minimumS, 1)}s` : `did not settle: lag up to ${ms(w.lagMs)} in its last second`;
-    lines.push(`  warm-up  ${num(w.durationS, 1)}s (${how}) at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`);
+    lines.push(
+      `  warm-up  ${num(w.durationS, 1)}s (${how}) at ${levelText(s.model, w.level)}: ${num(w.requests)} requests, p99 ${ms(w.latencyMs.p99)}, ${num(w.errors)} errors (before the clock; not in the figures above)`,
+    );
   }
   if (s.llm) lines.push(...formatLlm(s.llm));
   const st = s.generator.stalls;
   if (st) {
-    const share = st.ownP99Ms === null || st.p99WithoutStalledSecondsMs === null
-      ? 'every second had one'
-      : `${ms(st.ownP99Ms)} of the p99 is strain's own lateness (p99 ${ms(st.p99WithoutStalledSecondsMs)} without those seconds)`;
-    lines.push(`  strain   stalled ${num(st.count)} time${st.count === 1 ? '' : 's'} (longest ${ms(st.longestMs)}, in ${st.seconds.length} s): ${share}; ` +
-      `in those seconds p99 ${ms(st.inStalledSeconds.p99Ms)} from the intended start vs ${ms(st.inStalledSeconds.serviceP99Ms)} service time`);
+    const share =
+      st.ownP99Ms === null || st.p99WithoutStalledSecondsMs === null
+        ? 'every second had one'
+        : `${ms(st.ownP99Ms)} of the p99 is strain's own lateness (p99 ${ms(st.p99WithoutStalledSecondsMs)} without those seconds)`;
+    lines.push(
+      `  strain   stalled ${num(st.count)} time${st.count === 1 ? '' : 's'} (longest ${ms(st.longestMs)}, in ${st.seconds.length} s): ${share}; ` +
+        `in those seconds p99 ${ms(st.inStalledSeconds.p99Ms)} from the intended start vs ${ms(st.inStalledSeconds.serviceP99Ms)} service time`,
+    );
   }
   const sf = s.storeFault;
   if (sf) {
-    lines.push(`  store    NOT STORED COMPLETELY: ${sf.error}; ${num(sf.storedSeconds)} seconds stored, ${num(sf.unstoredSeconds)} only in this summary (${num(sf.failedWrites)} failed writes)`);
+    lines.push(
+      `  store    NOT STORED COMPLETELY: ${sf.error}; ${num(sf.storedSeconds)} seconds stored, ${num(sf.unstoredSeconds)} only in this summary (${num(sf.failedWrites)} failed writes)`,
+    );
   }
   const errorClasses = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
   if (errorClasses.length > 0) lines.push(`  errors by class  ${errorClasses.map(([k, n]) => `${k} ${num(n)}`).join('  ')}`);
@@ -68,16 +78,22 @@ export function formatSummary(s: RunSummary): string {
   }
   const r = s.resources;
   if (r.samples > 0) {
-    lines.push(`  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`);
+    lines.push(
+      `  target   cpu mean ${num(r.cpuMeanPct ?? 0, 1)}% max ${num(r.cpuMaxPct ?? 0, 1)}%   rss ${num(r.rssStartMB ?? 0, 1)} → ${num(r.rssEndMB ?? 0, 1)} MB (max ${num(r.rssMaxMB ?? 0, 1)})   ${r.samples} samples, pid ${r.pids.join(', ')}${r.restarts ? `, ${r.restarts} restarts` : ''}`,
+    );
     if (r.gpu) {
       const g = r.gpu;
-      lines.push(`  gpu      ${g.devices} device${g.devices > 1 ? 's' : ''}   util mean ${num(g.utilMeanPct ?? 0, 1)}% max ${num(g.utilMaxPct ?? 0, 1)}%   memory max ${num(g.memUsedMaxMB ?? 0)} of ${num(g.memTotalMB ?? 0)} MB   power mean ${num(g.powerMeanW ?? 0, 1)} W   target max ${num(g.targetMemMaxMB ?? 0)} MB`);
+      lines.push(
+        `  gpu      ${g.devices} device${g.devices > 1 ? 's' : ''}   util mean ${num(g.utilMeanPct ?? 0, 1)}% max ${num(g.utilMaxPct ?? 0, 1)}%   memory max ${num(g.memUsedMaxMB ?? 0)} of ${num(g.memTotalMB ?? 0)} MB   power mean ${num(g.powerMeanW ?? 0, 1)} W   target max ${num(g.targetMemMaxMB ?? 0)} MB`,
+      );
     }
     if (r.cgroup) {
       const c = r.cgroup;
       const quota = c.quotaCores ? ` (${num(c.quotaMeanPct ?? 0, 1)}% of ${num(c.quotaCores, 2)} cores quota, max ${num(c.quotaMaxPct ?? 0, 1)}%)` : '';
       const limit = c.memLimitMB === null ? ' (no limit)' : ` of ${num(c.memLimitMB)} MB limit`;
-      lines.push(`  cgroup   ${c.path}   cpu mean ${num(c.cpuMeanPct ?? 0, 1)}%${quota}   memory max ${num(c.memMaxMB ?? 0, 1)} MB${limit}${c.oomKills ? `   ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}`);
+      lines.push(
+        `  cgroup   ${c.path}   cpu mean ${num(c.cpuMeanPct ?? 0, 1)}%${quota}   memory max ${num(c.memMaxMB ?? 0, 1)} MB${limit}${c.oomKills ? `   ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}`,
+      );
     }
   }
   if (s.thresholds.length > 0) {
@@ -87,7 +103,12 @@ export function formatSummary(s: RunSummary): string {
   if (s.steps && s.steps.length > 1) {
     lines.push('  steps');
     for (const st of s.steps) {
-      const why = st.failures.length ? `  (${st.failures.slice(0, 2).map((f) => `${f.reason} x${f.count}`).join('; ')})` : '';
+      const why = st.failures.length
+        ? `  (${st.failures
+            .slice(0, 2)
+            .map((f) => `${f.reason} x${f.count}`)
+            .join('; ')})`
+        : '';
       const skipped = st.skipped ? `, ${num(st.skipped)} skipped` : '';
       lines.push(`    ${st.name}: ${num(st.requests)} requests, ${num(st.errors)} errors${skipped}, p95 ${ms(st.latencyMs.p95)}${why}`);
     }

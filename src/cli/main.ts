@@ -14,28 +14,98 @@ type Command = { load: () => { run: CommandRun; usage: string }; about: string }
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const commands: Record<string, Command> = {
-  run: { load: () => { const m = require('./commands/run'); return { run: m.runCommand, usage: m.runUsage }; }, about: 'run a profile (plain progress lines; --json prints the summary)' },
-  validate: { load: () => ({ run: require('./commands/validate').validateCommand, usage: 'strain validate PROFILE...' }), about: 'check profiles; lists every problem with its path' },
+  run: {
+    load: () => {
+      const m = require('./commands/run');
+      return { run: m.runCommand, usage: m.runUsage };
+    },
+    about: 'run a profile (plain progress lines; --json prints the summary)',
+  },
+  validate: {
+    load: () => ({ run: require('./commands/validate').validateCommand, usage: 'strain validate PROFILE...' }),
+    about: 'check profiles; lists every problem with its path',
+  },
   runs: { load: () => ({ run: require('./commands/runs').runsCommand, usage: 'strain runs [--json] [--limit N] [--db FILE]' }), about: 'list stored runs, newest first' },
-  monitor: { load: () => { const m = require('./commands/monitor'); return { run: m.monitorCommand, usage: m.monitorUsage }; }, about: 'sample a target process and the host into the store; serve them over HTTP' },
-  watch: { load: () => ({ run: require('./commands/watch').watchCommand, usage: 'strain watch [RUN] [--db FILE]' }), about: 'the live dashboard for a run written by another process (or a finished one)' },
-  analyze: { load: () => ({ run: require('./commands/analyze').analyzeCommand, usage: 'strain analyze RUN [--json] [--db FILE]' }), about: 'recompute and show a run\'s findings (leak, breaking point, recovery, correlation)' },
-  report: { load: () => { const m = require('./commands/report'); return { run: m.reportCommand, usage: m.reportUsage }; }, about: 'export a run: self-contained HTML with charts, markdown, CSV, JSON, JUnit' },
-  compare: { load: () => { const m = require('./commands/compare'); return { run: m.compareCommand, usage: m.compareUsage }; }, about: 'regression gate between two runs (exit 1 on regression)' },
-  trend: { load: () => ({ run: require('./commands/trend').trendCommand, usage: 'strain trend PROFILE-NAME [--json] [--limit N] [--db FILE]' }), about: 'one profile\'s runs over time' },
-  schedule: { load: () => { const m = require('./commands/schedule'); return { run: m.scheduleCommand, usage: m.scheduleUsage }; }, about: 'recurring runs (cron), kept in the store' },
-  scheduler: { load: () => { const m = require('./commands/scheduler'); return { run: m.schedulerCommand, usage: m.schedulerUsage }; }, about: 'fire schedules (foreground, or start/stop/status in the background)' },
+  monitor: {
+    load: () => {
+      const m = require('./commands/monitor');
+      return { run: m.monitorCommand, usage: m.monitorUsage };
+    },
+    about: 'sample a target process and the host into the store; serve them over HTTP',
+  },
+  watch: {
+    load: () => ({ run: require('./commands/watch').watchCommand, usage: 'strain watch [RUN] [--db FILE]' }),
+    about: 'the live dashboard for a run written by another process (or a finished one)',
+  },
+  analyze: {
+    load: () => ({ run: require('./commands/analyze').analyzeCommand, usage: 'strain analyze RUN [--json] [--db FILE]' }),
+    about: "recompute and show a run's findings (leak, breaking point, recovery, correlation)",
+  },
+  report: {
+    load: () => {
+      const m = require('./commands/report');
+      return { run: m.reportCommand, usage: m.reportUsage };
+    },
+    about: 'export a run: self-contained HTML with charts, markdown, CSV, JSON, JUnit',
+  },
+  compare: {
+    load: () => {
+      const m = require('./commands/compare');
+      return { run: m.compareCommand, usage: m.compareUsage };
+    },
+    about: 'regression gate between two runs (exit 1 on regression)',
+  },
+  trend: {
+    load: () => ({ run: require('./commands/trend').trendCommand, usage: 'strain trend PROFILE-NAME [--json] [--limit N] [--db FILE]' }),
+    about: "one profile's runs over time",
+  },
+  schedule: {
+    load: () => {
+      const m = require('./commands/schedule');
+      return { run: m.scheduleCommand, usage: m.scheduleUsage };
+    },
+    about: 'recurring runs (cron), kept in the store',
+  },
+  scheduler: {
+    load: () => {
+      const m = require('./commands/scheduler');
+      return { run: m.schedulerCommand, usage: m.schedulerUsage };
+    },
+    about: 'fire schedules (foreground, or start/stop/status in the background)',
+  },
   target: {
     load: () => ({
       run: require('./commands/target').targetCommand,
-      usage: 'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R] [--llm [--ttft D] [--tpot D] [--slots N [--queue N]] [--output-tokens N]]',
+      usage:
+        'strain target [--port P] [--leak-kb N] [--garbage-kb N] [--cache-kb N --cache-entries M] [--capacity RPS [--queue N]] [--service-ms N] [--stall-ms M --stall-every D] [--error-rate R] [--llm [--ttft D] [--tpot D] [--slots N [--queue N]] [--output-tokens N]]',
     }),
     about: 'the built-in demo target with knobs',
   },
-  coordinate: { load: () => { const m = require('./commands/coordinate'); return { run: m.coordinateCommand, usage: m.coordinateUsage }; }, about: 'one run generated by N agents on other machines or pods, merged exactly (same summary and exit codes as run)' },
-  agent: { load: () => { const m = require('./commands/agent'); return { run: m.agentCommand, usage: m.agentUsage }; }, about: 'generate one segment of a coordinated run' },
-  k8s: { load: () => { const m = require('./commands/k8s'); return { run: m.k8sCommand, usage: m.k8sUsage }; }, about: 'print Kubernetes manifests for a distributed run (coordinator + Indexed Job of agents)' },
-  demo: { load: () => ({ run: require('./commands/demo').demoCommand, usage: 'strain demo [--llm] [--duration D] [--db FILE]' }), about: 'demo target plus a short profile against it (--llm: an OpenAI-compatible LLM endpoint and profiles/llm.yaml)' },
+  coordinate: {
+    load: () => {
+      const m = require('./commands/coordinate');
+      return { run: m.coordinateCommand, usage: m.coordinateUsage };
+    },
+    about: 'one run generated by N agents on other machines or pods, merged exactly (same summary and exit codes as run)',
+  },
+  agent: {
+    load: () => {
+      const m = require('./commands/agent');
+      return { run: m.agentCommand, usage: m.agentUsage };
+    },
+    about: 'generate one segment of a coordinated run',
+  },
+  k8s: {
+    load: () => {
+      const m = require('./commands/k8s');
+      return { run: m.k8sCommand, usage: m.k8sUsage };
+    },
+    about: 'print Kubernetes manifests for a distributed run (coordinator + Indexed Job of agents)',
+  },
+  demo: {
+    load: () => ({ run: require('./commands/demo').demoCommand, usage: 'strain demo [--llm] [--duration D] [--db FILE]' }),
+    about: 'demo target plus a short profile against it (--llm: an OpenAI-compatible LLM endpoint and profiles/llm.yaml)',
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

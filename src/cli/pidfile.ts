@@ -66,8 +66,16 @@ export function inspectPidFile(file: string, command: string): PidFileState {
 function parse(text: string): PidFile | undefined {
   try {
     const v = JSON.parse(text) as Partial<PidFile> | null;
-    const ok = !!v && typeof v === 'object' && typeof v.strain === 'string' && Number.isSafeInteger(v.pid) && v.pid! > 0
-      && Number.isSafeInteger(v.start) && v.start! >= 0 && typeof v.nonce === 'string' && /^[0-9a-f]{32}$/.test(v.nonce);
+    const ok =
+      !!v &&
+      typeof v === 'object' &&
+      typeof v.strain === 'string' &&
+      Number.isSafeInteger(v.pid) &&
+      v.pid! > 0 &&
+      Number.isSafeInteger(v.start) &&
+      v.start! >= 0 &&
+      typeof v.nonce === 'string' &&
+      /^[0-9a-f]{32}$/.test(v.nonce);
     return ok ? (v as PidFile) : undefined;
   } catch {
     return undefined;

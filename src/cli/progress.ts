@@ -50,7 +50,9 @@ export class ProgressPrinter implements IntervalSink {
   onStage(index: number, elapsedMs: number): void {
     const stage = this.profile.stages[index];
     if (!stage) return;
-    this.out.write(`${this.clock(elapsedMs)} stage ${index + 1}/${this.profile.stages.length}: ${stage.name} ${levelText(this.profile.model, stage.from === stage.to ? stage.to : stage.from)}${stage.from !== stage.to ? ` → ${levelText(this.profile.model, stage.to)}` : ''}\n`);
+    this.out.write(
+      `${this.clock(elapsedMs)} stage ${index + 1}/${this.profile.stages.length}: ${stage.name} ${levelText(this.profile.model, stage.from === stage.to ? stage.to : stage.from)}${stage.from !== stage.to ? ` → ${levelText(this.profile.model, stage.to)}` : ''}\n`,
+    );
   }
 
   /** The run is ending before its plan: say why, once. */
@@ -64,7 +66,7 @@ export class ProgressPrinter implements IntervalSink {
     this.errors += i.errors;
     this.dropped += i.dropped;
     this.windowMs += i.durationMs;
-    const elapsed = (i.index * 1000) + i.durationMs;
+    const elapsed = i.index * 1000 + i.durationMs;
     if (elapsed - this.lastPrint < this.everyMs) return;
     this.lastPrint = elapsed;
     const l = latencyStatsMs(this.window);
@@ -72,11 +74,13 @@ export class ProgressPrinter implements IntervalSink {
     const errRate = this.requests > 0 ? this.errors / this.requests : 0;
     // The interval's own stage: the figures on this line were measured in it.
     const at = Math.max(0, elapsed - 1);
-    this.out.write(printable(
-      `${this.clock(elapsed)} ${this.stageAndLevel(at)}  ` +
-        `${num(rate)} req/s  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(errRate)}` +
-        `${this.profile.model === 'open' ? `  dropped ${num(this.dropped)}` : ''}  in flight ${i.inFlight}`,
-    ) + '\n');
+    this.out.write(
+      printable(
+        `${this.clock(elapsed)} ${this.stageAndLevel(at)}  ` +
+          `${num(rate)} req/s  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(errRate)}` +
+          `${this.profile.model === 'open' ? `  dropped ${num(this.dropped)}` : ''}  in flight ${i.inFlight}`,
+      ) + '\n',
+    );
     this.window.reset();
     this.requests = this.errors = this.dropped = this.windowMs = 0;
   }

@@ -11,14 +11,18 @@ export function isJsonLines(file: string): boolean {
  */
 export function parseDataRows(text: string, file = ''): Record<string, string>[] {
   if (!isJsonLines(file)) return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  return text.split('\n').map((line, i) => [line.trim(), i + 1] as const).filter(([line]) => line !== '').map(([line, n]) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new Error(`line ${n} is not JSON`);
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`line ${n} is not a JSON object`);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  });
+  return text
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new Error(`line ${n} is not JSON`);
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`line ${n} is not a JSON object`);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    });
 }

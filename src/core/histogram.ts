@@ -137,7 +137,7 @@ export function encodeHistogram(h: Histogram): string {
     }
     raw[at++] = v;
   };
-  for (let i = 0; i < limit; ) {
+  for (let i = 0; i < limit;) {
     const c = s._counts[i++];
     if (c !== 0) {
       put(c);

@@ -82,8 +82,14 @@ export interface IntervalRow {
   level: number;
   requests: number;
   errors: number;
-  c2xx: number; c3xx: number; c4xx: number; c5xx: number;
-  timeouts: number; refused: number; resets: number; other: number;
+  c2xx: number;
+  c3xx: number;
+  c4xx: number;
+  c5xx: number;
+  timeouts: number;
+  refused: number;
+  resets: number;
+  other: number;
   checks: number;
   /** Protocol violations (migration 8). */
   protocol: number;
@@ -92,7 +98,12 @@ export interface IntervalRow {
   dropped: number;
   bytes: number;
   in_flight: number;
-  p50_ms: number; p90_ms: number; p95_ms: number; p99_ms: number; max_ms: number; mean_ms: number;
+  p50_ms: number;
+  p90_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  mean_ms: number;
   generator_lag_ms: number;
   schedule_lag_ms: number;
   generator_cpu_pct: number;

@@ -11,10 +11,7 @@ export type LlmBadClass = 'not-sse' | 'no-done' | 'error-event' | 'bad-json' | '
 const LLM_BAD_CLASSES: readonly LlmBadClass[] = ['not-sse', 'no-done', 'error-event', 'bad-json', 'rate-limited', 'http-error', 'no-content', 'transport'];
 
 /** A count drawn per request: fixed, uniform between two whole numbers, or normal (rounded, at least 1). */
-export type Count =
-  | { kind: 'fixed'; n: number }
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'normal'; mean: number; stddev: number };
+export type Count = { kind: 'fixed'; n: number } | { kind: 'uniform'; min: number; max: number } | { kind: 'normal'; mean: number; stddev: number };
 
 export interface ResolvedLlm {
   api: 'chat' | 'completions';
@@ -60,7 +57,6 @@ export function meetsSlo(m: LlmRequestMetrics, slo: LlmSlo): boolean {
   return true;
 }
 
-
 /** One interval's LLM figures: HDR histograms (µs) like latency, and counts. */
 export interface LlmFigures {
   requests: number;
@@ -102,8 +98,17 @@ function noBad(): Record<LlmBadClass, number> {
 
 export function emptyFigures(bits: 32 | 64 = 32): LlmFigures {
   return {
-    requests: 0, inputTokens: 0, outputTokens: 0, good: 0, nonStreamed: 0, tokensCounted: 0, bad: noBad(),
-    ttft: newLatencyHistogram(bits), tpot: newLatencyHistogram(bits), itl: newLatencyHistogram(bits), e2e: newLatencyHistogram(bits),
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    good: 0,
+    nonStreamed: 0,
+    tokensCounted: 0,
+    bad: noBad(),
+    ttft: newLatencyHistogram(bits),
+    tpot: newLatencyHistogram(bits),
+    itl: newLatencyHistogram(bits),
+    e2e: newLatencyHistogram(bits),
   };
 }
 
@@ -152,8 +157,17 @@ export function encodeFigures(f: LlmFigures): LlmFiguresJson {
   for (const c of LLM_BAD_CLASSES) if (f.bad[c] > 0) bad[c] = f.bad[c];
   const enc = (h: Histogram) => (h.totalCount > 0 ? encodeHistogram(h) : null);
   return {
-    requests: f.requests, inputTokens: f.inputTokens, outputTokens: f.outputTokens, good: f.good, nonStreamed: f.nonStreamed,
-    tokensCounted: f.tokensCounted, bad, ttft: enc(f.ttft), tpot: enc(f.tpot), itl: enc(f.itl), e2e: enc(f.e2e),
+    requests: f.requests,
+    inputTokens: f.inputTokens,
+    outputTokens: f.outputTokens,
+    good: f.good,
+    nonStreamed: f.nonStreamed,
+    tokensCounted: f.tokensCounted,
+    bad,
+    ttft: enc(f.ttft),
+    tpot: enc(f.tpot),
+    itl: enc(f.itl),
+    e2e: enc(f.e2e),
   };
 }
 

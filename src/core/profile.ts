@@ -7,21 +7,17 @@ export type LoadModel = 'open' | 'closed';
 /** How a run gets the target's resource samples. */
 export type MonitorPlan =
   | {
-    kind: 'local';
-    selector: { kind: 'pid'; pid: number } | { kind: 'port'; port: number } | { kind: 'match'; pattern: string } | { kind: 'cgroup'; path: string };
-    intervalMs: number;
-    cgroup?: string;
-    /** Resolved to its cgroup when the monitor starts. */
-    container?: string;
-  }
+      kind: 'local';
+      selector: { kind: 'pid'; pid: number } | { kind: 'port'; port: number } | { kind: 'match'; pattern: string } | { kind: 'cgroup'; path: string };
+      intervalMs: number;
+      cgroup?: string;
+      /** Resolved to its cgroup when the monitor starts. */
+      container?: string;
+    }
   | { kind: 'remote'; url: string; intervalMs: number };
 
 /** Think time between steps, already parsed. */
-export type ThinkTime =
-  | { kind: 'none' }
-  | { kind: 'fixed'; ms: number }
-  | { kind: 'uniform'; minMs: number; maxMs: number }
-  | { kind: 'exponential'; meanMs: number };
+export type ThinkTime = { kind: 'none' } | { kind: 'fixed'; ms: number } | { kind: 'uniform'; minMs: number; maxMs: number } | { kind: 'exponential'; meanMs: number };
 
 /** Open-model arrival process: even spacing, Poisson, or gamma with a burstiness (vLLM's). */
 export interface Arrivals {
@@ -34,9 +30,7 @@ export interface Arrivals {
 export type FeederMode = 'sequential' | 'random' | 'unique';
 
 export type Capture =
-  | { name: string; from: 'json'; path: string }
-  | { name: string; from: 'header'; header: string }
-  | { name: string; from: 'regex'; regex: string; group: number };
+  { name: string; from: 'json'; path: string } | { name: string; from: 'header'; header: string } | { name: string; from: 'regex'; regex: string; group: number };
 
 export interface Expect {
   status?: number[];
@@ -78,12 +72,19 @@ export interface ResolvedStep {
 }
 
 export type ThresholdMetric =
-  | 'latency.min' | 'latency.mean' | 'latency.p50' | 'latency.p90' | 'latency.p95'
-  | 'latency.p99' | 'latency.p999' | 'latency.max' | 'errors.rate' | 'dropped.rate' | 'throughput'
+  | 'latency.min'
+  | 'latency.mean'
+  | 'latency.p50'
+  | 'latency.p90'
+  | 'latency.p95'
+  | 'latency.p99'
+  | 'latency.p999'
+  | 'latency.max'
+  | 'errors.rate'
+  | 'dropped.rate'
+  | 'throughput'
   | LlmThresholdMetric;
-type LlmThresholdMetric =
-  | `${'ttft' | 'tpot' | 'itl' | 'e2e'}.${'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'mean'}`
-  | 'tokens.rate' | 'goodput.rate' | 'goodput.fraction';
+type LlmThresholdMetric = `${'ttft' | 'tpot' | 'itl' | 'e2e'}.${'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'mean'}` | 'tokens.rate' | 'goodput.rate' | 'goodput.fraction';
 export type Comparator = '<' | '<=' | '>' | '>=';
 
 /** Gates on findings: the capacity a stress run found, a spike's recovery time, a soak's leak. */

@@ -82,9 +82,7 @@ export const emptyBatch = (): SampleBatch => ({ resources: [], hosts: [], gpus: 
 
 export interface MonitorEvent {
   at: number;
-  kind:
-    | 'target-found' | 'target-restarted' | 'target-missing' | 'target-unreadable' | 'monitor-started' | 'monitor-stopped'
-    | 'oom-kill' | 'source-started' | 'source-failed';
+  kind: 'target-found' | 'target-restarted' | 'target-missing' | 'target-unreadable' | 'monitor-started' | 'monitor-stopped' | 'oom-kill' | 'source-started' | 'source-failed';
   message: string;
   data?: unknown;
 }

@@ -153,7 +153,10 @@ export interface CgroupSummary {
 export function runFailures(steps: readonly StepSummary[] | undefined, max = 5): { reason: string; count: number }[] {
   const merged = new Map<string, number>();
   for (const st of steps ?? []) for (const f of st.failures) merged.set(f.reason, (merged.get(f.reason) ?? 0) + f.count);
-  return [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([reason, count]) => ({ reason, count }));
+  return [...merged.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, max)
+    .map(([reason, count]) => ({ reason, count }));
 }
 
 export interface ResourceSummary {

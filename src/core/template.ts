@@ -89,7 +89,7 @@ export function compileJson(value: unknown): { constant: boolean; render(ctx: Te
   const envNames: string[] = [];
   const varNames: string[] = [];
   let constant = true;
-  const build = (v: unknown): (ctx: TemplateContext) => unknown => {
+  const build = (v: unknown): ((ctx: TemplateContext) => unknown) => {
     if (typeof v === 'string') {
       const t = compileTemplate(v);
       envNames.push(...t.envNames);

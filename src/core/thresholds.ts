@@ -64,8 +64,15 @@ export function thresholdInputs(
 /** The same inputs from stored intervals (a subset of a run, e.g. the steps before a break). */
 export function thresholdInputsFromRows(rows: readonly IntervalRow[], profile?: Pick<ResolvedProfile, 'llm'>): ThresholdInputs {
   const sum = (pick: (r: IntervalRow) => number) => rows.reduce((s, r) => s + pick(r), 0);
-  return thresholdInputsOf(mergeLatency(rows), sum((r) => r.requests), sum((r) => r.errors), sum((r) => r.duration_ms), sum((r) => r.dropped), sum((r) => r.offered),
-    profile?.llm ? llmInput(profile, mergeLlm(rows)) : undefined);
+  return thresholdInputsOf(
+    mergeLatency(rows),
+    sum((r) => r.requests),
+    sum((r) => r.errors),
+    sum((r) => r.duration_ms),
+    sum((r) => r.dropped),
+    sum((r) => r.offered),
+    profile?.llm ? llmInput(profile, mergeLlm(rows)) : undefined,
+  );
 }
 
 /** Metrics that are a fraction (0..1, or a percentage): errors over requests, dropped over offered arrivals. */

@@ -25,8 +25,16 @@ export interface DemoKnobs {
 }
 
 export const noKnobs: DemoKnobs = {
-  leakKb: 0, garbageKb: 0, cacheKb: 0, cacheEntries: 0, capacity: 0, queue: Infinity,
-  serviceMs: 0, stallMs: 0, stallEveryMs: 0, errorRate: 0,
+  leakKb: 0,
+  garbageKb: 0,
+  cacheKb: 0,
+  cacheEntries: 0,
+  capacity: 0,
+  queue: Infinity,
+  serviceMs: 0,
+  stallMs: 0,
+  stallEveryMs: 0,
+  errorRate: 0,
 };
 
 /** When the response to a request arriving at `now` may be sent (ms since server start). */

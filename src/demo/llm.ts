@@ -41,7 +41,9 @@ interface Generation {
 function demoPromptTokens(body: Record<string, unknown>): number {
   const text = Array.isArray(body.messages)
     ? (body.messages as { content?: unknown }[]).map((m) => (typeof m.content === 'string' ? m.content : '')).join(' ')
-    : typeof body.prompt === 'string' ? body.prompt : '';
+    : typeof body.prompt === 'string'
+      ? body.prompt
+      : '';
   const words = text.split(/\s+/).filter(Boolean).length;
   return words;
 }
@@ -66,7 +68,9 @@ export function createLlmHandler(knobs: LlmKnobs) {
     const created = Math.floor(Date.now() / 1000);
     const object = g.chat ? 'chat.completion.chunk' : 'text_completion';
     const chunk = (i: number, text: string, finish: string | null) => {
-      const choice = g.chat ? { index: 0, delta: i < 0 ? { role: 'assistant', content: '' } : { content: text }, finish_reason: finish } : { index: 0, text, finish_reason: finish };
+      const choice = g.chat
+        ? { index: 0, delta: i < 0 ? { role: 'assistant', content: '' } : { content: text }, finish_reason: finish }
+        : { index: 0, text, finish_reason: finish };
       return `data: ${JSON.stringify({ id: g.id, object, created, model: g.model, choices: [choice] })}\n\n`;
     };
     const usage = { prompt_tokens: g.promptTokens, completion_tokens: g.tokens, total_tokens: g.promptTokens + g.tokens };
@@ -111,7 +115,8 @@ export function createLlmHandler(knobs: LlmKnobs) {
       g.tokens = 0;
       closed = true;
       release();
-      if (g.stream) g.res.end(g.usageInStream ? `data: ${JSON.stringify({ id: g.id, object, created, model: g.model, choices: [], usage })}\n\ndata: [DONE]\n\n` : 'data: [DONE]\n\n');
+      if (g.stream)
+        g.res.end(g.usageInStream ? `data: ${JSON.stringify({ id: g.id, object, created, model: g.model, choices: [], usage })}\n\ndata: [DONE]\n\n` : 'data: [DONE]\n\n');
       else g.res.end(JSON.stringify({ id: g.id, choices: [], usage }));
       return;
     }
@@ -148,9 +153,14 @@ export function createLlmHandler(knobs: LlmKnobs) {
       const max = Number(body.max_tokens ?? body.max_completion_tokens ?? knobs.outputTokens);
       const options = body.stream_options as { include_usage?: boolean } | undefined;
       const g: Generation = {
-        res, chat, stream: body.stream === true, usageInStream: options?.include_usage === true,
-        promptTokens: demoPromptTokens(body), tokens: Number.isFinite(max) ? Math.max(0, Math.floor(max)) : knobs.outputTokens,
-        id: `cmpl-${++seq}`, model: typeof body.model === 'string' ? body.model : 'demo',
+        res,
+        chat,
+        stream: body.stream === true,
+        usageInStream: options?.include_usage === true,
+        promptTokens: demoPromptTokens(body),
+        tokens: Number.isFinite(max) ? Math.max(0, Math.floor(max)) : knobs.outputTokens,
+        id: `cmpl-${++seq}`,
+        model: typeof body.model === 'string' ? body.model : 'demo',
       };
       if (knobs.slots <= 0 || busy < knobs.slots) {
         busy++;

@@ -18,7 +18,10 @@ export class ArrivalSchedule {
    * `gap`: the next gap in units of the mean gap (a Poisson or gamma process, see
    * core/random); without it arrivals are evenly spaced.
    */
-  constructor(private readonly stages: readonly Stage[], private readonly gap?: () => number) {}
+  constructor(
+    private readonly stages: readonly Stage[],
+    private readonly gap?: () => number,
+  ) {}
 
   /** Offset in ms from the run start of the next arrival, or undefined when the plan is over. */
   next(): number | undefined {

@@ -55,7 +55,10 @@ export class Engine extends EventEmitter {
   private resolveStop: (() => void) | undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.resolveStop = resolve));
 
-  constructor(private readonly profile: ResolvedProfile, options: EngineOptions) {
+  constructor(
+    private readonly profile: ResolvedProfile,
+    options: EngineOptions,
+  ) {
     super();
     this.clock = options.clock ?? (() => performance.now());
     this.now = options.now ?? Date.now;
@@ -71,17 +74,18 @@ export class Engine extends EventEmitter {
       shard: options.shard,
       beforeClock: options.beforeClock,
       rehearsal: options.rehearsal ?? [],
-      newRecorder: (steps, inFlight) => new Recorder({
-        steps,
-        clock: this.clock,
-        startClock: this.t0,
-        startedAt: this.startedAt,
-        plan: (ms) => planAt(profile.stages, ms),
-        separateServiceLatency: profile.model === 'open',
-        inFlight,
-        sinks: options.sinks,
-        ...(profile.llm ? { llm: profile.llm } : {}),
-      }),
+      newRecorder: (steps, inFlight) =>
+        new Recorder({
+          steps,
+          clock: this.clock,
+          startClock: this.t0,
+          startedAt: this.startedAt,
+          plan: (ms) => planAt(profile.stages, ms),
+          separateServiceLatency: profile.model === 'open',
+          inFlight,
+          sinks: options.sinks,
+          ...(profile.llm ? { llm: profile.llm } : {}),
+        }),
       stopRequested: this.stopRequested,
       isStopping: () => this.stopping,
       isRecording: () => this.recording,

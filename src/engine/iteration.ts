@@ -49,7 +49,11 @@ export class User {
   setupDone = false;
   private readonly template: TemplateContext;
 
-  constructor(readonly vu: number, env: NodeJS.ProcessEnv, random: () => number) {
+  constructor(
+    readonly vu: number,
+    env: NodeJS.ProcessEnv,
+    random: () => number,
+  ) {
     this.template = { vu, iteration: 0, vars: this.vars, row: undefined, env, random };
   }
 
@@ -62,10 +66,14 @@ export class User {
 
 function thinkMs(think: ThinkTime, random: () => number): number {
   switch (think.kind) {
-    case 'none': return 0;
-    case 'fixed': return think.ms;
-    case 'uniform': return think.minMs + random() * (think.maxMs - think.minMs);
-    case 'exponential': return -Math.log(1 - random()) * think.meanMs;
+    case 'none':
+      return 0;
+    case 'fixed':
+      return think.ms;
+    case 'uniform':
+      return think.minMs + random() * (think.maxMs - think.minMs);
+    case 'exponential':
+      return -Math.log(1 - random()) * think.meanMs;
   }
 }
 
@@ -173,22 +181,27 @@ export function runIteration(ctx: IterationContext, user: User, intendedStart: n
       return;
     }
     const request = { method: step.method, path: rendered.path, headers, body: rendered.body, timeoutMs: step.timeoutMs };
-    ctx.transport.send(request, (cls, status, bytes, responseHeaders, body, reason) => {
-      storeCookies(user, responseHeaders, rendered.href);
-      let outcome = cls;
-      if ((cls === Outcome.s2xx || cls === Outcome.s3xx) && (step.expect || step.captures.length > 0)) {
-        const reason = inspectResponse(step, status, responseHeaders ?? {}, body ?? '', user.vars);
-        if (reason) {
-          outcome = Outcome.check;
-          if (ctx.isRecording()) ctx.sink.failure(step.index, reason);
+    ctx.transport.send(
+      request,
+      (cls, status, bytes, responseHeaders, body, reason) => {
+        storeCookies(user, responseHeaders, rendered.href);
+        let outcome = cls;
+        if ((cls === Outcome.s2xx || cls === Outcome.s3xx) && (step.expect || step.captures.length > 0)) {
+          const reason = inspectResponse(step, status, responseHeaders ?? {}, body ?? '', user.vars);
+          if (reason) {
+            outcome = Outcome.check;
+            if (ctx.isRecording()) ctx.sink.failure(step.index, reason);
+          }
+        } else if (step.expect?.status && status > 0 && !step.expect.status.includes(status) && ctx.isRecording()) {
+          ctx.sink.failure(step.index, `expected status ${step.expect.status.join(' or ')}, got ${status}`);
         }
-      } else if (step.expect?.status && status > 0 && !step.expect.status.includes(status) && ctx.isRecording()) {
-        ctx.sink.failure(step.index, `expected status ${step.expect.status.join(' or ')}, got ${status}`);
-      }
-      record(outcome, status, bytes, outcome === cls ? reason : undefined);
-      if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
-      afterStep();
-    }, step.needsBody ? 'body' : 'headers', rendered.origin);
+        record(outcome, status, bytes, outcome === cls ? reason : undefined);
+        if (cls === Outcome.refused || cls === Outcome.reset) return done(cls === Outcome.refused);
+        afterStep();
+      },
+      step.needsBody ? 'body' : 'headers',
+      rendered.origin,
+    );
   };
   next();
 }

@@ -29,7 +29,9 @@ export function llmBody(step: PreparedStep, ctx: TemplateContext, random: () => 
   }
   const promptText = Array.isArray(body.messages)
     ? body.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n')
-    : typeof body.prompt === 'string' ? body.prompt : '';
+    : typeof body.prompt === 'string'
+      ? body.prompt
+      : '';
   return { body: JSON.stringify(body), promptText };
 }
 
@@ -46,8 +48,13 @@ function header(headers: ResponseHeaders | undefined, name: string): string | un
  * a failed check, never thrown. `done` gets the outcome to record as the step's response.
  */
 export function sendLlm(
-  transport: HttpTransport, step: PreparedStep, request: { path: string; headers: Record<string, string>; body: string; promptText: string },
-  origin: string | undefined, startMs: number, sink: LlmSink, recording: () => boolean,
+  transport: HttpTransport,
+  step: PreparedStep,
+  request: { path: string; headers: Record<string, string>; body: string; promptText: string },
+  origin: string | undefined,
+  startMs: number,
+  sink: LlmSink,
+  recording: () => boolean,
   done: (cls: OutcomeClass, status: number, bytes: number, endMs: number) => void,
 ): void {
   const llm = step.llm!;
@@ -59,28 +66,34 @@ export function sendLlm(
     reader.feed(bytes, at);
   };
   const req = { method: 'POST' as const, path: request.path, headers: request.headers, body: request.body, timeoutMs: step.timeoutMs };
-  transport.send(req, (cls, status, bytes, headers) => {
-    const endMs = Math.max(lastAt, performance.now());
-    const bad = (kind: LlmBadClass, reason: string) => {
-      if (!recording()) return;
-      sink.llmResponse(step.index, undefined, kind, endMs);
-      sink.failure(step.index, reason);
-    };
-    if (cls === Outcome.s2xx) {
-      const t = reader.end(lastAt, llm.stream, header(headers, 'content-type'));
-      const metrics = t.bad ? undefined : requestMetrics(t, { text: request.promptText });
-      if (t.bad) bad(t.bad, t.badDetail ?? t.bad);
-      else if (!metrics) bad('no-content', 'answer carried no content');
-      else if (recording()) {
-        sink.llmResponse(step.index, metrics, undefined, endMs);
-        if (llm.stream && !metrics.streamed) sink.failure(step.index, 'server ignored stream: true (measured as non-streamed: TTFT = E2E)');
+  transport.send(
+    req,
+    (cls, status, bytes, headers) => {
+      const endMs = Math.max(lastAt, performance.now());
+      const bad = (kind: LlmBadClass, reason: string) => {
+        if (!recording()) return;
+        sink.llmResponse(step.index, undefined, kind, endMs);
+        sink.failure(step.index, reason);
+      };
+      if (cls === Outcome.s2xx) {
+        const t = reader.end(lastAt, llm.stream, header(headers, 'content-type'));
+        const metrics = t.bad ? undefined : requestMetrics(t, { text: request.promptText });
+        if (t.bad) bad(t.bad, t.badDetail ?? t.bad);
+        else if (!metrics) bad('no-content', 'answer carried no content');
+        else if (recording()) {
+          sink.llmResponse(step.index, metrics, undefined, endMs);
+          if (llm.stream && !metrics.streamed) sink.failure(step.index, 'server ignored stream: true (measured as non-streamed: TTFT = E2E)');
+        }
+        return done(t.bad || !metrics ? Outcome.check : cls, status, bytes, endMs);
       }
-      return done(t.bad || !metrics ? Outcome.check : cls, status, bytes, endMs);
-    }
-    const retryAfter = header(headers, 'retry-after');
-    if (status === 429) bad('rate-limited', `429 rate limited${retryAfter !== undefined ? ` (retry-after: ${retryAfter})` : ''}`);
-    else if (status > 0) bad('http-error', `HTTP ${status}`);
-    else bad('transport', 'no answer (connection failed, reset or timed out)');
-    done(cls, status, bytes, endMs);
-  }, 'headers', origin, onChunk);
+      const retryAfter = header(headers, 'retry-after');
+      if (status === 429) bad('rate-limited', `429 rate limited${retryAfter !== undefined ? ` (retry-after: ${retryAfter})` : ''}`);
+      else if (status > 0) bad('http-error', `HTTP ${status}`);
+      else bad('transport', 'no answer (connection failed, reset or timed out)');
+      done(cls, status, bytes, endMs);
+    },
+    'headers',
+    origin,
+    onChunk,
+  );
 }

@@ -166,8 +166,13 @@ class LocalDriver implements LoadDriver {
     while (executor.inFlight() > 0 && clock() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 5));
     recorder.finish();
     return {
-      durationMs: Math.round(clock() - t0), minimumMs: limits.minMs, settled: settle.isSettled, lagMs: settle.recentLagMs,
-      level, connections, totals: recorder.totals,
+      durationMs: Math.round(clock() - t0),
+      minimumMs: limits.minMs,
+      settled: settle.isSettled,
+      lagMs: settle.recentLagMs,
+      level,
+      connections,
+      totals: recorder.totals,
     };
   }
 }

@@ -81,7 +81,11 @@ export class Connection {
   private error: unknown;
   private closed = false;
 
-  constructor(private readonly pool: ConnectionOwner, host: string, port: number) {
+  constructor(
+    private readonly pool: ConnectionOwner,
+    host: string,
+    port: number,
+  ) {
     this.socket = connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(n) } });
     this.socket.on('connect', () => (this.connected = true));
     this.socket.on('end', () => this.onEnd());
@@ -105,8 +109,7 @@ export class Connection {
     if (this.job && now > this.job.deadline) {
       const ms = this.job.timeoutMs;
       this.fail(Outcome.timeout, this.status ? `response body not complete within ${ms}ms (HTTP ${this.status})` : `no response within ${ms}ms`);
-    }
-    else if (!this.connected && !this.job && now - this.openedAt > CONNECT_TIMEOUT_MS) this.close();
+    } else if (!this.connected && !this.job && now - this.openedAt > CONNECT_TIMEOUT_MS) this.close();
   }
 
   close(): void {
@@ -274,9 +277,8 @@ export class Connection {
       return;
     }
     const cls = this.error === undefined ? Outcome.reset : classifyError(this.error);
-    const reason = this.error !== undefined ? errorReason(this.error)
-      : `connection closed by the server ${this.received ? 'in the middle of the response' : 'before any response'}`;
+    const reason =
+      this.error !== undefined ? errorReason(this.error) : `connection closed by the server ${this.received ? 'in the middle of the response' : 'before any response'}`;
     job.done(cls, this.status, this.bytes, this.headers, undefined, reason);
   }
 }
-

@@ -19,7 +19,12 @@ export class Http1Pool implements OriginPool {
   private destroyed = false;
   readonly hostHeader: string;
 
-  constructor(private readonly host: string, private readonly port: number, private readonly limit: number, hostHeader?: string) {
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly limit: number,
+    hostHeader?: string,
+  ) {
     this.hostHeader = hostHeader ?? (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
   }
 
@@ -46,10 +51,12 @@ export class Http1Pool implements OriginPool {
     const opening: Promise<boolean>[] = [];
     for (let i = this.connections.size; i < Math.min(count, this.limit); i++) {
       const c = this.open();
-      opening.push(new Promise((resolve) => {
-        c.socket.once('connect', () => resolve(true));
-        c.socket.once('close', () => resolve(false));
-      }));
+      opening.push(
+        new Promise((resolve) => {
+          c.socket.once('connect', () => resolve(true));
+          c.socket.once('close', () => resolve(false));
+        }),
+      );
     }
     const opened = (await Promise.all(opening)).filter(Boolean).length;
     for (const c of this.connections) if (c.connected && !c.job && !this.idle.includes(c)) this.release(c);
@@ -71,8 +78,17 @@ export class Http1Pool implements OriginPool {
     req.closeAfter ??= /close/i.test(req.headers.connection ?? '');
     const closeAfter = req.closeAfter;
     this.enqueue({
-      wire, isHead: req.method === 'HEAD', idempotent: IDEMPOTENT.has(req.method), closeAfter,
-      timeoutMs: req.timeoutMs, deadline: 0, done, keepBody: keep === 'body', keepHeaders: keep !== 'status', retried: false, onChunk,
+      wire,
+      isHead: req.method === 'HEAD',
+      idempotent: IDEMPOTENT.has(req.method),
+      closeAfter,
+      timeoutMs: req.timeoutMs,
+      deadline: 0,
+      done,
+      keepBody: keep === 'body',
+      keepHeaders: keep !== 'status',
+      retried: false,
+      onChunk,
     });
   }
 

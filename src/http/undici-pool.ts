@@ -1,7 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher, Pool } from 'undici';
 import { classifyError, classifyStatus, errorReason } from '../core/outcome';
-import { ERROR_SAMPLE_BYTES, MAX_KEPT_BODY, statusReason, type ChunkObserver, type Completion, type Keep, type OriginPool, type PreparedRequest, type ResponseHeaders } from './types';
+import {
+  ERROR_SAMPLE_BYTES,
+  MAX_KEPT_BODY,
+  statusReason,
+  type ChunkObserver,
+  type Completion,
+  type Keep,
+  type OriginPool,
+  type PreparedRequest,
+  type ResponseHeaders,
+} from './types';
 
 /** One exchange on undici's dispatch layer (HTTPS origins): a bare handler, no body stream. */
 class Exchange implements Dispatcher.DispatchHandler {
@@ -10,7 +20,11 @@ class Exchange implements Dispatcher.DispatchHandler {
   private headers: ResponseHeaders | undefined;
   private chunks: Buffer[] | undefined;
   private errorStart: string | undefined;
-  constructor(private readonly done: Completion, keepBody: boolean, private readonly onChunk?: ChunkObserver) {
+  constructor(
+    private readonly done: Completion,
+    keepBody: boolean,
+    private readonly onChunk?: ChunkObserver,
+  ) {
     if (keepBody) this.chunks = [];
   }
 
@@ -56,4 +70,3 @@ export class UndiciOriginPool implements OriginPool {
     return this.pool.destroy();
   }
 }
-

@@ -122,4 +122,3 @@ export function parseHead(text: string, allHeaders: boolean): HeadFacts | string
   }
   return facts;
 }
-

@@ -20,4 +20,3 @@ export function requestMetrics(t: StreamTimings, prompt: PromptInfo | undefined)
   const tpotMs = outputTokens > 1 ? (e2eMs - ttftMs) / (outputTokens - 1) : undefined;
   return { ttftMs, tpotMs, e2eMs, itlMs, inputTokens, outputTokens, tokensCounted: counted, streamed: t.streamed };
 }
-

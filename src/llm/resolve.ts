@@ -40,7 +40,8 @@ export function resolveLlmStep(l: UserLlm, path: string, problems: string[]): Ll
   const maxTokens = count(l.maxTokens, `${where}.maxTokens`, problems);
   const reserved = ['model', 'messages', 'prompt', 'stream', 'stream_options', 'max_tokens'];
   for (const key of Object.keys(l.body ?? {})) {
-    if (reserved.includes(key)) problems.push(`${where}.body.${key}: is set by the llm step itself (use ${key === 'max_tokens' ? 'maxTokens' : key === 'stream_options' ? 'stream' : key})`);
+    if (reserved.includes(key))
+      problems.push(`${where}.body.${key}: is set by the llm step itself (use ${key === 'max_tokens' ? 'maxTokens' : key === 'stream_options' ? 'stream' : key})`);
   }
   const promptText = typeof l.prompt === 'string' ? l.prompt : '';
   const json: Record<string, unknown> = { model: l.model };
@@ -65,7 +66,11 @@ export function resolveSlo(block: UserLlmBlock | undefined, problems: string[]):
   const slo = block?.slo;
   if (!slo) return undefined;
   const out: LlmSlo = {};
-  for (const [key, field] of [['ttft', 'ttftMs'], ['tpot', 'tpotMs'], ['e2e', 'e2eMs']] as const) {
+  for (const [key, field] of [
+    ['ttft', 'ttftMs'],
+    ['tpot', 'tpotMs'],
+    ['e2e', 'e2eMs'],
+  ] as const) {
     const text = slo[key];
     if (text === undefined) continue;
     const ms = parseDuration(text);

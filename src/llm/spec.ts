@@ -40,8 +40,10 @@ export function parseCount(value: UserCount): Count | string {
 
 export function drawCount(c: Count, random: () => number): number {
   switch (c.kind) {
-    case 'fixed': return c.n;
-    case 'uniform': return c.min + Math.floor(random() * (c.max - c.min + 1));
+    case 'fixed':
+      return c.n;
+    case 'uniform':
+      return c.min + Math.floor(random() * (c.max - c.min + 1));
     case 'normal': {
       // Box-Muller; rounded and kept at 1 or more.
       const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -51,8 +53,40 @@ export function drawCount(c: Count, random: () => number): number {
 }
 
 /** Each is one token in o200k_base (and cl100k) with its leading space, so N words are N tokens. */
-const WORDS = [' the', ' of', ' and', ' to', ' in', ' is', ' it', ' that', ' for', ' on', ' with', ' as', ' was', ' at', ' by', ' this',
-  ' from', ' or', ' have', ' an', ' they', ' which', ' one', ' you', ' were', ' all', ' we', ' when', ' there', ' can', ' more', ' out'];
+const WORDS = [
+  ' the',
+  ' of',
+  ' and',
+  ' to',
+  ' in',
+  ' is',
+  ' it',
+  ' that',
+  ' for',
+  ' on',
+  ' with',
+  ' as',
+  ' was',
+  ' at',
+  ' by',
+  ' this',
+  ' from',
+  ' or',
+  ' have',
+  ' an',
+  ' they',
+  ' which',
+  ' one',
+  ' you',
+  ' were',
+  ' all',
+  ' we',
+  ' when',
+  ' there',
+  ' can',
+  ' more',
+  ' out',
+];
 
 /** A prompt of exactly `tokens` BPE tokens (o200k_base), its words drawn at random. */
 export function syntheticPrompt(tokens: number, random: () => number): string {

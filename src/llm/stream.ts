@@ -2,7 +2,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { LlmBadClass } from '../core/llm';
 
-
 /** Token usage as an OpenAI-compatible server reports it. */
 interface Usage {
   promptTokens: number;

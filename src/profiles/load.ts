@@ -30,7 +30,8 @@ function applyOverrides(raw: unknown, o: ProfileOverrides): unknown {
   if (o.target !== undefined) doc.target = o.target;
   if (o.insecure) doc.http = { ...((doc.http as object) ?? {}), insecure: true };
   if (o.monitor === false) delete doc.monitor;
-  else if (o.monitor !== undefined) doc.monitor = { ...((doc.monitor as object) ?? {}), pid: undefined, port: undefined, match: undefined, url: undefined, cgroup: undefined, container: undefined, ...o.monitor };
+  else if (o.monitor !== undefined)
+    doc.monitor = { ...((doc.monitor as object) ?? {}), pid: undefined, port: undefined, match: undefined, url: undefined, cgroup: undefined, container: undefined, ...o.monitor };
   if (doc.monitor) doc.monitor = Object.fromEntries(Object.entries(doc.monitor).filter(([, v]) => v !== undefined));
   if ((o.vus !== undefined || o.rate !== undefined) && kind !== 'load' && kind !== 'soak') {
     throw new UsageError(`--vus and --rate apply to kinds load and soak; this profile is kind ${String(kind)} (edit its load section)`);

@@ -10,7 +10,8 @@ export function monitorPlanFrom(m: UserMonitor, path = 'monitor'): MonitorPlan |
   if (given.length > 1 || (given.length === 0 && m.cgroup === undefined)) {
     return `${path}: give exactly one of pid, port, match, url or container, or cgroup alone (got ${given.length ? given.join(', ') : 'none'})`;
   }
-  if (m.cgroup !== undefined && (m.url !== undefined || m.container !== undefined)) return `${path}.cgroup: not with ${m.url ? 'url (the remote monitor chooses)' : 'container (its cgroup is sampled already)'}`;
+  if (m.cgroup !== undefined && (m.url !== undefined || m.container !== undefined))
+    return `${path}.cgroup: not with ${m.url ? 'url (the remote monitor chooses)' : 'container (its cgroup is sampled already)'}`;
   if (intervalMs < 100) return `${path}.interval: must be at least 100ms`;
   const cgroup = m.cgroup === undefined ? {} : { cgroup: m.cgroup };
   if (m.url !== undefined) return { kind: 'remote', url: m.url.replace(/\/+$/, ''), intervalMs };

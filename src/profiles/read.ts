@@ -30,7 +30,10 @@ export function readProfileFile(file: string): unknown {
   // JSON is valid YAML, so any other extension goes through the YAML parser.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new UsageError(`profile ${file}: invalid YAML`, doc.errors.map((e) => e.message.split('\n')[0]));
+    throw new UsageError(
+      `profile ${file}: invalid YAML`,
+      doc.errors.map((e) => e.message.split('\n')[0]),
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: yamlAliases });

@@ -14,7 +14,20 @@ import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { GATE_NAMES } from './schema';
 import type {
-  Arrivals, Comparator, Gate, GateName, Kind, LoadModel, Capture, ResolvedProfile, ResolvedScenario, ResolvedStep, Stage, ThinkTime, Threshold, ThresholdMetric,
+  Arrivals,
+  Comparator,
+  Gate,
+  GateName,
+  Kind,
+  LoadModel,
+  Capture,
+  ResolvedProfile,
+  ResolvedScenario,
+  ResolvedStep,
+  Stage,
+  ThinkTime,
+  Threshold,
+  ThresholdMetric,
 } from '../core/profile';
 import type { UserProfile, UserStep } from './types';
 
@@ -46,12 +59,12 @@ export function resolveProfile(user: UserProfile, baseDir = '', env: ProfileEnv 
   if (!user.scenario && !user.scenarios) problems.push('scenario: is required (a list of steps), or give weighted scenarios');
   const scenarios: ResolvedScenario[] = user.scenarios
     ? user.scenarios.map((sc, i) => ({
-      name: sc.name,
-      weight: sc.weight ?? 1,
-      steps: sc.steps.map((step, j) => resolveStep(step, at(`scenarios[${i}].steps[${j}]`))),
-    }))
+        name: sc.name,
+        weight: sc.weight ?? 1,
+        steps: sc.steps.map((step, j) => resolveStep(step, at(`scenarios[${i}].steps[${j}]`))),
+      }))
     : [{ name: 'default', weight: 1, steps: (user.scenario ?? []).map((step, i) => resolveStep(step, at(`scenario[${i}]`))) }];
-  const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? 'sequential' as const } : undefined;
+  const data = user.data ? { file: resolvePath(baseDir, user.data.file), mode: user.data.mode ?? ('sequential' as const) } : undefined;
   const caFile = user.http?.ca !== undefined ? resolvePath(baseDir, user.http.ca) : undefined;
   const caProblem = caFile ? caFileProblem(caFile, user.http!.ca!) : undefined;
   if (caProblem) problems.push(caProblem);
@@ -179,7 +192,9 @@ function resolveGates(user: UserProfile, model: LoadModel, problems: string[]): 
     if (name === 'capacity') {
       const unit = match[3].toLowerCase();
       if (unit && unit !== (model === 'open' ? '/s' : 'vus')) {
-        problems.push(`thresholds.capacity: "${text}" is in ${unit === '/s' ? 'arrivals/s' : 'VUs'} but the ${model} model's levels are ${model === 'open' ? 'arrivals/s' : 'VUs'}`);
+        problems.push(
+          `thresholds.capacity: "${text}" is in ${unit === '/s' ? 'arrivals/s' : 'VUs'} but the ${model} model's levels are ${model === 'open' ? 'arrivals/s' : 'VUs'}`,
+        );
         continue;
       }
       gates.push({ name, condition: text, op: match[1] as Comparator, value: Number(match[2]) });
@@ -260,7 +275,10 @@ function resolveStep(step: UserStep, ctx: StepContext): ResolvedStep {
   const req = step.request ?? {};
   problems.push(...headerProblems(`${path}.request.headers`, req.headers, shownValue));
   checkTemplates(ctx, [
-    ['request.path', req.path], ['request.url', req.url], ['request.body', req.body], ['request.json', req.json],
+    ['request.path', req.path],
+    ['request.url', req.url],
+    ['request.body', req.body],
+    ['request.json', req.json],
     ...Object.entries(req.headers ?? {}).map(([k, v]) => [`request.headers.${k}`, v] as [string, unknown]),
     ...Object.entries(req.query ?? {}).map(([k, v]) => [`request.query.${k}`, String(v)] as [string, unknown]),
   ]);
@@ -311,7 +329,7 @@ function resolveLlm(step: UserStep, llm: UserLlm, ctx: StepContext): ResolvedSte
 
 function resolveArrivals(a: NonNullable<UserProfile['load']['arrivals']>): Arrivals {
   const process = a.process ?? (a.burstiness !== undefined ? 'gamma' : 'poisson');
-  return { process, burstiness: process === 'poisson' ? 1 : a.burstiness ?? 1, seed: a.seed ?? 1 };
+  return { process, burstiness: process === 'poisson' ? 1 : (a.burstiness ?? 1), seed: a.seed ?? 1 };
 }
 
 /** Cuts the stage plan off after `capMs` (used by --duration on kinds without a hold). */

@@ -11,10 +11,21 @@ import { DURATION_PATTERN } from '../util/duration';
 export const KINDS = ['load', 'stress', 'spike', 'soak'] as const;
 export const MODELS = ['closed', 'open'] as const;
 const THRESHOLD_METRICS = [
-  'latency.min', 'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95',
-  'latency.p99', 'latency.p999', 'latency.max', 'errors.rate', 'dropped.rate', 'throughput',
+  'latency.min',
+  'latency.mean',
+  'latency.p50',
+  'latency.p90',
+  'latency.p95',
+  'latency.p99',
+  'latency.p999',
+  'latency.max',
+  'errors.rate',
+  'dropped.rate',
+  'throughput',
   ...(['ttft', 'tpot', 'itl', 'e2e'] as const).flatMap((m) => (['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const).map((p) => `${m}.${p}` as const)),
-  'tokens.rate', 'goodput.rate', 'goodput.fraction',
+  'tokens.rate',
+  'goodput.rate',
+  'goodput.fraction',
 ] as const;
 /** Gates on a run's findings, judged like thresholds (see src/verdict). */
 export const GATE_NAMES = ['capacity', 'recovery', 'leak'] as const;
@@ -137,10 +148,18 @@ export const profileSchema = {
         timeout: { $ref: '#/$defs/duration', description: 'Per-request timeout (headers and body inactivity).' },
         headers: { ...stringMap, description: 'Headers sent with every request.' },
         insecure: { type: 'boolean', description: 'HTTPS: do not verify the server certificate. UNSAFE: only for a staging server you control (prefer ca).' },
-        ca: { type: 'string', minLength: 1, description: 'HTTPS: a PEM file of CA certificates to trust (relative to the profile), e.g. a staging server\'s self-signed certificate.' },
+        ca: {
+          type: 'string',
+          minLength: 1,
+          description: "HTTPS: a PEM file of CA certificates to trust (relative to the profile), e.g. a staging server's self-signed certificate.",
+        },
       },
     },
-    setup: { type: 'array', items: { $ref: '#/$defs/step' }, description: 'Steps each virtual user runs once before its loop (log in). In the open model every arrival is a new user and runs them first.' },
+    setup: {
+      type: 'array',
+      items: { $ref: '#/$defs/step' },
+      description: 'Steps each virtual user runs once before its loop (log in). In the open model every arrival is a new user and runs them first.',
+    },
     scenario: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' }, description: 'Steps each iteration runs in order.' },
     scenarios: {
       type: 'array',
@@ -170,7 +189,8 @@ export const profileSchema = {
     monitor: {
       type: 'object',
       additionalProperties: false,
-      description: 'Sample the target process during the run: one of pid, port, match (command line regex), container (id), or url of a running strain monitor; cgroup (a path as /proc/PID/cgroup names it) samples that cgroup too, or alone picks its oldest process.',
+      description:
+        'Sample the target process during the run: one of pid, port, match (command line regex), container (id), or url of a running strain monitor; cgroup (a path as /proc/PID/cgroup names it) samples that cgroup too, or alone picks its oldest process.',
       properties: {
         pid: { $ref: '#/$defs/positiveInteger' },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -184,7 +204,7 @@ export const profileSchema = {
     llm: {
       type: 'object',
       additionalProperties: false,
-      description: 'For llm: steps. slo: the service-level objectives a request must all meet to count toward goodput (vLLM\'s definition).',
+      description: "For llm: steps. slo: the service-level objectives a request must all meet to count toward goodput (vLLM's definition).",
       properties: {
         slo: {
           type: 'object',
@@ -221,7 +241,11 @@ export const profileSchema = {
     errorRateThreshold: threshold(ERROR_RATE_CONDITION),
     throughputThreshold: threshold(THROUGHPUT_CONDITION),
     capacityGate: { type: 'string', pattern: CAPACITY_CONDITION, description: 'Stress: the last good level must reach this (">= 600"; /s in the open model, VUs in the closed).' },
-    recoveryGate: { type: 'string', pattern: LATENCY_CONDITION, description: 'Spike: recovery after the spike must take less than this ("< 10s"); no recovery within the run fails.' },
+    recoveryGate: {
+      type: 'string',
+      pattern: LATENCY_CONDITION,
+      description: 'Spike: recovery after the spike must take less than this ("< 10s"); no recovery within the run fails.',
+    },
     leakGate: { enum: ['fail', 'warn'], description: 'Soak or load with a monitor: a leak fails the run (fail, the default for soak) or is only reported (warn).' },
     load: {
       type: 'object',
@@ -248,15 +272,24 @@ export const profileSchema = {
         arrivals: {
           type: 'object',
           additionalProperties: false,
-          description: 'Open model: how arrivals are spaced. even (default), poisson, or gamma with burstiness (vLLM\'s: 1 = Poisson, below 1 burstier); seed makes the schedule repeatable.',
+          description:
+            "Open model: how arrivals are spaced. even (default), poisson, or gamma with burstiness (vLLM's: 1 = Poisson, below 1 burstier); seed makes the schedule repeatable.",
           properties: {
             process: { enum: ['even', 'poisson', 'gamma'] },
             burstiness: { $ref: '#/$defs/positiveNumber' },
             seed: { type: 'integer', minimum: 0 },
           },
         },
-        workers: { $ref: '#/$defs/positiveInteger', description: 'Worker threads generating the load, their histograms added exactly (default: 1 against a loopback target, which needs the other cores; otherwise one per core but one).' },
-        warmup: { $ref: '#/$defs/duration', description: 'Load at the starting level before the clock starts, shown apart and never in the results (default 1s, or 0s when the profile has setup steps or a data file; 0s for none).' },
+        workers: {
+          $ref: '#/$defs/positiveInteger',
+          description:
+            'Worker threads generating the load, their histograms added exactly (default: 1 against a loopback target, which needs the other cores; otherwise one per core but one).',
+        },
+        warmup: {
+          $ref: '#/$defs/duration',
+          description:
+            'Load at the starting level before the clock starts, shown apart and never in the results (default 1s, or 0s when the profile has setup steps or a data file; 0s for none).',
+        },
       },
     },
     request: {
@@ -286,11 +319,12 @@ export const profileSchema = {
           anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, required: ['tokens'], properties: { tokens: count } }],
         },
         messages: {
-          type: 'array', minItems: 1,
+          type: 'array',
+          minItems: 1,
           items: { type: 'object', additionalProperties: false, required: ['role', 'content'], properties: { role: { type: 'string' }, content: { type: 'string' } } },
         },
         maxTokens: { ...count, description: 'max_tokens: a whole number, a range ("32..256") or { mean, stddev }, drawn per request.' },
-        path: { type: 'string', pattern: '^/', description: 'Instead of the api\'s path.' },
+        path: { type: 'string', pattern: '^/', description: "Instead of the api's path." },
         stream: { type: 'boolean', description: 'Stream the answer (default true, with stream_options.include_usage).' },
         headers: stringMap,
         body: { type: 'object', description: 'Extra body fields sent as they are (temperature, ignore_eos, ...).' },
@@ -325,7 +359,12 @@ export const profileSchema = {
           additionalProperties: false,
           description: 'Checks; a failed one counts as an error of class "check" for this step.',
           properties: {
-            status: { anyOf: [{ type: 'integer', minimum: 100, maximum: 599 }, { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } }] },
+            status: {
+              anyOf: [
+                { type: 'integer', minimum: 100, maximum: 599 },
+                { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } },
+              ],
+            },
             body: { type: 'string', description: 'The body must contain this text.' },
             json: { type: 'object', description: 'JSONPath → expected value.' },
           },

@@ -88,4 +88,3 @@ export interface UserMonitor {
   container?: string;
   interval?: string;
 }
-

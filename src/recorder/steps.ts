@@ -2,7 +2,19 @@ import type { StepSummary } from '../core/summary';
 import { OUTCOME_COUNT, OUTCOME_NAMES, isError } from '../core/outcome';
 import { decodeHistogram, encodeHistogram, latencyStatsMs, newLatencyHistogram } from '../core/histogram';
 import { redactText } from '../util/secrets';
-import { addFigures, decodeFigures, emptyFigures, encodeFigures, llmSummary, recordRequest, type LlmBadClass, type LlmFigures, type LlmFiguresJson, type LlmRequestMetrics, type StepLlmSummary } from '../core/llm';
+import {
+  addFigures,
+  decodeFigures,
+  emptyFigures,
+  encodeFigures,
+  llmSummary,
+  recordRequest,
+  type LlmBadClass,
+  type LlmFigures,
+  type LlmFiguresJson,
+  type LlmRequestMetrics,
+  type StepLlmSummary,
+} from '../core/llm';
 
 /** A sample reason is a diagnosis, not a body dump. */
 const MAX_SAMPLE_CHARS = 300;
@@ -33,7 +45,10 @@ export class StepStats {
   /** An llm: step's whole-run figures (created with its first answer). */
   llm: LlmFigures | undefined;
 
-  constructor(readonly name: string, readonly scenario: string) {}
+  constructor(
+    readonly name: string,
+    readonly scenario: string,
+  ) {}
 
   /** An llm: step's answer: its figures, or the class of a bad one. */
   llmAnswer(metrics: LlmRequestMetrics | undefined, bad: LlmBadClass | undefined, good: boolean): void {
@@ -59,8 +74,11 @@ export class StepStats {
 
   export(): StepPart {
     return {
-      counts: [...this.counts], latency: encodeHistogram(this.latency), reasons: [...this.reasons.entries()],
-      skips: [...this.skips.entries()], samples: [...this.samples],
+      counts: [...this.counts],
+      latency: encodeHistogram(this.latency),
+      reasons: [...this.reasons.entries()],
+      skips: [...this.skips.entries()],
+      samples: [...this.samples],
       ...(this.llm ? { llm: encodeFigures(this.llm) } : {}),
     };
   }

@@ -25,7 +25,11 @@ export class RunTotals {
   /** llm: steps' whole-run figures (created with the first interval that carries them). */
   llm: LlmFigures | undefined;
 
-  add(i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs' | 'llm'> & { stalls?: readonly Stall[] }): void {
+  add(
+    i: Pick<IntervalSnapshot, 'counts' | 'offered' | 'started' | 'dropped' | 'bytes' | 'durationMs' | 'latency' | 'serviceLatency' | 'generatorLagMs' | 'llm'> & {
+      stalls?: readonly Stall[];
+    },
+  ): void {
     for (let c = 0; c < OUTCOME_COUNT; c++) {
       this.counts[c] += i.counts[c];
       this.requests += i.counts[c];

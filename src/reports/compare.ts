@@ -44,7 +44,12 @@ export function figuresOf(db: Db, run: StoredRun): RunFigures {
   const rows = runs.intervalsWithoutHistograms(run.id);
   const requests = rows.reduce((s, r) => s + r.requests, 0);
   const durationMs = rows.reduce((s, r) => s + r.duration_ms, 0);
-  const inputs = thresholdInputsOf(merged, requests, rows.reduce((s, r) => s + r.errors, 0), durationMs);
+  const inputs = thresholdInputsOf(
+    merged,
+    requests,
+    rows.reduce((s, r) => s + r.errors, 0),
+    durationMs,
+  );
   const summary = run.summary;
   return {
     id: run.id,
@@ -88,12 +93,21 @@ export interface CompareLimits {
   tokensDropPct: number;
 }
 
-export const defaultLimits: CompareLimits = { p95IncreasePct: 10, throughputDropPct: 10, errorRateIncreasePts: 1, capacityDropPct: 0, recoveryRiseS: 5, ttftP95IncreasePct: 10, tokensDropPct: 10 };
+export const defaultLimits: CompareLimits = {
+  p95IncreasePct: 10,
+  throughputDropPct: 10,
+  errorRateIncreasePts: 1,
+  capacityDropPct: 0,
+  recoveryRiseS: 5,
+  ttftP95IncreasePct: 10,
+  tokensDropPct: 10,
+};
 
 /** What makes two runs a questionable pair: different profiles, kinds or load models. */
 export function compareWarnings(base: StoredRun, cand: StoredRun): string[] {
   const out: string[] = [];
-  if (base.profile_name !== cand.profile_name) out.push(`run ${base.id} is profile "${base.profile_name}" and run ${cand.id} is "${cand.profile_name}": the figures may not be comparable`);
+  if (base.profile_name !== cand.profile_name)
+    out.push(`run ${base.id} is profile "${base.profile_name}" and run ${cand.id} is "${cand.profile_name}": the figures may not be comparable`);
   if (base.kind !== cand.kind) out.push(`run ${base.id} is a ${base.kind} run and run ${cand.id} a ${cand.kind} run`);
   if (base.model !== cand.model) out.push(`run ${base.id} used the ${base.model} model and run ${cand.id} the ${cand.model} model`);
   return out;
@@ -117,8 +131,12 @@ export function compareFigures(base: RunFigures, cand: RunFigures, limits: Compa
   const latencyRow = (key: keyof LatencyStatsMs, label: string, limit?: number) => {
     const change = pctChange(base.latency[key], cand.latency[key]);
     rows.push({
-      metric: `latency ${label} (ms)`, base: base.latency[key], candidate: cand.latency[key], change: `${signed(change)}%`,
-      limit: limit === undefined ? '' : `+${limit}%`, regressed: limit !== undefined && change > limit,
+      metric: `latency ${label} (ms)`,
+      base: base.latency[key],
+      candidate: cand.latency[key],
+      change: `${signed(change)}%`,
+      limit: limit === undefined ? '' : `+${limit}%`,
+      regressed: limit !== undefined && change > limit,
     });
   };
   latencyRow('p50', 'p50');
@@ -127,20 +145,55 @@ export function compareFigures(base: RunFigures, cand: RunFigures, limits: Compa
   latencyRow('p99', 'p99', limits.p99IncreasePct);
   latencyRow('max', 'max');
   const tput = pctChange(base.throughput, cand.throughput);
-  rows.push({ metric: 'throughput (req/s)', base: base.throughput, candidate: cand.throughput, change: `${signed(tput)}%`, limit: `-${limits.throughputDropPct}%`, regressed: tput < -limits.throughputDropPct });
+  rows.push({
+    metric: 'throughput (req/s)',
+    base: base.throughput,
+    candidate: cand.throughput,
+    change: `${signed(tput)}%`,
+    limit: `-${limits.throughputDropPct}%`,
+    regressed: tput < -limits.throughputDropPct,
+  });
   const errPts = (cand.errorRate - base.errorRate) * 100;
-  rows.push({ metric: 'error rate (%)', base: base.errorRate * 100, candidate: cand.errorRate * 100, change: `${signed(errPts, 2)} pts`, limit: `+${limits.errorRateIncreasePts} pts`, regressed: errPts > limits.errorRateIncreasePts });
+  rows.push({
+    metric: 'error rate (%)',
+    base: base.errorRate * 100,
+    candidate: cand.errorRate * 100,
+    change: `${signed(errPts, 2)} pts`,
+    limit: `+${limits.errorRateIncreasePts} pts`,
+    regressed: errPts > limits.errorRateIncreasePts,
+  });
   if (base.cpuMeanPct !== null || cand.cpuMeanPct !== null) {
-    rows.push({ metric: 'target CPU mean (%)', base: base.cpuMeanPct, candidate: cand.cpuMeanPct, change: base.cpuMeanPct !== null && cand.cpuMeanPct !== null ? `${signed(cand.cpuMeanPct - base.cpuMeanPct)} pts` : '', limit: '', regressed: false });
+    rows.push({
+      metric: 'target CPU mean (%)',
+      base: base.cpuMeanPct,
+      candidate: cand.cpuMeanPct,
+      change: base.cpuMeanPct !== null && cand.cpuMeanPct !== null ? `${signed(cand.cpuMeanPct - base.cpuMeanPct)} pts` : '',
+      limit: '',
+      regressed: false,
+    });
   }
   if (base.rssEndMB !== null || cand.rssEndMB !== null) {
-    rows.push({ metric: 'target RSS at end (MB)', base: base.rssEndMB, candidate: cand.rssEndMB, change: base.rssEndMB !== null && cand.rssEndMB !== null ? `${signed(cand.rssEndMB - base.rssEndMB)} MB` : '', limit: '', regressed: false });
+    rows.push({
+      metric: 'target RSS at end (MB)',
+      base: base.rssEndMB,
+      candidate: cand.rssEndMB,
+      change: base.rssEndMB !== null && cand.rssEndMB !== null ? `${signed(cand.rssEndMB - base.rssEndMB)} MB` : '',
+      limit: '',
+      regressed: false,
+    });
   }
   if (base.capacity !== null || cand.capacity !== null) {
     const a = base.capacity ?? 0;
     const b = cand.capacity ?? 0;
     const change = pctChange(a, b);
-    rows.push({ metric: 'capacity (last good level)', base: base.capacity, candidate: cand.capacity, change: `${signed(change)}%`, limit: `-${limits.capacityDropPct}%`, regressed: change < -limits.capacityDropPct });
+    rows.push({
+      metric: 'capacity (last good level)',
+      base: base.capacity,
+      candidate: cand.capacity,
+      change: `${signed(change)}%`,
+      limit: `-${limits.capacityDropPct}%`,
+      regressed: change < -limits.capacityDropPct,
+    });
   }
   if (base.recoveryS !== null || cand.recoveryS !== null) {
     const a = base.recoveryS;

@@ -9,7 +9,9 @@ const XML_ILLEGAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?!
 
 /** Every piece of text that goes into HTML, SVG or XML passes through here. */
 export function escapeXml(text: unknown): string {
-  return String(text).replace(XML_ILLEGAL, '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return String(text)
+    .replace(XML_ILLEGAL, '')
+    .replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
 /**
@@ -18,11 +20,13 @@ export function escapeXml(text: unknown): string {
  * backslash-escaped (no links, emphasis or table breaks from a name).
  */
 export function escapeMarkdown(text: unknown): string {
-  return String(text)
-    .replace(/[\t\r\n]+/g, ' ')
-    .replace(XML_ILLEGAL, '')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\x7f-\x9f\x1b]/g, '')
-    .replace(/[&<>]/g, (c) => ENTITIES[c])
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+  return (
+    String(text)
+      .replace(/[\t\r\n]+/g, ' ')
+      .replace(XML_ILLEGAL, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x7f-\x9f\x1b]/g, '')
+      .replace(/[&<>]/g, (c) => ENTITIES[c])
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+  );
 }

@@ -34,7 +34,11 @@ ul.findings li{margin:4px 0}
 function series(data: ReportData, pick: (r: ReportData['intervals'][number]) => number, fold: Fold): [number, number][] {
   // A final partial second would turn a handful of requests into a misleading rate.
   const whole = data.intervals.filter((r) => r.duration_ms >= 500);
-  return downsample(whole.map((r) => [r.t + r.duration_ms / 2000, pick(r)] as [number, number]), MAX_POINTS, fold);
+  return downsample(
+    whole.map((r) => [r.t + r.duration_ms / 2000, pick(r)] as [number, number]),
+    MAX_POINTS,
+    fold,
+  );
 }
 
 function stageMarkers(data: ReportData): ChartMarker[] {
@@ -77,20 +81,36 @@ function timeCharts(data: ReportData): string[] {
   const charts = [
     lineChart({ title: 'Latency (each point is the worst second of its bucket)', yLabel: 'ms', series: latency, refLines, markers, bands, ...axis }),
     lineChart({
-      title: 'Throughput and errors per second', yLabel: 'req/s', markers, bands, ...axis,
+      title: 'Throughput and errors per second',
+      yLabel: 'req/s',
+      markers,
+      bands,
+      ...axis,
       series: [
         { name: 'requests/s', color: '#0969da', points: series(data, (r) => (r.requests * 1000) / r.duration_ms, 'mean') },
         { name: 'errors/s', color: '#cf222e', points: series(data, (r) => (r.errors * 1000) / r.duration_ms, 'mean') },
       ],
     }),
-    lineChart({ title: `Load level (${level})`, yLabel: level, markers, ...axis, series: [{ name: 'planned level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }] }),
+    lineChart({
+      title: `Load level (${level})`,
+      yLabel: level,
+      markers,
+      ...axis,
+      series: [{ name: 'planned level', color: '#57606a', points: series(data, (r) => r.level, 'mean') }],
+    }),
   ];
   if (data.plan.llm) charts.push(...llmTimeCharts(data.intervals, markers, axis, data.plan.llm.slo));
   if (data.samples.length > 0) {
     const start = data.run.started_at;
     const pts = (pick: (s: ReportData['samples'][number]) => number, fold: Fold) =>
-      downsample(data.samples.map((s) => [(s.at - start) / 1000, pick(s)] as [number, number]), MAX_POINTS, fold);
-    charts.push(lineChart({ title: 'Target CPU (100% = one core)', yLabel: '%', markers, ...axis, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }));
+      downsample(
+        data.samples.map((s) => [(s.at - start) / 1000, pick(s)] as [number, number]),
+        MAX_POINTS,
+        fold,
+      );
+    charts.push(
+      lineChart({ title: 'Target CPU (100% = one core)', yLabel: '%', markers, ...axis, series: [{ name: 'cpu %', color: '#bf8700', points: pts((s) => s.cpuPct, 'mean') }] }),
+    );
     const rss: ChartSeries[] = [{ name: 'rss MB (bucket minimum)', color: '#0969da', points: pts((s) => s.rssBytes / 1048576, 'min') }];
     const leak = data.findings.find((f) => f.kind === 'leak' && f.resource !== 'gpu-memory' && f.trendLine);
     if (leak) {
@@ -98,7 +118,15 @@ function timeCharts(data: ReportData): string[] {
       const from = ((leak.analysisFrom as number) - start) / 1000;
       const to = ((leak.analysisTo as number) - start) / 1000;
       const at = (x: number) => tl.interceptMB + (tl.slopeMBPerHour * (x - from)) / 3600;
-      rss.push({ name: `leak trend (${leak.verdict})`, color: '#cf222e', points: [[from, at(from)], [to, at(to)]], dashed: true });
+      rss.push({
+        name: `leak trend (${leak.verdict})`,
+        color: '#cf222e',
+        points: [
+          [from, at(from)],
+          [to, at(to)],
+        ],
+        dashed: true,
+      });
     }
     charts.push(lineChart({ title: `Target resident memory${leak ? ', with the leak analysis trend' : ''}`, yLabel: 'MB', markers, ...axis, series: rss }));
   }
@@ -115,8 +143,18 @@ function stressCharts(f: Finding | undefined, unit: string): string[] {
   if (typeof f!.knee === 'number') markers.push({ x: f!.knee as number, label: `knee ${f!.knee}${unit}`, color: '#8250df' });
   const x = `load (${unit.trim()})`;
   return [
-    lineChart({ title: `Good throughput per step vs ${x}`, yLabel: 'req/s', markers, series: [{ name: 'good throughput (one dot per step)', color: '#0969da', withDots: true, points: steps.map((s) => [s.level, s.goodThroughput]) }] }),
-    lineChart({ title: `p99 latency per step vs ${x}`, yLabel: 'ms', markers, series: [{ name: 'p99 (one dot per step)', color: '#cf222e', withDots: true, points: steps.map((s) => [s.level, s.p99Ms]) }] }),
+    lineChart({
+      title: `Good throughput per step vs ${x}`,
+      yLabel: 'req/s',
+      markers,
+      series: [{ name: 'good throughput (one dot per step)', color: '#0969da', withDots: true, points: steps.map((s) => [s.level, s.goodThroughput]) }],
+    }),
+    lineChart({
+      title: `p99 latency per step vs ${x}`,
+      yLabel: 'ms',
+      markers,
+      series: [{ name: 'p99 (one dot per step)', color: '#cf222e', withDots: true, points: steps.map((s) => [s.level, s.p99Ms]) }],
+    }),
   ];
 }
 
@@ -127,36 +165,59 @@ export function renderHtml(data: ReportData): string {
   const unit = data.plan.model === 'open' ? '/s' : ' VUs';
   const out: string[] = [];
   out.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
-  out.push(`<meta name="viewport" content="width=device-width,initial-scale=1"><title>strain report: ${e(data.plan.name)} (run ${data.run.id})</title><style>${STYLE}</style></head><body>`);
+  out.push(
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><title>strain report: ${e(data.plan.name)} (run ${data.run.id})</title><style>${STYLE}</style></head><body>`,
+  );
   out.push(`<h1>${e(data.plan.name)} <span class="badge ${e(status)}">${e(status.toUpperCase())}</span></h1>`);
   if (s?.verdict) out.push(`<p class="verdict">${e(s.verdict)}</p>`);
-  out.push(`<p class="meta">run ${data.run.id} · ${e(data.plan.kind)} · ${e(data.plan.model)} model · target ${e(data.plan.target)} · started ${e(new Date(data.run.started_at).toISOString())}${s ? ` · ${e(formatDuration(s.durationS * 1000))}` : ''}${data.run.schedule_name ? ` · schedule ${e(data.run.schedule_name)}` : ''}</p>`);
+  out.push(
+    `<p class="meta">run ${data.run.id} · ${e(data.plan.kind)} · ${e(data.plan.model)} model · target ${e(data.plan.target)} · started ${e(new Date(data.run.started_at).toISOString())}${s ? ` · ${e(formatDuration(s.durationS * 1000))}` : ''}${data.run.schedule_name ? ` · schedule ${e(data.run.schedule_name)}` : ''}</p>`,
+  );
   if (data.plan.description) out.push(`<p>${e(data.plan.description)}</p>`);
   out.push('<h2>Summary</h2>');
   if (s) {
     const l = s.latencyMs;
     out.push('<table><tr><th>requests</th><th>throughput</th><th>errors</th><th>dropped</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>');
-    out.push(`<tr><td>${num(s.requests)}</td><td>${num(s.throughput, 1)}/s</td><td>${num(s.errors)} (${num(s.errorRate * 100, 2)}%)</td><td>${num(s.dropped)}</td><td>${num(l.p50, 2)} ms</td><td>${num(l.p90, 2)} ms</td><td>${num(l.p95, 2)} ms</td><td>${num(l.p99, 2)} ms</td><td>${num(l.p999, 2)} ms</td><td>${num(l.max, 2)} ms</td></tr></table>`);
-    if (s.skipped > 0) out.push(`<p>Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${Object.entries(s.skippedByReason).map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
+    out.push(
+      `<tr><td>${num(s.requests)}</td><td>${num(s.throughput, 1)}/s</td><td>${num(s.errors)} (${num(s.errorRate * 100, 2)}%)</td><td>${num(s.dropped)}</td><td>${num(l.p50, 2)} ms</td><td>${num(l.p90, 2)} ms</td><td>${num(l.p95, 2)} ms</td><td>${num(l.p99, 2)} ms</td><td>${num(l.p999, 2)} ms</td><td>${num(l.max, 2)} ms</td></tr></table>`,
+    );
+    if (s.skipped > 0)
+      out.push(
+        `<p>Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${Object.entries(s.skippedByReason)
+          .map(([k, n]) => `${e(k)} ${num(n)}`)
+          .join(', ')}</p>`,
+      );
     const errs = Object.entries(s.errorsByClass).filter(([, n]) => n > 0);
     if (errs.length) out.push(`<p>Errors by class: ${errs.map(([k, n]) => `${e(k)} ${num(n)}`).join(', ')}</p>`);
     const failures = runFailures(s.steps);
     if (failures.length) out.push(`<p>Failures:</p><ul class="failures">${failures.map((f) => `<li>${num(f.count)} × ${e(f.reason)}</li>`).join('')}</ul>`);
     if (s.resources.samples > 0) {
       const r = s.resources;
-      out.push(`<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`);
+      out.push(
+        `<p>Target: CPU mean ${num(r.cpuMeanPct, 1)}%, max ${num(r.cpuMaxPct, 1)}%; RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}); ${r.samples} samples${r.restarts ? `, ${r.restarts} restarts` : ''}.</p>`,
+      );
     }
     const g = s.resources.gpu;
-    if (g) out.push(`<p>GPU: ${g.devices} device${g.devices > 1 ? 's' : ''}, utilisation mean ${num(g.utilMeanPct, 1)}%, max ${num(g.utilMaxPct, 1)}%; memory used at most ${num(g.memUsedMaxMB, 0)} of ${num(g.memTotalMB, 0)} MB; power mean ${num(g.powerMeanW, 1)} W; the target held at most ${num(g.targetMemMaxMB, 0)} MB.</p>`);
+    if (g)
+      out.push(
+        `<p>GPU: ${g.devices} device${g.devices > 1 ? 's' : ''}, utilisation mean ${num(g.utilMeanPct, 1)}%, max ${num(g.utilMaxPct, 1)}%; memory used at most ${num(g.memUsedMaxMB, 0)} of ${num(g.memTotalMB, 0)} MB; power mean ${num(g.powerMeanW, 1)} W; the target held at most ${num(g.targetMemMaxMB, 0)} MB.</p>`,
+      );
     const c = s.resources.cgroup;
-    if (c) out.push(`<p>cgroup ${e(c.path)}: CPU mean ${num(c.cpuMeanPct, 1)}% of one core${c.quotaCores ? ` (${num(c.quotaMeanPct, 1)}% of its ${num(c.quotaCores, 2)}-core quota, max ${num(c.quotaMaxPct, 1)}%)` : ''}; memory at most ${num(c.memMaxMB, 1)} MB${c.memLimitMB !== null ? ` of its ${num(c.memLimitMB, 0)} MB limit` : ' (no limit)'}${c.oomKills ? `; ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}.</p>`);
+    if (c)
+      out.push(
+        `<p>cgroup ${e(c.path)}: CPU mean ${num(c.cpuMeanPct, 1)}% of one core${c.quotaCores ? ` (${num(c.quotaMeanPct, 1)}% of its ${num(c.quotaCores, 2)}-core quota, max ${num(c.quotaMaxPct, 1)}%)` : ''}; memory at most ${num(c.memMaxMB, 1)} MB${c.memLimitMB !== null ? ` of its ${num(c.memLimitMB, 0)} MB limit` : ' (no limit)'}${c.oomKills ? `; ${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}` : ''}.</p>`,
+      );
     if (s.stopReason && s.stopReason !== 'completed') out.push(`<p>Stopped early: ${e(s.stopReason)}</p>`);
     if (s.llm) out.push(...llmSummaryHtml(s.llm));
     if (s.steps && s.steps.length > 1) {
       out.push('<h2>Steps</h2><table><tr><th>scenario</th><th>step</th><th>requests</th><th>errors</th><th>skipped</th><th>p50</th><th>p95</th><th>p99</th><th>failures</th></tr>');
       for (const st of s.steps) {
-        const why = [...st.failures.slice(0, 3), ...(st.skipReasons ?? []).slice(0, 2).map((r) => ({ ...r, reason: `skipped: ${r.reason}` }))].map((f) => `${e(f.reason)} (${num(f.count)})`).join('; ');
-        out.push(`<tr><td>${e(st.scenario)}</td><td>${e(st.name)}</td><td>${num(st.requests)}</td><td>${num(st.errors)}</td><td>${num(st.skipped ?? 0)}</td><td>${num(st.latencyMs.p50, 2)} ms</td><td>${num(st.latencyMs.p95, 2)} ms</td><td>${num(st.latencyMs.p99, 2)} ms</td><td>${why}</td></tr>`);
+        const why = [...st.failures.slice(0, 3), ...(st.skipReasons ?? []).slice(0, 2).map((r) => ({ ...r, reason: `skipped: ${r.reason}` }))]
+          .map((f) => `${e(f.reason)} (${num(f.count)})`)
+          .join('; ');
+        out.push(
+          `<tr><td>${e(st.scenario)}</td><td>${e(st.name)}</td><td>${num(st.requests)}</td><td>${num(st.errors)}</td><td>${num(st.skipped ?? 0)}</td><td>${num(st.latencyMs.p50, 2)} ms</td><td>${num(st.latencyMs.p95, 2)} ms</td><td>${num(st.latencyMs.p99, 2)} ms</td><td>${why}</td></tr>`,
+        );
       }
       out.push('</table>');
     }
@@ -168,14 +229,19 @@ export function renderHtml(data: ReportData): string {
       for (const t of s.thresholds) {
         const word = resultWord(t);
         const on = t.judgedOn ?? (t.name === 'capacity' || t.name === 'recovery' || t.name === 'leak' ? 'its finding' : 'the whole run');
-        out.push(`<tr><td>${e(t.name)}</td><td>${e(t.condition)}</td><td>${e(actualText(t))}</td><td>${e(on)}</td><td><span class="badge ${word === 'pass' ? 'pass' : word === 'WARN' ? 'warn' : 'fail'}">${word}</span></td></tr>`);
+        out.push(
+          `<tr><td>${e(t.name)}</td><td>${e(t.condition)}</td><td>${e(actualText(t))}</td><td>${e(on)}</td><td><span class="badge ${word === 'pass' ? 'pass' : word === 'WARN' ? 'warn' : 'fail'}">${word}</span></td></tr>`,
+        );
       }
       out.push('</table>');
     }
   } else out.push('<p>This run has no summary yet (still running, or its process ended abruptly).</p>');
   out.push('<h2>Findings</h2>');
   if (data.findings.length === 0) out.push('<p>No findings.</p>');
-  else out.push(`<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${findingTone(f, s?.thresholds ?? [])}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`);
+  else
+    out.push(
+      `<ul class="findings">${data.findings.map((f) => `<li><span class="badge ${findingTone(f, s?.thresholds ?? [])}">${e(f.kind)}: ${e(f.verdict)}</span> ${e(f.summary)}</li>`).join('')}</ul>`,
+    );
   out.push('<h2>Over time</h2>');
   if (data.intervals.length === 0) out.push('<p>No intervals were recorded.</p>');
   else out.push(...timeCharts(data), ...correlationChart(data.findings, data.run.started_at, timeAxis(data)));
@@ -191,17 +257,32 @@ export function renderHtml(data: ReportData): string {
   }
   const trend = trendRows(data.trend);
   if (trend.length > 1) {
-    out.push(`<h2>Trend: ${e(data.plan.name)} across ${trend.length} runs</h2><table><tr><th>run</th><th>started</th><th>status</th><th>p95 ms</th><th>throughput</th><th>error rate</th><th>RSS slope MB/h</th>${trend.some((r) => r.ttftP95Ms !== null) ? '<th>TTFT p95 ms</th><th>output tok/s</th>' : ''}${trend.some((r) => r.capacity !== null) ? '<th>capacity</th>' : ''}${trend.some((r) => r.recoveryS !== null) ? '<th>recovery s</th>' : ''}</tr>`);
-    for (const r of trend) out.push(`<tr><td>${r.id}${r.id === data.run.id ? ' (this)' : ''}</td><td>${e(r.startedAt)}</td><td>${e(r.status)}</td><td>${num(r.p95Ms, 2)}</td><td>${num(r.throughput, 1)}/s</td><td>${num(r.errorRate === null ? null : r.errorRate * 100, 2)}%</td><td>${num(r.rssSlopeMBPerHour, 1)}</td>${trend.some((x) => x.ttftP95Ms !== null) ? `<td>${num(r.ttftP95Ms, 2)}</td><td>${num(r.outputTokensPerSec, 1)}</td>` : ''}${trend.some((x) => x.capacity !== null) ? `<td>${num(r.capacity, r.capacity !== null && Number.isInteger(r.capacity) ? 0 : 1)}${unit}</td>` : ''}${trend.some((x) => x.recoveryS !== null) ? `<td>${r.recoveryS === Infinity ? 'did not recover' : num(r.recoveryS, 0)}</td>` : ''}</tr>`);
+    out.push(
+      `<h2>Trend: ${e(data.plan.name)} across ${trend.length} runs</h2><table><tr><th>run</th><th>started</th><th>status</th><th>p95 ms</th><th>throughput</th><th>error rate</th><th>RSS slope MB/h</th>${trend.some((r) => r.ttftP95Ms !== null) ? '<th>TTFT p95 ms</th><th>output tok/s</th>' : ''}${trend.some((r) => r.capacity !== null) ? '<th>capacity</th>' : ''}${trend.some((r) => r.recoveryS !== null) ? '<th>recovery s</th>' : ''}</tr>`,
+    );
+    for (const r of trend)
+      out.push(
+        `<tr><td>${r.id}${r.id === data.run.id ? ' (this)' : ''}</td><td>${e(r.startedAt)}</td><td>${e(r.status)}</td><td>${num(r.p95Ms, 2)}</td><td>${num(r.throughput, 1)}/s</td><td>${num(r.errorRate === null ? null : r.errorRate * 100, 2)}%</td><td>${num(r.rssSlopeMBPerHour, 1)}</td>${trend.some((x) => x.ttftP95Ms !== null) ? `<td>${num(r.ttftP95Ms, 2)}</td><td>${num(r.outputTokensPerSec, 1)}</td>` : ''}${trend.some((x) => x.capacity !== null) ? `<td>${num(r.capacity, r.capacity !== null && Number.isInteger(r.capacity) ? 0 : 1)}${unit}</td>` : ''}${trend.some((x) => x.recoveryS !== null) ? `<td>${r.recoveryS === Infinity ? 'did not recover' : num(r.recoveryS, 0)}</td>` : ''}</tr>`,
+      );
     out.push('</table>');
     const withP95 = trend.filter((r) => r.p95Ms !== null);
     if (withP95.length > 1) {
       // Runs sit side by side by position; ticks fall on runs only, labelled with their number.
       const runAt = (i: number) => (Number.isInteger(i) && withP95[i] ? `#${withP95[i].id}` : '');
-      out.push(lineChart({ title: 'p95 latency across runs', yLabel: 'ms', xIntegers: true, xFormat: runAt, series: [{ name: 'p95 (one dot per run)', color: '#bf8700', withDots: true, points: withP95.map((r, i) => [i, r.p95Ms!]) }] }));
+      out.push(
+        lineChart({
+          title: 'p95 latency across runs',
+          yLabel: 'ms',
+          xIntegers: true,
+          xFormat: runAt,
+          series: [{ name: 'p95 (one dot per run)', color: '#bf8700', withDots: true, points: withP95.map((r, i) => [i, r.p95Ms!]) }],
+        }),
+      );
     }
   }
-  out.push(`<p class="meta">Generated by strain on ${e(new Date().toISOString())}. Secrets (by key name: passwords, tokens, API keys, authorization, cookies) and URL userinfo are redacted from stored runs.</p>`);
+  out.push(
+    `<p class="meta">Generated by strain on ${e(new Date().toISOString())}. Secrets (by key name: passwords, tokens, API keys, authorization, cookies) and URL userinfo are redacted from stored runs.</p>`,
+  );
   out.push('</body></html>\n');
   return out.join('\n');
 }

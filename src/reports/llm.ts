@@ -10,15 +10,23 @@ import { lineChart, type ChartMarker, type ChartOptions, type ChartSeries } from
 const MAX_DECODED_ROWS = 3600;
 
 const ROWS: [string, keyof Pick<LlmSummary, 'ttftMs' | 'tpotMs' | 'itlMs' | 'e2eMs'>][] = [
-  ['TTFT (time to first token)', 'ttftMs'], ['TPOT (time per output token)', 'tpotMs'], ['ITL (each gap between chunks)', 'itlMs'], ['E2E (whole request)', 'e2eMs'],
+  ['TTFT (time to first token)', 'ttftMs'],
+  ['TPOT (time per output token)', 'tpotMs'],
+  ['ITL (each gap between chunks)', 'itlMs'],
+  ['E2E (whole request)', 'e2eMs'],
 ];
 const pcts = (p: LlmPercentiles) => [p.p50, p.p90, p.p95, p.p99, p.max, p.mean].map((x) => `<td>${num(x, 2)} ms</td>`).join('');
 
 /** The HTML report's LLM section: the summary's llm block as tables. */
 export function llmSummaryHtml(l: LlmSummary): string[] {
-  const out = ['<h2>LLM</h2>', '<table><tr><th>requests</th><th>input tokens</th><th>output tokens</th><th>requests/s</th><th>output tokens/s</th><th>total tokens/s</th><th>output tokens/s per user</th><th>goodput</th></tr>'];
+  const out = [
+    '<h2>LLM</h2>',
+    '<table><tr><th>requests</th><th>input tokens</th><th>output tokens</th><th>requests/s</th><th>output tokens/s</th><th>total tokens/s</th><th>output tokens/s per user</th><th>goodput</th></tr>',
+  ];
   const good = l.goodput ? `${num(l.goodput.requestsPerSec, 2)}/s (${num(l.goodput.fraction * 100, 1)}%)` : 'no llm.slo';
-  out.push(`<tr><td>${num(l.requests)}</td><td>${num(l.inputTokens)}</td><td>${num(l.outputTokens)}</td><td>${num(l.requestsPerSec, 2)}</td><td>${num(l.outputTokensPerSec, 1)}</td><td>${num(l.totalTokensPerSec, 1)}</td><td>${num(l.outputTokensPerSecPerUser, 1)}</td><td>${e(good)}</td></tr></table>`);
+  out.push(
+    `<tr><td>${num(l.requests)}</td><td>${num(l.inputTokens)}</td><td>${num(l.outputTokens)}</td><td>${num(l.requestsPerSec, 2)}</td><td>${num(l.outputTokensPerSec, 1)}</td><td>${num(l.totalTokensPerSec, 1)}</td><td>${num(l.outputTokensPerSecPerUser, 1)}</td><td>${e(good)}</td></tr></table>`,
+  );
   out.push('<table><tr><th>figure</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr>');
   for (const [label, key] of ROWS) out.push(`<tr><td>${e(label)}</td>${pcts(l[key])}</tr>`);
   out.push('</table>');
@@ -34,9 +42,15 @@ export function llmSummaryMarkdown(l: LlmSummary): string[] {
   const row = (name: string, p: LlmPercentiles) => `| ${name} | ${num(p.p50, 2)} ms | ${num(p.p95, 2)} ms | ${num(p.p99, 2)} ms | ${num(p.max, 2)} ms |`;
   return [
     `LLM: ${num(l.requests)} requests, ${num(l.outputTokensPerSec, 1)} output tokens/s (${num(l.totalTokensPerSec, 1)} total)` +
-      (l.goodput ? `, goodput ${num(l.goodput.requestsPerSec, 2)}/s (${num(l.goodput.fraction * 100, 1)}%)` : ''), '',
-    '| figure | p50 | p95 | p99 | max |', '|---|---:|---:|---:|---:|',
-    row('TTFT', l.ttftMs), row('TPOT', l.tpotMs), row('ITL', l.itlMs), row('E2E', l.e2eMs), '',
+      (l.goodput ? `, goodput ${num(l.goodput.requestsPerSec, 2)}/s (${num(l.goodput.fraction * 100, 1)}%)` : ''),
+    '',
+    '| figure | p50 | p95 | p99 | max |',
+    '|---|---:|---:|---:|---:|',
+    row('TTFT', l.ttftMs),
+    row('TPOT', l.tpotMs),
+    row('ITL', l.itlMs),
+    row('E2E', l.e2eMs),
+    '',
   ];
 }
 
@@ -58,7 +72,12 @@ function seconds(rows: readonly IntervalRow[]): Second[] {
 const at = (text: string | null, p: number): number | undefined => (text ? percentileMs(decodeHistogram(text), p) : undefined);
 
 /** Per-second LLM charts on the run's time axis: TTFT and TPOT percentiles, tokens/s, goodput. */
-export function llmTimeCharts(rows: readonly IntervalRow[], markers: ChartMarker[], axis: Pick<ChartOptions, 'xDomain' | 'xTime'>, slo?: { ttftMs?: number; tpotMs?: number }): string[] {
+export function llmTimeCharts(
+  rows: readonly IntervalRow[],
+  markers: ChartMarker[],
+  axis: Pick<ChartOptions, 'xDomain' | 'xTime'>,
+  slo?: { ttftMs?: number; tpotMs?: number },
+): string[] {
   const all = seconds(rows);
   if (all.length === 0) return [];
   const every = Math.ceil(all.length / MAX_DECODED_ROWS);
@@ -80,18 +99,34 @@ export function llmTimeCharts(rows: readonly IntervalRow[], markers: ChartMarker
     lineChart({ title: `Time to first token per second${note}`, yLabel: 'ms', series: pctSeries('ttft'), refLines: ref(slo?.ttftMs, 'ttft'), markers, ...axis }),
     lineChart({ title: `Time per output token per second${note}`, yLabel: 'ms', series: pctSeries('tpot'), refLines: ref(slo?.tpotMs, 'tpot'), markers, ...axis }),
     lineChart({
-      title: 'Tokens per second', yLabel: 'tok/s', markers, ...axis,
+      title: 'Tokens per second',
+      yLabel: 'tok/s',
+      markers,
+      ...axis,
       series: [
         { name: 'output tokens/s', color: '#0969da', points: all.map((s) => [s.x, perSec(s.f.outputTokens, s)]) },
         { name: 'input tokens/s', color: '#57606a', dashed: true, points: all.map((s) => [s.x, perSec(s.f.inputTokens, s)]) },
       ],
     }),
     lineChart({
-      title: 'Requests and goodput per second', yLabel: 'req/s', markers, ...axis,
+      title: 'Requests and goodput per second',
+      yLabel: 'req/s',
+      markers,
+      ...axis,
       series: [
         { name: 'llm requests/s', color: '#0969da', points: all.map((s) => [s.x, perSec(s.f.requests, s)]) },
         { name: 'good requests/s (every SLO met)', color: '#1a7f37', points: all.map((s) => [s.x, perSec(s.f.good, s)]) },
-        { name: 'bad answers/s', color: '#cf222e', points: all.map((s) => [s.x, perSec(Object.values(s.f.bad).reduce((a, b) => a + (b ?? 0), 0), s)]) },
+        {
+          name: 'bad answers/s',
+          color: '#cf222e',
+          points: all.map((s) => [
+            s.x,
+            perSec(
+              Object.values(s.f.bad).reduce((a, b) => a + (b ?? 0), 0),
+              s,
+            ),
+          ]),
+        },
       ],
     }),
   ];
@@ -104,8 +139,12 @@ export function llmStressChart(f: Finding | undefined, unit: string): string[] {
   const markers: ChartMarker[] = [];
   if (typeof f!.breakingLevel === 'number') markers.push({ x: f!.breakingLevel as number, label: `breaks at ${f!.breakingLevel}${unit}`, color: '#cf222e' });
   if (typeof f!.knee === 'number') markers.push({ x: f!.knee as number, label: `knee ${f!.knee}${unit}`, color: '#8250df' });
-  return [lineChart({
-    title: `Output tokens/s per step vs load (${unit.trim()})`, yLabel: 'tok/s', markers,
-    series: [{ name: 'output tokens/s (one dot per step)', color: '#0969da', withDots: true, points: steps.map((s) => [s.level, s.outputTokensPerSec!]) }],
-  })];
+  return [
+    lineChart({
+      title: `Output tokens/s per step vs load (${unit.trim()})`,
+      yLabel: 'tok/s',
+      markers,
+      series: [{ name: 'output tokens/s (one dot per step)', color: '#0969da', withDots: true, points: steps.map((s) => [s.level, s.outputTokensPerSec!]) }],
+    }),
+  ];
 }

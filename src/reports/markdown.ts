@@ -18,9 +18,20 @@ export function renderMarkdown(data: ReportData): string {
   if (s) {
     const l = s.latencyMs;
     lines.push('| requests | throughput | errors | p50 | p95 | p99 | max |', '|---:|---:|---:|---:|---:|---:|---:|');
-    lines.push(`| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`, '');
+    lines.push(
+      `| ${num(s.requests)} | ${num(s.throughput, 1)}/s | ${num(s.errorRate * 100, 2)}% | ${num(l.p50, 2)} ms | ${num(l.p95, 2)} ms | ${num(l.p99, 2)} ms | ${num(l.max, 2)} ms |`,
+      '',
+    );
     if (s.llm) lines.push(...llmSummaryMarkdown(s.llm));
-    if (s.skipped > 0) lines.push(`Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${cell(Object.entries(s.skippedByReason).map(([k, n]) => `${k} ${n}`).join(', '))}`, '');
+    if (s.skipped > 0)
+      lines.push(
+        `Skipped (not sent, not counted as requests): ${num(s.skipped)} steps: ${cell(
+          Object.entries(s.skippedByReason)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', '),
+        )}`,
+        '',
+      );
     if (s.thresholds.length) {
       if (s.thresholdsJudgedOn) lines.push(`Thresholds judged ${cell(s.thresholdsJudgedOn)}.`, '');
       lines.push('| threshold | condition | actual | result |', '|---|---|---:|---|');
@@ -30,7 +41,15 @@ export function renderMarkdown(data: ReportData): string {
     }
     if (s.steps && s.steps.length > 1) {
       lines.push('| step | requests | errors | p95 | failures |', '|---|---:|---:|---:|---|');
-      for (const st of s.steps) lines.push(`| ${cell(st.name)} | ${num(st.requests)} | ${num(st.errors)} | ${num(st.latencyMs.p95, 2)} ms | ${cell(st.failures.slice(0, 2).map((f) => `${f.reason} (${f.count})`).join('; '))} |`);
+      for (const st of s.steps)
+        lines.push(
+          `| ${cell(st.name)} | ${num(st.requests)} | ${num(st.errors)} | ${num(st.latencyMs.p95, 2)} ms | ${cell(
+            st.failures
+              .slice(0, 2)
+              .map((f) => `${f.reason} (${f.count})`)
+              .join('; '),
+          )} |`,
+        );
       lines.push('');
     }
     const failures = runFailures(s.steps);
@@ -39,7 +58,10 @@ export function renderMarkdown(data: ReportData): string {
     }
     if (s.resources.samples > 0) {
       const r = s.resources;
-      lines.push(`Target: CPU mean ${num(r.cpuMeanPct, 1)}% (max ${num(r.cpuMaxPct, 1)}%), RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}), ${r.samples} samples.`, '');
+      lines.push(
+        `Target: CPU mean ${num(r.cpuMeanPct, 1)}% (max ${num(r.cpuMaxPct, 1)}%), RSS ${num(r.rssStartMB, 1)} → ${num(r.rssEndMB, 1)} MB (max ${num(r.rssMaxMB, 1)}), ${r.samples} samples.`,
+        '',
+      );
     }
   }
   if (data.findings.length) {

@@ -58,7 +58,11 @@ const PAD = { left: 64, right: 16, bottom: 34 };
 /** Average glyph width of the 11 px legend and tick font, to lay labels out without a browser. */
 const CHAR_W = 6.6;
 
-interface LegendItem { label: string; color: string; dashed?: boolean }
+interface LegendItem {
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
 
 /** Legend rows above the plot: never over the data. */
 function legendRows(items: LegendItem[], width: number): LegendItem[][] {
@@ -117,18 +121,24 @@ export function lineChart(o: ChartOptions): string {
   const right = width - PAD.right;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(o.title)}" class="chart" data-plot="${PAD.left} ${plotTop} ${plotW} ${plotH}" data-ymax="${y.max}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(o.title)}" class="chart" data-plot="${PAD.left} ${plotTop} ${plotW} ${plotH}" data-ymax="${y.max}">`,
+  );
   parts.push(`<text x="${PAD.left}" y="16" class="title">${escapeXml(o.title)}</text>`);
   rows.forEach((row, i) => {
     let lx = PAD.left;
     const ly = 30 + i * 16;
     for (const item of row) {
-      parts.push(`<g class="legend"><line x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}" stroke="${item.color}" stroke-width="3"${item.dashed ? ' stroke-dasharray="4 3"' : ''}/><text x="${lx + 20}" y="${ly}">${escapeXml(item.label)}</text></g>`);
+      parts.push(
+        `<g class="legend"><line x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}" stroke="${item.color}" stroke-width="3"${item.dashed ? ' stroke-dasharray="4 3"' : ''}/><text x="${lx + 20}" y="${ly}">${escapeXml(item.label)}</text></g>`,
+      );
       lx += 24 + item.label.length * CHAR_W;
     }
   });
   for (const b of o.bands ?? []) {
-    parts.push(`<rect x="${sx(b.from).toFixed(1)}" y="${plotTop}" width="${Math.max(1, sx(b.to) - sx(b.from)).toFixed(1)}" height="${plotH}" fill="${b.color}" opacity="0.15"><title>${escapeXml(b.label)}</title></rect>`);
+    parts.push(
+      `<rect x="${sx(b.from).toFixed(1)}" y="${plotTop}" width="${Math.max(1, sx(b.to) - sx(b.from)).toFixed(1)}" height="${plotH}" fill="${b.color}" opacity="0.15"><title>${escapeXml(b.label)}</title></rect>`,
+    );
     parts.push(label(sx(b.from) + 3, plotTop + 12, b.label, right, 'band'));
   }
   for (const v of y.ticks) {

@@ -73,9 +73,7 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
 
   // The monitor starts before the run row: one that cannot start (no such cgroup or container,
   // a remote monitor unreachable) leaves no run behind that never ran.
-  const monitor: RunMonitor | undefined = profile.monitor
-    ? await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent)
-    : undefined;
+  const monitor: RunMonitor | undefined = profile.monitor ? await startRunMonitor(profile.monitor, store.db, req.env ?? process.env, req.onMonitorEvent) : undefined;
   const startedAt = Date.now();
   let runId: number;
   try {
@@ -105,30 +103,44 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const checkpoints = startCheckpointer(store.db);
   const storeSink = new StoreSink(store, runId, faults.record);
   const thresholdStop = (detail: string) => engine?.stop('threshold', detail);
-  engine = createEngine(profile, {
-    sinks: [storeSink, ...(req.sinks ?? [])], env: req.env, rehearsal: [rehearsal(runId)], ...(req.driver ? { driver: req.driver } : {}),
-  }, req.ownThread);
+  engine = createEngine(
+    profile,
+    {
+      sinks: [storeSink, ...(req.sinks ?? [])],
+      env: req.env,
+      rehearsal: [rehearsal(runId)],
+      ...(req.driver ? { driver: req.driver } : {}),
+    },
+    req.ownThread,
+  );
   engine.recorder.addSink(new ThresholdWatch(profile.thresholds, engine.recorder.totals, thresholdStop, profile));
   if (profile.kind === 'stress') engine.recorder.addSink(new BreakWatch(profile, (detail) => engine?.stop('stopped', detail)));
   const addEvent: typeof store.addEvent = (...args) => write(() => store.addEvent(...args));
   engine.recorder.addSink(stallEvents(addEvent, runId));
 
   engine.on('warmup', (w: { at: number; durationMs: number; level: number }) =>
-    addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w));
-  engine.on('warmed', (w: WarmupResult & { at: number }) => addEvent(runId, w.at, 'warmup-ended', w.settled
-    ? `warm-up settled after ${formatDuration(w.durationMs)} (generator and schedule lag under ${settleLimits(w.minimumMs).lagMs} ms for 1 s)`
-    : `warm-up ended at its bound, ${formatDuration(w.durationMs)}, without settling (lag up to ${Math.round(w.lagMs)} ms in its last second)`,
-  { durationMs: w.durationMs, minimumMs: w.minimumMs, settled: w.settled, lagMs: w.lagMs }));
+    addEvent(runId, w.at, 'warmup', `warm-up ${formatDuration(w.durationMs)} at ${levelText(profile.model, w.level)} (not in the results)`, w),
+  );
+  engine.on('warmed', (w: WarmupResult & { at: number }) =>
+    addEvent(
+      runId,
+      w.at,
+      'warmup-ended',
+      w.settled
+        ? `warm-up settled after ${formatDuration(w.durationMs)} (generator and schedule lag under ${settleLimits(w.minimumMs).lagMs} ms for 1 s)`
+        : `warm-up ended at its bound, ${formatDuration(w.durationMs)}, without settling (lag up to ${Math.round(w.lagMs)} ms in its last second)`,
+      { durationMs: w.durationMs, minimumMs: w.minimumMs, settled: w.settled, lagMs: w.lagMs },
+    ),
+  );
   engine.on('measuring', (m: { at: number }) => write(() => store.setStartedAt(runId, m.at)));
   engine.on('stage', (e: StageEvent) => addEvent(runId, e.at, 'stage', `stage ${e.index + 1}: ${e.name}`, e));
-  engine.on('control', (c: { at: number; action: string; factor: number }) =>
-    addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
+  engine.on('control', (c: { at: number; action: string; factor: number }) => addEvent(runId, c.at, 'control', `${c.action} (level ×${c.factor.toFixed(1)} of plan)`, c));
   const onAbort = () => engine?.stop('aborted', String(req.signal?.reason ?? 'interrupted'));
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   req.onStart?.(runId, engine);
-  const cancelCap = req.maxDurationMs === undefined ? undefined
-    : longTimeout(() => engine?.stop('aborted', `max duration ${formatDuration(req.maxDurationMs!)} reached`), req.maxDurationMs);
+  const cancelCap =
+    req.maxDurationMs === undefined ? undefined : longTimeout(() => engine?.stop('aborted', `max duration ${formatDuration(req.maxDurationMs!)} reached`), req.maxDurationMs);
 
   const result = await engine.run().finally(() => {
     req.signal?.removeEventListener('abort', onAbort);
@@ -147,7 +159,11 @@ export async function executeRun(req: RunRequest): Promise<RunSummary> {
   const verdict = judgeRun({
     plan: profile,
     whole: thresholdInputs(totals, profile),
-    beforeStage: (stage) => thresholdInputsFromRows(input.intervals.filter((r) => r.stage < stage), profile),
+    beforeStage: (stage) =>
+      thresholdInputsFromRows(
+        input.intervals.filter((r) => r.stage < stage),
+        profile,
+      ),
     findings,
     stop: { reason: result.reason, detail: result.detail },
     noSuccess,

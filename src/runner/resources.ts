@@ -20,8 +20,14 @@ export interface RunMonitor {
 export async function startRunMonitor(plan: MonitorPlan, db: Db, env: NodeJS.ProcessEnv, onEvent?: (e: MonitorEvent) => void): Promise<RunMonitor> {
   const store = new MonitorStore(db);
   const summarize = (id: number) => (since: number, until: number) =>
-    summarizeResources(id, store.resourceSamples(id, since, until), store.events(id, since, until), store.resourceSamples(id, since, until, 'monitor'),
-      store.gpuSamples(id, since, until), store.cgroupSamples(id, since, until));
+    summarizeResources(
+      id,
+      store.resourceSamples(id, since, until),
+      store.events(id, since, until),
+      store.resourceSamples(id, since, until, 'monitor'),
+      store.gpuSamples(id, since, until),
+      store.cgroupSamples(id, since, until),
+    );
   if (plan.kind === 'remote') {
     const remote = new RemoteMonitor(plan.url, store, env.STRAIN_MONITOR_TOKEN, plan.intervalMs, Date.now());
     await remote.check().catch((err: Error) => {

@@ -117,7 +117,9 @@ export class Scheduler {
     const done = new Promise<void>((resolveDone) => {
       child.on('close', (code) => {
         this.jobs.delete(row.name);
-        void this.afterRun(row, code, stdout, stderr, firedAt).catch((err: Error) => this.o.log(`${row.name}: after-run failed: ${err.message}`)).finally(resolveDone);
+        void this.afterRun(row, code, stdout, stderr, firedAt)
+          .catch((err: Error) => this.o.log(`${row.name}: after-run failed: ${err.message}`))
+          .finally(resolveDone);
       });
     });
     this.jobs.set(row.name, { child, done });
@@ -146,7 +148,12 @@ export class Scheduler {
       report = null;
     }
     const reasons = failureReasons(summary);
-    this.record(row.name, 'schedule-finished', `run ${summary.runId} ${summary.status} in ${formatDuration(summary.durationS * 1000)}${report ? `; report ${report}` : ''}`, summary.runId);
+    this.record(
+      row.name,
+      'schedule-finished',
+      `run ${summary.runId} ${summary.status} in ${formatDuration(summary.durationS * 1000)}${report ? `; report ${report}` : ''}`,
+      summary.runId,
+    );
     // A job cut short because the scheduler itself is stopping is not a failure of the target.
     if (reasons.length > 0 && !this.stopping) await this.onFail(row, { runId: summary.runId, status: summary.status, report, reasons });
   }

@@ -80,8 +80,20 @@ export function mergeParts(index: number, parts: readonly IntervalPart[]): Merge
   const separate = parts.some((p) => p.serviceLatency !== undefined);
   const serviceLatency = separate ? newLatencyHistogram(64) : undefined;
   const merged: MergedInterval = {
-    index, durationMs: 0, counts, offered: 0, started: 0, dropped: 0, bytes: 0, latency, serviceLatency,
-    generatorLagMs: 0, scheduleLagMs: 0, inFlight: 0, stalls: [], sources: parts.length,
+    index,
+    durationMs: 0,
+    counts,
+    offered: 0,
+    started: 0,
+    dropped: 0,
+    bytes: 0,
+    latency,
+    serviceLatency,
+    generatorLagMs: 0,
+    scheduleLagMs: 0,
+    inFlight: 0,
+    stalls: [],
+    sources: parts.length,
   };
   for (const p of parts) {
     for (let c = 0; c < OUTCOME_COUNT; c++) counts[c] += p.counts[c];

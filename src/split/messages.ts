@@ -62,10 +62,7 @@ export type FromWorker =
 /** Main → worker. */
 export type ToWorker =
   /** `at`: the coordinator's wall clock (ms) at which agents start together; threads start at once. */
-  | { type: 'go'; at?: number }
-  | { type: 'stop'; detail: string }
-  | { type: 'pause'; paused: boolean }
-  | { type: 'factor'; factor: number };
+  { type: 'go'; at?: number } | { type: 'stop'; detail: string } | { type: 'pause'; paused: boolean } | { type: 'factor'; factor: number };
 
 export interface WorkerData {
   profile: ResolvedProfile;
@@ -76,10 +73,19 @@ export interface WorkerData {
 /** An interval as a part, for whoever merges (worker side). */
 export function encodeInterval(i: IntervalSnapshot): IntervalPart {
   return {
-    index: i.index, durationMs: i.durationMs, counts: [...i.counts], offered: i.offered, started: i.started, dropped: i.dropped,
-    bytes: i.bytes, latency: encodeHistogram(i.latency),
+    index: i.index,
+    durationMs: i.durationMs,
+    counts: [...i.counts],
+    offered: i.offered,
+    started: i.started,
+    dropped: i.dropped,
+    bytes: i.bytes,
+    latency: encodeHistogram(i.latency),
     ...(i.serviceLatency !== i.latency ? { serviceLatency: encodeHistogram(i.serviceLatency) } : {}),
-    generatorLagMs: i.generatorLagMs, scheduleLagMs: i.scheduleLagMs, inFlight: i.inFlight, stalls: [...i.stalls],
+    generatorLagMs: i.generatorLagMs,
+    scheduleLagMs: i.scheduleLagMs,
+    inFlight: i.inFlight,
+    stalls: [...i.stalls],
     ...(i.llm ? { llm: encodeFigures(i.llm) } : {}),
   };
 }
@@ -87,8 +93,14 @@ export function encodeInterval(i: IntervalSnapshot): IntervalPart {
 /** A warm-up as a part (worker side). */
 export function encodeWarmup(w: WarmupResult): WarmupPart {
   return {
-    durationMs: w.durationMs, minimumMs: w.minimumMs, settled: w.settled, lagMs: w.lagMs,
-    level: w.level, connections: w.connections,
-    counts: [...w.totals.counts], latency: encodeHistogram(w.totals.latency), durationOfIntervalsMs: w.totals.durationMs,
+    durationMs: w.durationMs,
+    minimumMs: w.minimumMs,
+    settled: w.settled,
+    lagMs: w.lagMs,
+    level: w.level,
+    connections: w.connections,
+    counts: [...w.totals.counts],
+    latency: encodeHistogram(w.totals.latency),
+    durationOfIntervalsMs: w.totals.durationMs,
   };
 }

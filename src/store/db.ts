@@ -63,18 +63,20 @@ function migrate(db: Db): void {
   // Two processes may open a new database at once (a run and a monitor): the version is read
   // again inside each write transaction, so only one of them applies a given migration.
   for (;;) {
-    const applied = db.transaction((): boolean => {
-      const current = schemaVersion(db);
-      if (current > migrations.length) {
-        throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
-      }
-      if (current === migrations.length) return false;
-      const migration = migrations[current];
-      if (typeof migration === 'string') db.exec(migration);
-      else migration(db);
-      db.pragma(`user_version = ${current + 1}`);
-      return true;
-    }).immediate();
+    const applied = db
+      .transaction((): boolean => {
+        const current = schemaVersion(db);
+        if (current > migrations.length) {
+          throw new Error(`database schema version ${current} is newer than this strain understands (${migrations.length}); upgrade strain`);
+        }
+        if (current === migrations.length) return false;
+        const migration = migrations[current];
+        if (typeof migration === 'string') db.exec(migration);
+        else migration(db);
+        db.pragma(`user_version = ${current + 1}`);
+        return true;
+      })
+      .immediate();
     if (!applied) return;
   }
 }

@@ -30,41 +30,77 @@ const HOST_COLUMNS = `monitor_id, at, cpu_pct, mem_used_bytes, mem_available_byt
 const GPU_COLUMNS = 'monitor_id, at, gpu, uuid, util_pct, mem_used_mb, mem_total_mb, power_w, temp_c, target_mem_mb';
 const CGROUP_COLUMNS = `monitor_id, at, path, cpu_usage_usec, cpu_pct, quota_cores, quota_pct, mem_bytes, mem_limit_bytes, oom_kills,
   io_read_bps, io_write_bps`;
-const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
+const placeholders = (columns: string) =>
+  columns
+    .split(',')
+    .map(() => '?')
+    .join(', ');
 
 function toGpu(r: Record<string, number | string | null>): GpuSample {
   return {
-    at: r.at as number, index: r.gpu as number, uuid: r.uuid as string, utilPct: r.util_pct as number | null,
-    memUsedMB: r.mem_used_mb as number | null, memTotalMB: r.mem_total_mb as number | null, powerW: r.power_w as number | null,
-    tempC: r.temp_c as number | null, targetMemMB: r.target_mem_mb as number | null,
+    at: r.at as number,
+    index: r.gpu as number,
+    uuid: r.uuid as string,
+    utilPct: r.util_pct as number | null,
+    memUsedMB: r.mem_used_mb as number | null,
+    memTotalMB: r.mem_total_mb as number | null,
+    powerW: r.power_w as number | null,
+    tempC: r.temp_c as number | null,
+    targetMemMB: r.target_mem_mb as number | null,
   };
 }
 
 function toCgroup(r: Record<string, number | string | null>): CgroupSample {
   const n = (k: string) => r[k] as number | null;
   return {
-    at: r.at as number, path: r.path as string, cpuUsageUsec: n('cpu_usage_usec'), cpuPct: n('cpu_pct'), quotaCores: n('quota_cores'),
-    quotaPct: n('quota_pct'), memBytes: n('mem_bytes'), memLimitBytes: n('mem_limit_bytes'), oomKills: n('oom_kills'),
-    ioReadBps: n('io_read_bps'), ioWriteBps: n('io_write_bps'),
+    at: r.at as number,
+    path: r.path as string,
+    cpuUsageUsec: n('cpu_usage_usec'),
+    cpuPct: n('cpu_pct'),
+    quotaCores: n('quota_cores'),
+    quotaPct: n('quota_pct'),
+    memBytes: n('mem_bytes'),
+    memLimitBytes: n('mem_limit_bytes'),
+    oomKills: n('oom_kills'),
+    ioReadBps: n('io_read_bps'),
+    ioWriteBps: n('io_write_bps'),
   };
 }
 
 function toResource(r: Record<string, number | string | null>): ResourceSample {
   return {
-    at: r.at as number, pid: r.pid as number, source: r.source as ResourceSample['source'],
-    cpuPct: r.cpu_pct as number, cpuUserPct: r.cpu_user_pct as number, cpuSystemPct: r.cpu_system_pct as number,
-    rssBytes: r.rss_bytes as number, vsizeBytes: r.vsize_bytes as number, threads: r.threads as number, fds: r.fds as number | null,
-    readBytes: r.read_bytes as number | null, writeBytes: r.write_bytes as number | null,
-    readBps: r.read_bps as number | null, writeBps: r.write_bps as number | null,
-    voluntaryCtx: r.ctx_voluntary as number, involuntaryCtx: r.ctx_involuntary as number,
+    at: r.at as number,
+    pid: r.pid as number,
+    source: r.source as ResourceSample['source'],
+    cpuPct: r.cpu_pct as number,
+    cpuUserPct: r.cpu_user_pct as number,
+    cpuSystemPct: r.cpu_system_pct as number,
+    rssBytes: r.rss_bytes as number,
+    vsizeBytes: r.vsize_bytes as number,
+    threads: r.threads as number,
+    fds: r.fds as number | null,
+    readBytes: r.read_bytes as number | null,
+    writeBytes: r.write_bytes as number | null,
+    readBps: r.read_bps as number | null,
+    writeBps: r.write_bps as number | null,
+    voluntaryCtx: r.ctx_voluntary as number,
+    involuntaryCtx: r.ctx_involuntary as number,
   };
 }
 
 function toHost(r: Record<string, number>): HostSample {
   return {
-    at: r.at, cpuPct: r.cpu_pct, memUsedBytes: r.mem_used_bytes, memAvailableBytes: r.mem_available_bytes,
-    load1: r.load1, load5: r.load5, load15: r.load15, diskReadBps: r.disk_read_bps, diskWriteBps: r.disk_write_bps,
-    netRxBps: r.net_rx_bps, netTxBps: r.net_tx_bps,
+    at: r.at,
+    cpuPct: r.cpu_pct,
+    memUsedBytes: r.mem_used_bytes,
+    memAvailableBytes: r.mem_available_bytes,
+    load1: r.load1,
+    load5: r.load5,
+    load15: r.load15,
+    diskReadBps: r.disk_read_bps,
+    diskWriteBps: r.disk_write_bps,
+    netRxBps: r.net_rx_bps,
+    netTxBps: r.net_tx_bps,
   };
 }
 
@@ -85,12 +121,18 @@ export class MonitorStore {
   private readonly selectMonitor: Statement;
 
   constructor(readonly db: Db) {
-    this.insertMonitor = db.prepare(
-      'INSERT INTO monitors (started_at, selector, pid, interval_ms, origin, host_json) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.insertMonitor = db.prepare('INSERT INTO monitors (started_at, selector, pid, interval_ms, origin, host_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.endMonitorStmt = db.prepare('UPDATE monitors SET ended_at = ? WHERE id = ?');
-    this.insertResource = db.prepare(`INSERT INTO resource_samples (${RESOURCE_COLUMNS}) VALUES (${RESOURCE_COLUMNS.split(',').map(() => '?').join(', ')})`);
-    this.insertHost = db.prepare(`INSERT INTO host_samples (${HOST_COLUMNS}) VALUES (${HOST_COLUMNS.split(',').map(() => '?').join(', ')})`);
+    this.insertResource = db.prepare(
+      `INSERT INTO resource_samples (${RESOURCE_COLUMNS}) VALUES (${RESOURCE_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    this.insertHost = db.prepare(
+      `INSERT INTO host_samples (${HOST_COLUMNS}) VALUES (${HOST_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    );
     this.insertEvent = db.prepare('INSERT INTO events (monitor_id, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?)');
     this.selectResources = db.prepare('SELECT * FROM resource_samples WHERE monitor_id = ? AND source = ? AND at >= ? AND at <= ? ORDER BY at');
     this.selectHost = db.prepare('SELECT * FROM host_samples WHERE monitor_id = ? AND at >= ? AND at <= ? ORDER BY at');
@@ -120,19 +162,34 @@ export class MonitorStore {
     const { resources = [], hosts = [], gpus = [], cgroups = [], events = [] } = batch;
     this.db.transaction(() => {
       for (const r of resources) {
-        this.insertResource.run(monitorId, r.at, r.source, r.pid, r.cpuPct, r.cpuUserPct, r.cpuSystemPct, r.rssBytes, r.vsizeBytes,
-          r.threads, r.fds, r.readBytes, r.writeBytes, r.readBps, r.writeBps, r.voluntaryCtx, r.involuntaryCtx);
+        this.insertResource.run(
+          monitorId,
+          r.at,
+          r.source,
+          r.pid,
+          r.cpuPct,
+          r.cpuUserPct,
+          r.cpuSystemPct,
+          r.rssBytes,
+          r.vsizeBytes,
+          r.threads,
+          r.fds,
+          r.readBytes,
+          r.writeBytes,
+          r.readBps,
+          r.writeBps,
+          r.voluntaryCtx,
+          r.involuntaryCtx,
+        );
       }
       for (const h of hosts) {
-        this.insertHost.run(monitorId, h.at, h.cpuPct, h.memUsedBytes, h.memAvailableBytes, h.load1, h.load5, h.load15,
-          h.diskReadBps, h.diskWriteBps, h.netRxBps, h.netTxBps);
+        this.insertHost.run(monitorId, h.at, h.cpuPct, h.memUsedBytes, h.memAvailableBytes, h.load1, h.load5, h.load15, h.diskReadBps, h.diskWriteBps, h.netRxBps, h.netTxBps);
       }
       for (const g of gpus) {
         this.insertGpu.run(monitorId, g.at, g.index, g.uuid, g.utilPct, g.memUsedMB, g.memTotalMB, g.powerW, g.tempC, g.targetMemMB);
       }
       for (const c of cgroups) {
-        this.insertCgroup.run(monitorId, c.at, c.path, c.cpuUsageUsec, c.cpuPct, c.quotaCores, c.quotaPct, c.memBytes, c.memLimitBytes,
-          c.oomKills, c.ioReadBps, c.ioWriteBps);
+        this.insertCgroup.run(monitorId, c.at, c.path, c.cpuUsageUsec, c.cpuPct, c.quotaCores, c.quotaPct, c.memBytes, c.memLimitBytes, c.oomKills, c.ioReadBps, c.ioWriteBps);
       }
       for (const e of events) this.insertEvent.run(monitorId, e.at, e.kind, e.message, e.data === undefined ? null : JSON.stringify(e.data));
     })();
@@ -156,7 +213,11 @@ export class MonitorStore {
   }
 
   events(monitorId: number, since: number, until = Number.MAX_SAFE_INTEGER): MonitorEvent[] {
-    return (this.selectEvents.all(monitorId, since, until) as { at: number; kind: MonitorEvent['kind']; message: string; data_json: string | null }[])
-      .map((e) => ({ at: e.at, kind: e.kind, message: e.message, ...(e.data_json ? { data: JSON.parse(e.data_json) } : {}) }));
+    return (this.selectEvents.all(monitorId, since, until) as { at: number; kind: MonitorEvent['kind']; message: string; data_json: string | null }[]).map((e) => ({
+      at: e.at,
+      kind: e.kind,
+      message: e.message,
+      ...(e.data_json ? { data: JSON.parse(e.data_json) } : {}),
+    }));
   }
 }

@@ -37,18 +37,44 @@ function storedSummary(db: Db, run: RunRow, status: Exclude<RunStatus, 'running'
   });
   const plan = JSON.parse(run.plan_json) as { workers?: number };
   return {
-    runId: run.id, profile: run.profile_name, kind: run.kind, model: run.model, target: run.target,
-    status, stopReason,
+    runId: run.id,
+    profile: run.profile_name,
+    kind: run.kind,
+    model: run.model,
+    target: run.target,
+    status,
+    stopReason,
     verdict: `${status.toUpperCase()}: ${stopReason}; no threshold or finding judged (the process that ran it is gone)`,
     startedAt: new Date(run.started_at).toISOString(),
     endedAt: new Date(endedAt).toISOString(),
     durationS: round((endedAt - run.started_at) / 1000, 3),
-    requests: sum((r) => r.requests), errors: sum((r) => r.errors),
-    errorRate: round(inputs.errorRate, 6), throughput: round(inputs.throughput, 2),
-    offered: sum((r) => r.offered), dropped: sum((r) => r.dropped), skipped: 0, skippedByReason: {}, interrupted: 0,
-    latencyMs: inputs.latencyMs, errorsByClass, statusClasses,
-    thresholds: [], findings: [], steps: [],
-    resources: { monitorId: run.monitor_id, samples: 0, pids: [], restarts: 0, cpuMeanPct: null, cpuMaxPct: null, rssStartMB: null, rssEndMB: null, rssMaxMB: null, monitorCpuMeanPct: null },
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    errorRate: round(inputs.errorRate, 6),
+    throughput: round(inputs.throughput, 2),
+    offered: sum((r) => r.offered),
+    dropped: sum((r) => r.dropped),
+    skipped: 0,
+    skippedByReason: {},
+    interrupted: 0,
+    latencyMs: inputs.latencyMs,
+    errorsByClass,
+    statusClasses,
+    thresholds: [],
+    findings: [],
+    steps: [],
+    resources: {
+      monitorId: run.monitor_id,
+      samples: 0,
+      pids: [],
+      restarts: 0,
+      cpuMeanPct: null,
+      cpuMaxPct: null,
+      rssStartMB: null,
+      rssEndMB: null,
+      rssMaxMB: null,
+      monitorCpuMeanPct: null,
+    },
     generator: { maxLagMs: rows.reduce((m, r) => Math.max(m, r.generator_lag_ms), 0), saturated: false, workers: plan.workers ?? 1 },
   };
 }
@@ -58,8 +84,12 @@ export function finishFromStored(db: Db, runId: number, status: Exclude<RunStatu
   const run = db.prepare("SELECT * FROM runs WHERE id = ? AND status = 'running'").get(runId) as RunRow | undefined;
   if (!run) return undefined;
   const summary = storedSummary(db, run, status, stopReason);
-  db.prepare("UPDATE runs SET status = ?, ended_at = ?, summary_json = ? WHERE id = ? AND status = 'running'")
-    .run(status, Date.parse(summary.endedAt), JSON.stringify(summary), runId);
+  db.prepare("UPDATE runs SET status = ?, ended_at = ?, summary_json = ? WHERE id = ? AND status = 'running'").run(
+    status,
+    Date.parse(summary.endedAt),
+    JSON.stringify(summary),
+    runId,
+  );
   db.prepare('INSERT INTO events (run_id, at, kind, message) VALUES (?, ?, ?, ?)').run(runId, Date.now(), 'run-ended', `run ${status}: ${stopReason}`);
   return summary;
 }

@@ -67,10 +67,41 @@ export interface NewRun {
 }
 
 const INTERVAL_COLUMNS = [
-  'run_id', 't', 'started_at', 'duration_ms', 'stage', 'level', 'requests', 'errors',
-  'c2xx', 'c3xx', 'c4xx', 'c5xx', 'timeouts', 'refused', 'resets', 'other', 'checks', 'protocol',
-  'offered', 'started', 'dropped', 'bytes', 'in_flight',
-  'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'generator_lag_ms', 'schedule_lag_ms', 'generator_cpu_pct', 'hist', 'service_hist', 'llm_json',
+  'run_id',
+  't',
+  'started_at',
+  'duration_ms',
+  'stage',
+  'level',
+  'requests',
+  'errors',
+  'c2xx',
+  'c3xx',
+  'c4xx',
+  'c5xx',
+  'timeouts',
+  'refused',
+  'resets',
+  'other',
+  'checks',
+  'protocol',
+  'offered',
+  'started',
+  'dropped',
+  'bytes',
+  'in_flight',
+  'p50_ms',
+  'p90_ms',
+  'p95_ms',
+  'p99_ms',
+  'max_ms',
+  'mean_ms',
+  'generator_lag_ms',
+  'schedule_lag_ms',
+  'generator_cpu_pct',
+  'hist',
+  'service_hist',
+  'llm_json',
 ] as const;
 
 /** Runs, their per-second intervals and events. Statements are prepared once. */
@@ -98,9 +129,7 @@ export class RunStore {
       `INSERT INTO runs (profile_name, profile_path, kind, model, target, status, started_at, plan_json, schedule_name, pid, pid_start, pid_host)
        VALUES (@profileName, @profilePath, @kind, @model, @target, 'running', @startedAt, @planJson, @scheduleName, @pid, @pidStart, @pidHost)`,
     );
-    this.insertInterval = db.prepare(
-      `INSERT OR REPLACE INTO intervals (${INTERVAL_COLUMNS.join(', ')}) VALUES (${INTERVAL_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
+    this.insertInterval = db.prepare(`INSERT OR REPLACE INTO intervals (${INTERVAL_COLUMNS.join(', ')}) VALUES (${INTERVAL_COLUMNS.map((c) => `@${c}`).join(', ')})`);
     this.insertEvent = db.prepare('INSERT INTO events (run_id, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?)');
     this.updateRunEnd = db.prepare('UPDATE runs SET status = ?, ended_at = ?, summary_json = ? WHERE id = ?');
     this.selectRuns = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?');
@@ -195,7 +224,9 @@ export class RunStore {
 
   /** The generator's stalls of a run, from its events. */
   stalls(runId: number): Stall[] {
-    return this.events(runId).filter((e) => e.kind === STALL_EVENT && e.data_json).map((e) => JSON.parse(e.data_json!) as Stall);
+    return this.events(runId)
+      .filter((e) => e.kind === STALL_EVENT && e.data_json)
+      .map((e) => JSON.parse(e.data_json!) as Stall);
   }
 
   intervals(runId: number): IntervalRow[] {

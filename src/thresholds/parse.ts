@@ -44,9 +44,13 @@ export function parseCondition(metric: ThresholdMetric, text: string): ParsedCon
 
 export function compare(actual: number, op: Comparator, expected: number): boolean {
   switch (op) {
-    case '<': return actual < expected;
-    case '<=': return actual <= expected;
-    case '>': return actual > expected;
-    case '>=': return actual >= expected;
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
   }
 }

@@ -2,7 +2,24 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashboardSnapshot } from './snapshot';
 import {
-  cpuView, fitLabel, gpuView, labelEvery, headerLines, helpText, latencyView, levelView, logLines, rssView, throughputView, thresholdRows, thresholdsLabel, tokensView, tooSmall, tpotView, ttftView, type ChartView,
+  cpuView,
+  fitLabel,
+  gpuView,
+  labelEvery,
+  headerLines,
+  helpText,
+  latencyView,
+  levelView,
+  logLines,
+  rssView,
+  throughputView,
+  thresholdRows,
+  thresholdsLabel,
+  tokensView,
+  tooSmall,
+  tpotView,
+  ttftView,
+  type ChartView,
 } from './views';
 
 export interface DashboardHandlers {
@@ -26,7 +43,12 @@ type Widgets = {
 
 // Legends live in each chart's label (tags colour them), never over the newest data.
 const lineOptions = (label: string) => ({
-  label, tags: true, showLegend: false, xLabelPadding: 3, xPadding: 5, wholeNumbersOnly: false,
+  label,
+  tags: true,
+  showLegend: false,
+  xLabelPadding: 3,
+  xPadding: 5,
+  wholeNumbersOnly: false,
   style: { line: 'yellow', text: 'green', baseline: 'black' },
 });
 
@@ -84,7 +106,11 @@ export class Dashboard {
       rss: grid.set(6, 2 * w, 3, w, contrib.line, lineOptions(' target RSS ')) as contrib.Widgets.LineElement,
       ...(this.withGpu ? { gpu: grid.set(6, 9, 3, 3, contrib.line, lineOptions(' GPU ')) as contrib.Widgets.LineElement } : {}),
       thresholds: grid.set(9, 0, 3, 5, contrib.table, {
-        label: ' thresholds ', keys: false, interactive: false, columnSpacing: 2, columnWidth: [13, 10, 11, 5],
+        label: ' thresholds ',
+        keys: false,
+        interactive: false,
+        columnSpacing: 2,
+        columnWidth: [13, 10, 11, 5],
       }) as contrib.Widgets.TableElement,
       log: grid.set(9, 5, 3, 7, blessed.box, { label: ' events and findings ', tags: false, scrollable: true }) as blessed.Widgets.BoxElement,
     };
@@ -96,7 +122,16 @@ export class Dashboard {
       this.help = undefined;
     } else {
       const text = this.last ? helpText(this.last) : helpText({ mode: 'live', status: 'running' });
-      this.help = blessed.box({ parent: this.screen, top: 'center', left: 'center', width: 74, height: text.split('\n').length + 2, content: text, label: ' keys ', border: { type: 'line' } });
+      this.help = blessed.box({
+        parent: this.screen,
+        top: 'center',
+        left: 'center',
+        width: 74,
+        height: text.split('\n').length + 2,
+        content: text,
+        label: ' keys ',
+        border: { type: 'line' },
+      });
     }
     this.screen.render();
   }

@@ -57,7 +57,17 @@ export class RunFeed {
   private offered = 0;
   private durationMs = 0;
   private readonly s: Pick<DashboardSnapshot, 't' | 'p50' | 'p95' | 'p99' | 'rps' | 'errorPct' | 'level' | 'cpuT' | 'cpuPct' | 'rssMB' | 'log'> = {
-    t: [], p50: [], p95: [], p99: [], rps: [], errorPct: [], level: [], cpuT: [], cpuPct: [], rssMB: [], log: [],
+    t: [],
+    p50: [],
+    p95: [],
+    p99: [],
+    rps: [],
+    errorPct: [],
+    level: [],
+    cpuT: [],
+    cpuPct: [],
+    rssMB: [],
+    log: [],
   };
   private llm: NonNullable<DashboardSnapshot['llm']> | undefined;
   private inFlight = 0;
@@ -66,7 +76,10 @@ export class RunFeed {
   /** Threshold results change only when intervals arrive; computed then, not per redraw. */
   private thresholds: DashboardSnapshot['thresholds'] = [];
 
-  constructor(private readonly db: Db, runId: number) {
+  constructor(
+    private readonly db: Db,
+    runId: number,
+  ) {
     this.runs = new RunStore(db);
     this.monitors = new MonitorStore(db);
     this.run = this.runs.getRun(runId)!;
@@ -74,8 +87,15 @@ export class RunFeed {
     if (this.plan.llm) {
       const slo = this.plan.llm.slo;
       this.llm = {
-        ttftP50: [], ttftP95: [], ttftP99: [], tpotP50: [], tpotP99: [], tokensPerSec: [], goodPct: [],
-        ...(slo?.ttftMs !== undefined ? { sloTtftMs: slo.ttftMs } : {}), ...(slo?.tpotMs !== undefined ? { sloTpotMs: slo.tpotMs } : {}),
+        ttftP50: [],
+        ttftP95: [],
+        ttftP99: [],
+        tpotP50: [],
+        tpotP99: [],
+        tokensPerSec: [],
+        goodPct: [],
+        ...(slo?.ttftMs !== undefined ? { sloTtftMs: slo.ttftMs } : {}),
+        ...(slo?.tpotMs !== undefined ? { sloTpotMs: slo.tpotMs } : {}),
       };
     }
   }

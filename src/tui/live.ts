@@ -29,11 +29,13 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
   });
   const draw = () => {
     feed.poll();
-    dashboard.render(feed.snapshot(Date.now(), {
-      paused: engine.isPaused(),
-      factor: engine.levelFactor(),
-      steps: () => engine.liveStepSummaries().map((x) => ({ name: x.name, requests: x.requests, errors: x.errors, p95Ms: x.latencyMs.p95 })),
-    }));
+    dashboard.render(
+      feed.snapshot(Date.now(), {
+        paused: engine.isPaused(),
+        factor: engine.levelFactor(),
+        steps: () => engine.liveStepSummaries().map((x) => ({ name: x.name, requests: x.requests, errors: x.errors, p95Ms: x.latencyMs.p95 })),
+      }),
+    );
   };
   draw();
   const timer = setInterval(draw, REDRAW_MS);
@@ -57,13 +59,16 @@ export function startLiveDashboard(db: Db, runId: number, engine: Engine, onQuit
 export function watchRun(db: Db, runId: number): Promise<void> {
   return new Promise((resolve) => {
     const feed = new RunFeed(db, runId);
-    const dashboard = new Dashboard({
-      onQuit: () => {
-        clearInterval(timer);
-        dashboard.destroy();
-        resolve();
+    const dashboard = new Dashboard(
+      {
+        onQuit: () => {
+          clearInterval(timer);
+          dashboard.destroy();
+          resolve();
+        },
       },
-    }, `strain watch ${runId}`);
+      `strain watch ${runId}`,
+    );
     let frames = 0;
     const draw = () => {
       // The writer may die while watched (SIGKILL): every couple of seconds its row is checked, so it ends as crashed.

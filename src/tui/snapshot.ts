@@ -50,8 +50,15 @@ export interface DashboardSnapshot {
    * throughput and load with these.
    */
   llm?: {
-    ttftP50: number[]; ttftP95: number[]; ttftP99: number[]; tpotP50: number[]; tpotP99: number[]; tokensPerSec: number[]; goodPct: number[];
-    sloTtftMs?: number; sloTpotMs?: number;
+    ttftP50: number[];
+    ttftP95: number[];
+    ttftP99: number[];
+    tpotP50: number[];
+    tpotP99: number[];
+    tokensPerSec: number[];
+    goodPct: number[];
+    sloTtftMs?: number;
+    sloTpotMs?: number;
   };
   /** Per step (name, requests, errors, p95), when the scenario has more than one. */
   steps: { name: string; requests: number; errors: number; p95Ms: number }[];

@@ -131,7 +131,10 @@ export function throughputView(s: DashboardSnapshot, width = 120): ChartView {
   const short = ` req/s  ${key('cyan', num(s.latest.rps))}  ${key('red', `err ${num(s.latest.errorRate * 100, 2)}%`)} `;
   return {
     label: visible(full) <= width - 4 ? full : short,
-    series: [{ title: 'req/s', x, y: s.rps, style: { line: 'cyan' } }, { title: 'errors/s', x, y: errors, style: { line: 'red' } }],
+    series: [
+      { title: 'req/s', x, y: s.rps, style: { line: 'cyan' } },
+      { title: 'errors/s', x, y: errors, style: { line: 'red' } },
+    ],
     ...yAxis([...s.rps, ...errors]),
   };
 }
@@ -194,7 +197,10 @@ export function thresholdsLabel(s: DashboardSnapshot): string {
 }
 
 export function thresholdRows(s: DashboardSnapshot): string[][] {
-  const rows = s.thresholds.length === 0 ? [['(no thresholds)', '', '', '']] : s.thresholds.map((t) => [t.name, cell(t.condition.replace(' (default)', ' (dflt)')), cellActual(t), resultWord(t)]);
+  const rows =
+    s.thresholds.length === 0
+      ? [['(no thresholds)', '', '', '']]
+      : s.thresholds.map((t) => [t.name, cell(t.condition.replace(' (default)', ' (dflt)')), cellActual(t), resultWord(t)]);
   // With more than one step, each step's figures follow: requests, p95, errors.
   if (s.steps.length > 1) {
     for (const st of s.steps) rows.push([`step ${st.name}`.slice(0, 13), `${num(st.requests)} req`, `p95 ${ms(st.p95Ms)}`, st.errors ? `${num(st.errors)}err` : 'ok']);
@@ -255,18 +261,29 @@ export function ttftView(s: DashboardSnapshot, width = 120): ChartView {
 export function tokensView(s: DashboardSnapshot, width = 120): ChartView {
   const l = s.llm!;
   const full = ` output tokens/s  ${key('cyan', num(lastOf(l.tokensPerSec) ?? 0))}  goodput ${num(lastOf(l.goodPct) ?? 0, 1)}% `;
-  return { label: fitted(full, ` tok/s ${key('cyan', num(lastOf(l.tokensPerSec) ?? 0))} good ${num(lastOf(l.goodPct) ?? 0, 0)}% `, width), series: [{ title: 'tok/s', x: xs(s.t), y: l.tokensPerSec, style: { line: 'cyan' } }], ...yAxis(l.tokensPerSec) };
+  return {
+    label: fitted(full, ` tok/s ${key('cyan', num(lastOf(l.tokensPerSec) ?? 0))} good ${num(lastOf(l.goodPct) ?? 0, 0)}% `, width),
+    series: [{ title: 'tok/s', x: xs(s.t), y: l.tokensPerSec, style: { line: 'cyan' } }],
+    ...yAxis(l.tokensPerSec),
+  };
 }
 
 /** LLM view: time per output token per second (p50, p99) against its SLO. */
 export function tpotView(s: DashboardSnapshot, width = 120): ChartView {
   const l = s.llm!;
   const x = xs(s.t);
-  const series: Series[] = [{ title: 'p99', x, y: l.tpotP99, style: { line: 'red' } }, { title: 'p50', x, y: l.tpotP50, style: { line: 'green' } }];
+  const series: Series[] = [
+    { title: 'p99', x, y: l.tpotP99, style: { line: 'red' } },
+    { title: 'p50', x, y: l.tpotP50, style: { line: 'green' } },
+  ];
   const fit = fitRefLine(Math.max(0, ...l.tpotP99), l.sloTpotMs);
   if (fit.drawn) series.push({ title: 'SLO', x, y: s.t.map(() => l.sloTpotMs!), style: { line: 'magenta' } });
   const p = `${key('green', `p50 ${ms(lastOf(l.tpotP50) ?? 0)}`)} ${key('red', `p99 ${ms(lastOf(l.tpotP99) ?? 0)}`)}`;
-  return { label: fitted(` TPOT (ms)  ${p}  at ${levelText(s, lastOf(s.level) ?? 0)} `, ` TPOT ${p} `, width), series, ...yAxis([...l.tpotP99, ...l.tpotP50], fit.drawn ? l.sloTpotMs : undefined) };
+  return {
+    label: fitted(` TPOT (ms)  ${p}  at ${levelText(s, lastOf(s.level) ?? 0)} `, ` TPOT ${p} `, width),
+    series,
+    ...yAxis([...l.tpotP99, ...l.tpotP50], fit.drawn ? l.sloTpotMs : undefined),
+  };
 }
 
 /** The full label when it fits, else the short one, else the short one cut without its colour tags. */

@@ -27,6 +27,10 @@ export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 1
  * overrides are removed, so a name can neither drive the terminal nor break a table row.
  */
 export function printable(text: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  return String(text).replace(/[\t\n\r]/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '');
+  return (
+    String(text)
+      .replace(/[\t\n\r]/g, ' ')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
+  );
 }

@@ -37,7 +37,9 @@ export function pidHost(): string {
 /** This process's soft limit on open files (`ulimit -n`), from /proc/self/limits; undefined when unknown. */
 export function openFileLimit(): number | undefined {
   try {
-    const row = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const row = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = row?.slice('Max open files'.length).trim().split(/\s+/)[0];
     return soft && /^\d+$/.test(soft) ? Number(soft) : undefined;
   } catch {

@@ -3,10 +3,28 @@
  * appear (header names, query parameters, JSON and form fields), so a secret written
  * literally in a profile is caught as surely as one from {{env.X}}; URLs lose their userinfo.
  */
-const SECRET_KEY = new RegExp([
-  'passw', '^pass$', 'passwd', 'pwd', 'secret', 'token', 'api[-_. ]?key', 'access[-_. ]?key', 'private[-_. ]?key',
-  'authori[sz]ation', '^(x-)?auth$', 'cookie', 'session', '^sid$', 'credential', 'signature', '^sig$',
-].join('|'), 'i');
+const SECRET_KEY = new RegExp(
+  [
+    'passw',
+    '^pass$',
+    'passwd',
+    'pwd',
+    'secret',
+    'token',
+    'api[-_. ]?key',
+    'access[-_. ]?key',
+    'private[-_. ]?key',
+    'authori[sz]ation',
+    '^(x-)?auth$',
+    'cookie',
+    'session',
+    '^sid$',
+    'credential',
+    'signature',
+    '^sig$',
+  ].join('|'),
+  'i',
+);
 
 export const REDACTED = '[redacted]';
 
@@ -20,17 +38,20 @@ function redactHeaders(headers: Record<string, string>): Record<string, string> 
 
 /** A query string or form body (a=1&b=2) with the values of secret keys replaced; the rest kept as written. */
 function redactForm(text: string): string {
-  return text.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq < 0) return pair;
-    let key = pair.slice(0, eq);
-    try {
-      key = decodeURIComponent(key.replace(/\+/g, ' '));
-    } catch {
-      // a malformed escape: judge the key as written
-    }
-    return isSecretKey(key) ? `${pair.slice(0, eq + 1)}${encodeURIComponent(REDACTED)}` : pair;
-  }).join('&');
+  return text
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let key = pair.slice(0, eq);
+      try {
+        key = decodeURIComponent(key.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: judge the key as written
+      }
+      return isSecretKey(key) ? `${pair.slice(0, eq + 1)}${encodeURIComponent(REDACTED)}` : pair;
+    })
+    .join('&');
 }
 
 /** A JSON value with every secret-named field's value replaced, at any depth. */

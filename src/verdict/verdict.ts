@@ -113,8 +113,17 @@ export function judgeRun(input: VerdictInput): Verdict {
   const basis = stressBasis(input);
   const metrics = evaluateThresholds(plan.thresholds, basis.inputs).map((t) => (basis.judgedOn ? { ...t, judgedOn: basis.judgedOn } : t));
   const gates = effectiveGates(plan).map((g): ThresholdResult => {
-    if (g.name === 'capacity') return capacityResult(g, plan, findings.find((f) => f.kind === 'breaking-point'));
-    if (g.name === 'recovery') return recoveryResult(g, findings.find((f) => f.kind === 'recovery'));
+    if (g.name === 'capacity')
+      return capacityResult(
+        g,
+        plan,
+        findings.find((f) => f.kind === 'breaking-point'),
+      );
+    if (g.name === 'recovery')
+      return recoveryResult(
+        g,
+        findings.find((f) => f.kind === 'recovery'),
+      );
     return leakResult(g, judgedLeak(findings));
   });
   const thresholds = [...metrics, ...gates];

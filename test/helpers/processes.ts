@@ -9,16 +9,17 @@ export function spawnNode(code: string, args: string[] = []): ChildProcess {
 
 /** A node HTTP server on 127.0.0.1:port in its own process; resolves once it listens. */
 export async function spawnServer(port: number): Promise<ChildProcess> {
-  const child = spawnNode(
-    `require('http').createServer((q,s)=>s.end('ok')).listen(${port},'127.0.0.1',()=>console.log('listening'))`,
-  );
+  const child = spawnNode(`require('http').createServer((q,s)=>s.end('ok')).listen(${port},'127.0.0.1',()=>console.log('listening'))`);
   await firstLine(child, /listening/);
   return child;
 }
 
 /** Starts the strain binary with no TTY; output is collected on the returned object. */
 export function spawnStrain(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { out: string; err: string } {
-  const child = spawn(process.execPath, [STRAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { out: string; err: string };
+  const child = spawn(process.execPath, [STRAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & {
+    out: string;
+    err: string;
+  };
   child.out = '';
   child.err = '';
   child.stdout!.on('data', (d) => (child.out += d));

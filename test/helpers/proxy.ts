@@ -30,9 +30,10 @@ export async function breakableProxy(port: number): Promise<BreakableProxy> {
       downUntil = Date.now() + ms;
       for (const s of sockets) s.resetAndDestroy();
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

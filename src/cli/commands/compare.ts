@@ -7,17 +7,24 @@ import { nonNegativeNumber, parseCommandArgs } from '../args';
 import { line, type CliIo } from '../io';
 import { printable } from '../../util/format';
 
-export const compareUsage = 'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--max-ttft-p95 PCT] [--max-tokens-drop PCT] [--db FILE]';
+export const compareUsage =
+  'strain compare BASE CAND [--json] [--max-p95 PCT] [--max-p99 PCT] [--max-throughput-drop PCT] [--max-error-rate PTS] [--max-capacity-drop PCT] [--max-recovery-rise S] [--max-ttft-p95 PCT] [--max-tokens-drop PCT] [--db FILE]';
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 
 /** Regression gate: exit 1 when the candidate run is worse than the base beyond the limits. */
 export async function compareCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('compare', argv, {
-    json: { type: 'boolean' }, db: { type: 'string' },
-    'max-p95': { type: 'string' }, 'max-p99': { type: 'string' }, 'max-throughput-drop': { type: 'string' }, 'max-error-rate': { type: 'string' },
-    'max-capacity-drop': { type: 'string' }, 'max-recovery-rise': { type: 'string' },
-    'max-ttft-p95': { type: 'string' }, 'max-tokens-drop': { type: 'string' },
+    json: { type: 'boolean' },
+    db: { type: 'string' },
+    'max-p95': { type: 'string' },
+    'max-p99': { type: 'string' },
+    'max-throughput-drop': { type: 'string' },
+    'max-error-rate': { type: 'string' },
+    'max-capacity-drop': { type: 'string' },
+    'max-recovery-rise': { type: 'string' },
+    'max-ttft-p95': { type: 'string' },
+    'max-tokens-drop': { type: 'string' },
   });
   if (positionals.length !== 2) throw new UsageError(`usage: ${compareUsage}`);
   const limits = {

@@ -42,7 +42,7 @@ export function selectorFrom(values: { pid?: string; port?: string; match?: stri
   if (given.length > 1 || (given.length === 0 && values.cgroup === undefined)) {
     throw new UsageError('strain monitor: give exactly one of --pid N, --port P, --match REGEX or --container ID (or --cgroup PATH alone)');
   }
-  if (values.container !== undefined && values.cgroup !== undefined) throw new UsageError('--container and --cgroup: give one (a container\'s cgroup is sampled already)');
+  if (values.container !== undefined && values.cgroup !== undefined) throw new UsageError("--container and --cgroup: give one (a container's cgroup is sampled already)");
   if (values.container !== undefined) {
     const found = containerCgroup(values.container);
     if (!found) throw new CannotRunError('STRAIN_MONITOR_CONTAINER', noContainer(values.container));
@@ -94,7 +94,13 @@ async function foreground(values: Values, io: CliIo): Promise<ExitCodeValue> {
   let monitor: Monitor;
   try {
     monitor = new Monitor({
-      selector, cgroup, gpu, intervalMs, store, host: await hostInventory(), procRoot: io.env.STRAIN_PROC_ROOT,
+      selector,
+      cgroup,
+      gpu,
+      intervalMs,
+      store,
+      host: await hostInventory(),
+      procRoot: io.env.STRAIN_PROC_ROOT,
       onEvent: (e) => line(io.stderr, `${new Date(e.at).toISOString()} ${e.kind}: ${e.message}`),
     });
   } catch (err) {
@@ -128,7 +134,8 @@ async function startMonitorDaemon(argv: string[], values: Values, io: CliIo): Pr
     // The token reaches the daemon through its environment: arguments are visible in ps.
     args: withoutToken(argv.filter((a, i) => !(a === 'start' && i === argv.indexOf('start')))),
     env: values.token === undefined ? {} : { STRAIN_MONITOR_TOKEN: values.token },
-    pidfile, log,
+    pidfile,
+    log,
     ready: (p) => `(pid ${p})`,
     details: { listen: listen === 'none' ? null : listen, db: resolve(values.db ?? defaults.db) },
     timeoutMs: defaults.monitor.startTimeoutMs,

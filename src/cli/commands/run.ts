@@ -8,7 +8,8 @@ import { runSession } from '../run-session';
 import type { ResolvedProfile } from '../../core/profile';
 import { openFileLimit } from '../../util/process-identity';
 
-export const runUsage = 'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--on-store-error keep|stop] [--insecure] [--no-tui] [--json]';
+export const runUsage =
+  'strain run PROFILE [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--db FILE] [--monitor SPEC | --no-monitor] [--max-duration D] [--schedule NAME] [--on-store-error keep|stop] [--insecure] [--no-tui] [--json]';
 
 /** Files kept for the database, logs and the monitor beside the target's connections. */
 const SPARE_FILES = 64;
@@ -21,8 +22,10 @@ const SPARE_FILES = 64;
 function checkFileLimit(profile: ResolvedProfile): void {
   const limit = openFileLimit();
   if (profile.model !== 'closed' || limit === undefined || profile.connections + SPARE_FILES <= limit) return;
-  throw new UsageError(`load: ${profile.connections} connections need more open files than this process may have (ulimit -n ${limit}, ` +
-    `${SPARE_FILES} kept spare); lower load.vus or load.connections, or raise ulimit -n`);
+  throw new UsageError(
+    `load: ${profile.connections} connections need more open files than this process may have (ulimit -n ${limit}, ` +
+      `${SPARE_FILES} kept spare); lower load.vus or load.connections, or raise ulimit -n`,
+  );
 }
 
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
@@ -53,18 +56,25 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   }
   if (positionals.length !== 1) throw new UsageError(`usage: ${runUsage}`);
   const profilePath = positionals[0];
-  const profile = loadProfile(profilePath, {
-    target: values.target,
-    duration: values.duration,
-    warmup: values.warmup,
-    workers: positiveInt(values.workers, 'workers'),
-    vus: positiveInt(values.vus, 'vus'),
-    rate: positiveNumber(values.rate, 'rate'),
-    monitor: values['no-monitor'] ? false : monitorSpec,
-    insecure: values.insecure,
-  }, io.env);
+  const profile = loadProfile(
+    profilePath,
+    {
+      target: values.target,
+      duration: values.duration,
+      warmup: values.warmup,
+      workers: positiveInt(values.workers, 'workers'),
+      vus: positiveInt(values.vus, 'vus'),
+      rate: positiveNumber(values.rate, 'rate'),
+      monitor: values['no-monitor'] ? false : monitorSpec,
+      insecure: values.insecure,
+    },
+    io.env,
+  );
   if (profile.tls?.insecure) {
-    line(io.stderr, 'warning: HTTPS certificates are not verified (--insecure / http.insecure): use this only against a staging server you control; prefer http.ca with its certificate');
+    line(
+      io.stderr,
+      'warning: HTTPS certificates are not verified (--insecure / http.insecure): use this only against a staging server you control; prefer http.ca with its certificate',
+    );
   }
   checkFileLimit(profile);
   return runSession({

@@ -44,11 +44,25 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<ExitCodeVa
     line(io.stdout, ['id', 'status', 'profile', 'kind', 'started', 'duration', 'requests', 'req/s', 'p95', 'p99', 'errors', 'schedule'].join('\t'));
     for (const row of rows) {
       const s = row.summary;
-      line(io.stdout, [
-        row.id, row.status, row.profile_name, row.kind, new Date(row.started_at).toISOString().replace('T', ' ').slice(0, 19),
-        s ? `${num(s.durationS, 1)}s` : '-', s ? num(s.requests) : '-', s ? num(s.throughput, 1) : '-',
-        s ? ms(s.latencyMs.p95) : '-', s ? ms(s.latencyMs.p99) : '-', s ? pct(s.errorRate) : '-', row.schedule_name ?? '',
-      ].map(printable).join('\t')); // a newline or ESC in a name must not break the table or drive the terminal
+      line(
+        io.stdout,
+        [
+          row.id,
+          row.status,
+          row.profile_name,
+          row.kind,
+          new Date(row.started_at).toISOString().replace('T', ' ').slice(0, 19),
+          s ? `${num(s.durationS, 1)}s` : '-',
+          s ? num(s.requests) : '-',
+          s ? num(s.throughput, 1) : '-',
+          s ? ms(s.latencyMs.p95) : '-',
+          s ? ms(s.latencyMs.p99) : '-',
+          s ? pct(s.errorRate) : '-',
+          row.schedule_name ?? '',
+        ]
+          .map(printable)
+          .join('\t'),
+      ); // a newline or ESC in a name must not break the table or drive the terminal
     }
     return ExitCode.passed;
   } finally {

@@ -15,19 +15,25 @@ export const scheduleUsage =
 
 /** What each cron field accepts, in words (node-cron says "61 is a invalid expression for minute"). */
 const CRON_FIELDS: Record<string, string> = {
-  second: 'second: 0-59', minute: 'minute: 0-59', hour: 'hour: 0-23', dayOfMonth: 'day of month: 1-31',
-  month: 'month: 1-12 or jan-dec', dayOfWeek: 'weekday: 0-7 or sun-sat, 0 and 7 both Sunday',
+  second: 'second: 0-59',
+  minute: 'minute: 0-59',
+  hour: 'hour: 0-23',
+  dayOfMonth: 'day of month: 1-31',
+  month: 'month: 1-12 or jan-dec',
+  dayOfWeek: 'weekday: 0-7 or sun-sat, 0 and 7 both Sunday',
 };
 
 function checkCron(expr: string): void {
   const check = cron.validateDetailed(expr);
   const fields = expr.trim().split(/\s+/).length;
   if (!check.valid || (fields !== 5 && fields !== 6)) {
-    const why = check.errors.map((e) => {
-      const accepts = CRON_FIELDS[e.field];
-      if (accepts && e.value !== undefined) return `"${e.value}" is not a valid ${accepts.replace(':', ' (accepts')})`;
-      return `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`;
-    }).join('; ');
+    const why = check.errors
+      .map((e) => {
+        const accepts = CRON_FIELDS[e.field];
+        if (accepts && e.value !== undefined) return `"${e.value}" is not a valid ${accepts.replace(':', ' (accepts')})`;
+        return `${e.field}${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`;
+      })
+      .join('; ');
     throw new UsageError(`--cron: "${expr}" is not a valid cron expression (5 fields "min hour day month weekday", or 6 with seconds first)${why ? `: ${why}` : ''}`);
   }
 }
@@ -54,13 +60,21 @@ async function add(values: Record<string, string | boolean | undefined>, positio
   loadProfile(profilePath, {}, io.env); // an unknown or invalid profile fails now, not at 01:00
   if (store.get(name)) throw new UsageError(`a schedule named ${name} exists; remove it first or pick another --name`);
   store.add({
-    name, cron: expr, profile_path: profilePath, timezone: (values.tz as string) ?? null, max_duration_ms: maxDuration ?? null,
-    on_fail_cmd: (values['on-fail'] as string) ?? null, on_fail_url: url ?? null,
+    name,
+    cron: expr,
+    profile_path: profilePath,
+    timezone: (values.tz as string) ?? null,
+    max_duration_ms: maxDuration ?? null,
+    on_fail_cmd: (values['on-fail'] as string) ?? null,
+    on_fail_url: url ?? null,
   });
   const probe = cron.schedule(expr, () => undefined, { timezone: values.tz as string | undefined });
   const next = probe.getNextRun();
   await probe.destroy();
-  line(io.stdout, `schedule ${name} added: ${expr}${values.tz ? ` (${values.tz})` : ''} runs ${profilePath}; next ${next?.toISOString() ?? 'never'} (run strain scheduler to fire it)`);
+  line(
+    io.stdout,
+    `schedule ${name} added: ${expr}${values.tz ? ` (${values.tz})` : ''} runs ${profilePath}; next ${next?.toISOString() ?? 'never'} (run strain scheduler to fire it)`,
+  );
   return ExitCode.passed;
 }
 
@@ -69,8 +83,14 @@ function list(values: Record<string, string | boolean | undefined>, store: Sched
     const last = store.lastRun(r.name);
     const skipped = store.events(r.name, 50).filter((e) => e.kind === 'schedule-skipped').length;
     return {
-      name: r.name, cron: r.cron, timezone: r.timezone, profile: r.profile_path, enabled: r.enabled === 1,
-      maxDuration: r.max_duration_ms === null ? null : formatDuration(r.max_duration_ms), onFail: r.on_fail_cmd, onFailUrl: r.on_fail_url,
+      name: r.name,
+      cron: r.cron,
+      timezone: r.timezone,
+      profile: r.profile_path,
+      enabled: r.enabled === 1,
+      maxDuration: r.max_duration_ms === null ? null : formatDuration(r.max_duration_ms),
+      onFail: r.on_fail_cmd,
+      onFailUrl: r.on_fail_url,
       lastRun: last ? { id: last.id, status: last.status, startedAt: new Date(last.started_at).toISOString() } : null,
       recentSkips: skipped,
     };
@@ -79,7 +99,13 @@ function list(values: Record<string, string | boolean | undefined>, store: Sched
   else if (rows.length === 0) line(io.stdout, 'no schedules: strain schedule add --name nightly --cron "0 1 * * *" profiles/soak.yaml');
   else {
     line(io.stdout, ['name', 'cron', 'enabled', 'profile', 'last run', 'skips'].join('\t'));
-    for (const r of rows) line(io.stdout, [r.name, r.cron + (r.timezone ? ` ${r.timezone}` : ''), r.enabled ? 'yes' : 'no', r.profile, r.lastRun ? `#${r.lastRun.id} ${r.lastRun.status}` : '-', r.recentSkips].join('\t'));
+    for (const r of rows)
+      line(
+        io.stdout,
+        [r.name, r.cron + (r.timezone ? ` ${r.timezone}` : ''), r.enabled ? 'yes' : 'no', r.profile, r.lastRun ? `#${r.lastRun.id} ${r.lastRun.status}` : '-', r.recentSkips].join(
+          '\t',
+        ),
+      );
   }
   return ExitCode.passed;
 }
@@ -88,8 +114,14 @@ function list(values: Record<string, string | boolean | undefined>, store: Sched
 export async function scheduleCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const [action, ...rest] = argv;
   const { values, positionals } = parseCommandArgs(`schedule ${action ?? ''}`.trim(), rest, {
-    name: { type: 'string' }, cron: { type: 'string' }, tz: { type: 'string' }, 'max-duration': { type: 'string' },
-    'on-fail': { type: 'string' }, 'on-fail-url': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+    name: { type: 'string' },
+    cron: { type: 'string' },
+    tz: { type: 'string' },
+    'max-duration': { type: 'string' },
+    'on-fail': { type: 'string' },
+    'on-fail-url': { type: 'string' },
+    json: { type: 'boolean' },
+    db: { type: 'string' },
   });
   if (!['add', 'list', 'remove', 'enable', 'disable'].includes(action ?? '')) throw new UsageError(`usage: ${scheduleUsage}`);
   const db = openDb(values.db ?? defaults.db);

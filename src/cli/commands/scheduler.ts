@@ -17,7 +17,15 @@ export async function schedulerCommand(argv: string[], io: CliIo): Promise<ExitC
   const pidfile = values.pidfile ?? defaults.scheduler.pidfile;
   if (action === 'start') {
     const args = values.db ? ['--db', values.db] : [];
-    const pid = await startDaemon({ command: 'scheduler', args, pidfile, log: values.log ?? defaults.scheduler.log, ready: (p) => `scheduler (pid ${p}) running`, details: { db: resolve(values.db ?? defaults.db) }, timeoutMs: defaults.scheduler.startTimeoutMs });
+    const pid = await startDaemon({
+      command: 'scheduler',
+      args,
+      pidfile,
+      log: values.log ?? defaults.scheduler.log,
+      ready: (p) => `scheduler (pid ${p}) running`,
+      details: { db: resolve(values.db ?? defaults.db) },
+      timeoutMs: defaults.scheduler.startTimeoutMs,
+    });
     line(io.stdout, `scheduler started (pid ${pid}); log ${resolve(values.log ?? defaults.scheduler.log)}`);
     return ExitCode.passed;
   }

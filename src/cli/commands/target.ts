@@ -55,7 +55,8 @@ export function knobsFrom(values: Record<string, string | boolean | undefined>):
   const get = (key: string) => values[key] as string | undefined;
   const errorRate = nonNegativeNumber(get('error-rate'), 'error-rate');
   if (errorRate !== undefined && errorRate > 1) throw new UsageError('--error-rate: must be a fraction from 0 to 1 (e.g. 0.05)');
-  if (get('queue') !== undefined && get('capacity') === undefined && !values.llm) throw new UsageError('--queue: needs --capacity (the queue is the FIFO server\'s) or --llm --slots N');
+  if (get('queue') !== undefined && get('capacity') === undefined && !values.llm)
+    throw new UsageError("--queue: needs --capacity (the queue is the FIFO server's) or --llm --slots N");
   if (get('stall-ms') !== undefined && get('stall-every') === undefined) throw new UsageError('--stall-ms: needs --stall-every D (e.g. 5s)');
   const knobs: Partial<DemoKnobs> = {
     leakKb: nonNegativeNumber(get('leak-kb'), 'leak-kb'),

@@ -21,10 +21,40 @@ export async function trendCommand(argv: string[], io: CliIo): Promise<ExitCodeV
       const capacity = rows.some((r) => r.capacity !== null);
       const recovery = rows.some((r) => r.recoveryS !== null);
       const llm = rows.some((r) => r.ttftP95Ms !== null);
-      line(io.stdout, ['run', 'started', 'status', 'p95 ms', 'req/s', 'errors %', 'RSS MB/h', 'leak', ...(capacity ? ['capacity'] : []), ...(recovery ? ['recovery s'] : []), ...(llm ? ['ttft p95 ms', 'tok/s'] : [])].join('\t'));
+      line(
+        io.stdout,
+        [
+          'run',
+          'started',
+          'status',
+          'p95 ms',
+          'req/s',
+          'errors %',
+          'RSS MB/h',
+          'leak',
+          ...(capacity ? ['capacity'] : []),
+          ...(recovery ? ['recovery s'] : []),
+          ...(llm ? ['ttft p95 ms', 'tok/s'] : []),
+        ].join('\t'),
+      );
       for (const r of rows) {
         const rec = r.recoveryS === Infinity ? 'none' : fmt(r.recoveryS, 0);
-        line(io.stdout, [r.id, r.startedAt, r.status, fmt(r.p95Ms), fmt(r.throughput, 1), fmt(r.errorRate === null ? null : r.errorRate * 100), fmt(r.rssSlopeMBPerHour, 1), r.leakVerdict ?? '', ...(capacity ? [fmt(r.capacity, 1)] : []), ...(recovery ? [rec] : []), ...(llm ? [fmt(r.ttftP95Ms), fmt(r.outputTokensPerSec, 1)] : [])].join('\t'));
+        line(
+          io.stdout,
+          [
+            r.id,
+            r.startedAt,
+            r.status,
+            fmt(r.p95Ms),
+            fmt(r.throughput, 1),
+            fmt(r.errorRate === null ? null : r.errorRate * 100),
+            fmt(r.rssSlopeMBPerHour, 1),
+            r.leakVerdict ?? '',
+            ...(capacity ? [fmt(r.capacity, 1)] : []),
+            ...(recovery ? [rec] : []),
+            ...(llm ? [fmt(r.ttftP95Ms), fmt(r.outputTokensPerSec, 1)] : []),
+          ].join('\t'),
+        );
       }
     }
     return ExitCode.passed;

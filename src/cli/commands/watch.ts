@@ -15,9 +15,7 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<ExitCodeV
   try {
     const store = new RunStore(db);
     const ref = positionals[0];
-    const run = ref
-      ? store.getRun(ref)
-      : store.latestRunning() ?? store.getRun('latest');
+    const run = ref ? store.getRun(ref) : (store.latestRunning() ?? store.getRun('latest'));
     if (!run) throw new UsageError(ref ? `no run ${ref} in this database (see strain runs)` : 'no runs in this database yet');
     await watchRun(db, run.id);
     return ExitCode.passed;

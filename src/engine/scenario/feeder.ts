@@ -10,7 +10,12 @@ export class DataFeeder {
   private readonly totalRows: number;
 
   /** `shard`: under worker threads each takes the rows whose number modulo `of` is `index`, so unique stays unique. */
-  constructor(readonly file: string, readonly mode: FeederMode, private readonly random: () => number, shard = { index: 0, of: 1 }) {
+  constructor(
+    readonly file: string,
+    readonly mode: FeederMode,
+    private readonly random: () => number,
+    shard = { index: 0, of: 1 },
+  ) {
     const all = parseDataRows(readFileSync(file, 'utf8'), file);
     if (all.length === 0) throw new Error(`data file ${file} has a header but no rows`);
     const mine = shard.of > 1 ? all.filter((_, i) => i % shard.of === shard.index) : all;

@@ -47,13 +47,44 @@ function prepareStep(transport: HttpTransport, s: ResolvedStep, index: number): 
   const json = s.json !== undefined ? compileJson(s.json) : undefined;
   const captures = s.capture ?? [];
   const needsBody = captures.some((c) => c.from !== 'header') || s.expect?.body !== undefined || s.expect?.json !== undefined;
-  const constant = !url && path.constant !== undefined && query.every(([, t]) => t.constant !== undefined) &&
-    headers.every(([, t]) => t.constant !== undefined) && (body?.constant !== undefined || !body) && (!json || json.constant);
-  const fixed = constant && captures.length === 0 && !s.expect && !s.llm
-    ? transport.prepare(s.method, withQuery(path.constant!, query.map(([k, t]) => [k, t.constant!])),
-      Object.fromEntries(headers.map(([k, t]) => [k, t.constant!])), json ? JSON.stringify(s.json) : body?.constant, s.timeoutMs)
-    : undefined;
-  return { index, name: s.name, method: s.method as Dispatcher.HttpMethod, url, path, query, headers, body, json, timeoutMs: s.timeoutMs, think: s.think, captures, expect: s.expect, needsBody, fixed, llm: s.llm };
+  const constant =
+    !url &&
+    path.constant !== undefined &&
+    query.every(([, t]) => t.constant !== undefined) &&
+    headers.every(([, t]) => t.constant !== undefined) &&
+    (body?.constant !== undefined || !body) &&
+    (!json || json.constant);
+  const fixed =
+    constant && captures.length === 0 && !s.expect && !s.llm
+      ? transport.prepare(
+          s.method,
+          withQuery(
+            path.constant!,
+            query.map(([k, t]) => [k, t.constant!]),
+          ),
+          Object.fromEntries(headers.map(([k, t]) => [k, t.constant!])),
+          json ? JSON.stringify(s.json) : body?.constant,
+          s.timeoutMs,
+        )
+      : undefined;
+  return {
+    index,
+    name: s.name,
+    method: s.method as Dispatcher.HttpMethod,
+    url,
+    path,
+    query,
+    headers,
+    body,
+    json,
+    timeoutMs: s.timeoutMs,
+    think: s.think,
+    captures,
+    expect: s.expect,
+    needsBody,
+    fixed,
+    llm: s.llm,
+  };
 }
 
 function withQuery(path: string, query: readonly [string, string][]): string {
@@ -121,7 +152,13 @@ function firstMatch(path: string, json: unknown): unknown {
  * Checks a response against the step's expectations, then captures values into the user's
  * variables. Returns the first failure as a reason ("expected status 200, got 404"), or undefined.
  */
-export function inspectResponse(step: PreparedStep, status: number, headers: Record<string, string | string[] | undefined>, body: string, vars: Record<string, string>): string | undefined {
+export function inspectResponse(
+  step: PreparedStep,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  vars: Record<string, string>,
+): string | undefined {
   let parsed: unknown;
   let parsedOk: boolean | undefined;
   const json = (): unknown => {

@@ -8,9 +8,7 @@ import { rampHoldStages } from './load';
 export function expandSoak(load: UserLoad, level: number): Stage[] {
   const holdMs = requireDuration(load.duration ?? '0s', 'load.duration');
   const cap = requireDuration(defaults.kinds.soak.rampUpMax, 'default rampUpMax');
-  const rampUp = load.rampUp !== undefined
-    ? requireDuration(load.rampUp, 'load.rampUp')
-    : Math.min(cap, Math.round(holdMs * defaults.kinds.soak.rampUpFraction));
+  const rampUp = load.rampUp !== undefined ? requireDuration(load.rampUp, 'load.rampUp') : Math.min(cap, Math.round(holdMs * defaults.kinds.soak.rampUpFraction));
   const rampDown = requireDuration(load.rampDown ?? defaults.kinds.soak.rampDown, 'load.rampDown');
   return rampHoldStages(load, level, rampUp, rampDown);
 }
