@@ -70,10 +70,11 @@ test('a wrong token is refused at join; a silent agent is declared lost', async 
     await assert.rejects(bad.join('x', undefined, 2000), (err: Error) => err instanceof RefusedError && /HTTP 401/.test(err.message));
     assert.equal(h.agents().length, 0);
     const quiet = new CoordinatorLink<ToAgent, FromAgent, object>(new URL(url), 'sesame');
-    await quiet.join('quiet', undefined, 2000);
+    await quiet.join('qu\niet\u001b[2J', undefined, 2000); // a name cannot forge log lines or terminal escapes
+    assert.equal(h.agents()[0].name, 'qu iet[2J');
     h.watchForLoss();
     await waitFor(() => lost.length === 1, 5000);
-    assert.match(lost[0], /^quiet: no word from it for \d+ s$/);
+    assert.match(lost[0], /^qu iet\[2J: no word from it for \d+ s$/);
   } finally {
     await h.close();
   }

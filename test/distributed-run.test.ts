@@ -121,7 +121,7 @@ test('an agent killed mid-run is reported lost and the run ends cleanly on the o
   const port = await unusedPort();
   try {
     const file = writeProfile(dir, 'p.yaml', profile(server.url, ['load: { model: open, rate: 90, duration: 8s, warmup: 0s }']));
-    const coordinator = strain(['coordinate', file, '--agents', '3', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--json', '--agent-timeout', '2s']);
+    const coordinator = strain(['coordinate', file, '--agents', '3', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--json', '--agent-timeout', '3s']);
     const agents = [0, 1, 2].map((i) => agent(`http://127.0.0.1:${port}`, `agent-${i}`, { AGENT_TAG: String(i) }));
     // Killed once it has run a while: the coordinator hears nothing more from it.
     const victim = agents[1];
@@ -167,5 +167,19 @@ test('a wrong token is refused before anything runs; a coordinator beyond loopba
     assert.match(open.stderr, /taking agents beyond loopback requires a token/);
   } finally {
     await server.close();
+  }
+});
+
+test('strain coordinate refuses an --agent-timeout that would declare healthy agents lost, and a --wait of nothing (exit 2)', async () => {
+  const dir = tempDir();
+  const file = writeProfile(dir, 'p.yaml', profile('http://127.0.0.1:1', ['load: { model: open, rate: 5, duration: 2s }']));
+  const cases: [string[], RegExp][] = [
+    [['--agent-timeout', '0s'], /^strain: --agent-timeout: "0s" is below 3s/m],
+    [['--wait', '0s'], /^strain: --wait: "0s" leaves no time for agents to join/m],
+  ];
+  for (const [args, message] of cases) {
+    const r = await strain(['coordinate', file, '--agents', '1', '--listen', '127.0.0.1:0', '--db', join(dir, 'c.db'), ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
   }
 });

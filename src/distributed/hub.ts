@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { printable } from '../util/format';
 import { protocolVersion, type AgentLine, type Assignment, type ControlLine, type JoinRequest, keepAliveMs } from './wire';
 
 /** One agent as the coordinator knows it. */
@@ -173,7 +174,7 @@ export class AgentHub<ToAgent, FromAgent, Overrides> {
       ? wanted
       : [...Array(this.o.agents).keys()].find((i) => !taken.has(i))!;
     const agent: AgentState = {
-      id: randomBytes(8).toString('hex'), index, name: String(request.name || `agent-${index}`).slice(0, 100),
+      id: randomBytes(8).toString('hex'), index, name: typeof request.name === 'string' && printable(request.name) ? printable(request.name).slice(0, 100) : `agent-${index}`,
       seq: 0, lastSeenAt: this.clock(), control: undefined, lost: false, finished: false,
     };
     this.byId.set(agent.id, agent);

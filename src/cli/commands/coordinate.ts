@@ -15,6 +15,8 @@ import { runSession } from '../run-session';
 export const coordinateUsage =
   'strain coordinate PROFILE --agents N [--listen HOST:PORT] [--token T] [--wait D] [--on-agent-loss continue|abort] [--agent-timeout D] [--db FILE] [--target URL] [--duration D] [--warmup D] [--workers N] [--vus N] [--rate N] [--max-duration D] [--no-tui] [--json]';
 
+const minLossTimeoutMs = 3000;
+
 /** Ctrl-C while agents are still joining: tell them to stop, exit 130. */
 function abortWhileGathering(io: CliIo): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -54,6 +56,10 @@ export async function coordinateCommand(argv: string[], io: CliIo): Promise<Exit
     throw new UsageError(`--listen ${listenSpec}: taking agents beyond loopback requires a token (STRAIN_COORDINATOR_TOKEN, or --token)`);
   }
   const waitMs = durationMs(values.wait ?? defaults.coordinator.wait, 'wait')!;
+  if (waitMs <= 0) throw new UsageError(`--wait: "${values.wait}" leaves no time for agents to join (e.g. 60s)`);
+  const lossTimeoutMs = durationMs(values['agent-timeout'], 'agent-timeout') ?? defaults.coordinator.lossTimeoutMs;
+  // Agents report every second; below this a busy but healthy agent would be declared lost.
+  if (lossTimeoutMs < minLossTimeoutMs) throw new UsageError(`--agent-timeout: "${values['agent-timeout']}" is below ${minLossTimeoutMs / 1000}s (agents report every second; e.g. 10s)`);
   const overrides: ProfileOverrides = {
     target: values.target, duration: values.duration, warmup: values.warmup, workers: positiveInt(values.workers, 'workers'),
     vus: positiveInt(values.vus, 'vus'), rate: positiveNumber(values.rate, 'rate'),
@@ -71,7 +77,7 @@ export async function coordinateCommand(argv: string[], io: CliIo): Promise<Exit
     overrides,
     agents,
     token,
-    lossTimeoutMs: durationMs(values['agent-timeout'], 'agent-timeout') ?? defaults.coordinator.lossTimeoutMs,
+    lossTimeoutMs,
     log: (text) => line(io.stderr, text),
     onLost: (agent, why) => {
       const text = `agent ${agent.index + 1} (${agent.name}) lost: ${why}; ${onLoss === 'abort' ? 'stopping the run (--on-agent-loss abort)' : 'the run goes on without it'}`;
