@@ -40,7 +40,10 @@ test('messages sent across a network break arrive once each, in order, and contr
     assert.equal(a.index, 1);
     assert.equal(a.of, 2);
     const control: string[] = [];
-    link.listen((m) => control.push(m.type), () => undefined);
+    link.listen(
+      (m) => control.push(m.type),
+      () => undefined,
+    );
     await waitFor(() => h.agents()[0]?.control !== undefined);
     for (let n = 1; n <= 50; n++) link.send({ type: 'n', n });
     await waitFor(() => received.length === 50);
@@ -49,10 +52,19 @@ test('messages sent across a network break arrive once each, in order, and contr
     for (let n = 51; n <= 100; n++) link.send({ type: 'n', n });
     await link.drain(10_000);
     await waitFor(() => control.length === 1);
-    assert.deepEqual(received, Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepEqual(
+      received,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     assert.deepEqual(control, ['go']);
-    assert.ok(breaks.some((b) => b.startsWith('lost the coordinator')), breaks.join('; '));
-    assert.ok(breaks.some((b) => b.startsWith('coordinator reachable again')), breaks.join('; '));
+    assert.ok(
+      breaks.some((b) => b.startsWith('lost the coordinator')),
+      breaks.join('; '),
+    );
+    assert.ok(
+      breaks.some((b) => b.startsWith('coordinator reachable again')),
+      breaks.join('; '),
+    );
   } finally {
     link.close();
     await proxy.close();
@@ -108,7 +120,10 @@ test('a late message after being declared lost is refused without a crash; an ag
     const a = await orphan.join('orphan', undefined, 2000);
     assert.equal(a.lossTimeoutMs, 1500);
     const gone: string[] = [];
-    orphan.listen(() => undefined, (why) => gone.push(why));
+    orphan.listen(
+      () => undefined,
+      (why) => gone.push(why),
+    );
     await dying.close();
     await waitFor(() => gone.length === 1, 10_000);
     assert.match(gone[0], /^no answer from the coordinator for \d+ s/);

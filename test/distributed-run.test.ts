@@ -15,17 +15,20 @@ interface Agent {
 /** A real `strain agent` process with its own environment. */
 function agent(url: string, name: string, env: NodeJS.ProcessEnv): Agent {
   const child = spawn(process.execPath, [STRAIN, 'agent', '--coordinator', url, '--name', name], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => {
-    clearTimeout(timer);
-    resolve({ code, signal, stdout, stderr });
-  }));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
   return { child, done };
 }
 
@@ -42,11 +45,7 @@ async function taggedTarget(slowTag: string, slowMs: number) {
 }
 
 function profile(target: string, extra: string[]): string {
-  return [
-    'name: dist', 'kind: load', `target: ${target}`,
-    'scenario: [{ request: { path: /x, headers: { x-agent: "{{env.AGENT_TAG}}" } } }]',
-    ...extra,
-  ].join('\n');
+  return ['name: dist', 'kind: load', `target: ${target}`, 'scenario: [{ request: { path: /x, headers: { x-agent: "{{env.AGENT_TAG}}" } } }]', ...extra].join('\n');
 }
 
 test('three agents, each with its own environment: requests add up, one slow agent fails the merged threshold (exit 1)', async () => {
@@ -67,7 +66,11 @@ test('three agents, each with its own environment: requests add up, one slow age
     assert.equal(s.status, 'failed');
     assert.equal(s.agents.length, 3);
     const perAgent = s.agents.map((a: { requests: number }) => a.requests);
-    assert.equal(perAgent.reduce((x: number, y: number) => x + y, 0), s.requests, `agents ${perAgent} vs merged ${s.requests}`);
+    assert.equal(
+      perAgent.reduce((x: number, y: number) => x + y, 0),
+      s.requests,
+      `agents ${perAgent} vs merged ${s.requests}`,
+    );
     // Every third arrival of one schedule: the segments are equal within one request.
     assert.ok(Math.max(...perAgent) - Math.min(...perAgent) <= 1, `${perAgent}`);
     assert.ok(Math.abs(s.requests - 750) <= 3, `750 planned, ${s.requests} merged`);
@@ -79,7 +82,11 @@ test('three agents, each with its own environment: requests add up, one slow age
     assert.equal(s.thresholds[0].passed, false);
     const store = new RunStore(openDb(join(dir, 'c.db')));
     const rows = store.intervals(s.runId);
-    assert.equal(rows.reduce((n, i) => n + i.requests, 0), s.requests, 'stored seconds hold every merged request');
+    assert.equal(
+      rows.reduce((n, i) => n + i.requests, 0),
+      s.requests,
+      'stored seconds hold every merged request',
+    );
     store.db.close();
   } finally {
     await server.close();
@@ -94,10 +101,14 @@ test('abortOnFail on the merged run stops every agent early', async () => {
   const dir = tempDir();
   const port = await unusedPort();
   try {
-    const file = writeProfile(dir, 'p.yaml', profile(server.url, [
-      'load: { model: open, rate: 100, duration: 60s, warmup: 0s }',
-      'thresholds: { errors.rate: { condition: "< 1%", abortOnFail: true, delayAbortEval: 1s } }',
-    ]));
+    const file = writeProfile(
+      dir,
+      'p.yaml',
+      profile(server.url, [
+        'load: { model: open, rate: 100, duration: 60s, warmup: 0s }',
+        'thresholds: { errors.rate: { condition: "< 1%", abortOnFail: true, delayAbortEval: 1s } }',
+      ]),
+    );
     const started = Date.now();
     const coordinator = strain(['coordinate', file, '--agents', '2', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--json']);
     const agents = [0, 1].map((i) => agent(`http://127.0.0.1:${port}`, `agent-${i}`, { AGENT_TAG: String(i) }));
@@ -135,7 +146,10 @@ test('an agent killed mid-run is reported lost and the run ends cleanly on the o
     const lost = s.agents.filter((a: { status: string }) => a.status === 'lost');
     assert.equal(lost.length, 1, JSON.stringify(s.agents));
     assert.match(lost[0].detail, /no word from it/);
-    assert.equal(s.agents.reduce((n: number, a: { requests: number }) => n + a.requests, 0), s.requests);
+    assert.equal(
+      s.agents.reduce((n: number, a: { requests: number }) => n + a.requests, 0),
+      s.requests,
+    );
     assert.match(r.stderr, /agent \d \(agent-\d\) lost: no word from it for \d+ s; the run goes on without it/);
     const store = new RunStore(openDb(join(dir, 'c.db')));
     const kinds = store.events(s.runId).map((e) => e.kind);
@@ -153,8 +167,9 @@ test('a wrong token is refused before anything runs; a coordinator beyond loopba
   const port = await unusedPort();
   try {
     const file = writeProfile(dir, 'p.yaml', profile(server.url, ['load: { model: open, rate: 10, duration: 5s }']));
-    const coordinator = strain(['coordinate', file, '--agents', '1', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--wait', '3s'],
-      { env: { STRAIN_COORDINATOR_TOKEN: 'right' } });
+    const coordinator = strain(['coordinate', file, '--agents', '1', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--wait', '3s'], {
+      env: { STRAIN_COORDINATOR_TOKEN: 'right' },
+    });
     const intruder = agent(`http://127.0.0.1:${port}`, 'intruder', { STRAIN_COORDINATOR_TOKEN: 'wrong', AGENT_TAG: 'x' });
     const a = await intruder.done;
     const r = await coordinator;

@@ -22,7 +22,9 @@ function validate(doc: Manifest): void {
 }
 
 const profileText = [
-  'name: Checkout Soak', 'kind: load', 'target: http://127.0.0.1:3000',
+  'name: Checkout Soak',
+  'kind: load',
+  'target: http://127.0.0.1:3000',
   'load: { model: open, rate: 400, duration: 30s }',
   'data: { file: ../rows/users.csv }',
   'scenario: [{ request: { path: "/u/{{id}}", headers: { authorization: "Bearer {{env.API_TOKEN}}" } } }]',
@@ -36,13 +38,36 @@ test('strain k8s prints a ConfigMap, Secret, Service, coordinator Job and Indexe
   writeFileSync(join(rows, 'users.csv'), 'id\n1\n2\n3\n');
   const file = writeProfile(join(dir, 'p'), 'soak.yaml', profileText);
   // API_TOKEN is not set here: secrets are the agents' business, never the coordinator's.
-  const r = await strain(['k8s', file, '--agents', '3', '--image', 'registry.example/strain:1', '--namespace', 'perf', '--agent-cpu', '2', '--agent-memory', '2Gi', '--agent-env-secret', 'api-secrets', '--duration', '1m']);
+  const r = await strain([
+    'k8s',
+    file,
+    '--agents',
+    '3',
+    '--image',
+    'registry.example/strain:1',
+    '--namespace',
+    'perf',
+    '--agent-cpu',
+    '2',
+    '--agent-memory',
+    '2Gi',
+    '--agent-env-secret',
+    'api-secrets',
+    '--duration',
+    '1m',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Manifest);
-  assert.deepEqual(docs.map((d) => d.kind), ['ConfigMap', 'Secret', 'Service', 'Job', 'Job']);
+  assert.deepEqual(
+    docs.map((d) => d.kind),
+    ['ConfigMap', 'Secret', 'Service', 'Job', 'Job'],
+  );
   for (const doc of docs) validate(doc);
   for (const doc of docs) assert.equal(doc.metadata.namespace, 'perf');
-  assert.deepEqual(docs.map((d) => d.metadata.name), ['checkout-soak-profile', 'checkout-soak-token', 'checkout-soak-coordinator', 'checkout-soak-coordinator', 'checkout-soak-agents']);
+  assert.deepEqual(
+    docs.map((d) => d.metadata.name),
+    ['checkout-soak-profile', 'checkout-soak-token', 'checkout-soak-coordinator', 'checkout-soak-coordinator', 'checkout-soak-agents'],
+  );
 
   const [configMap, secret, service, coordinator, agents] = docs as Record<string, any>[];
   // The profile is mounted with its data file beside it, under the base name it now points at.
@@ -91,7 +116,11 @@ test('strain k8s refuses bad arguments with the value and what is accepted, exit
     assert.doesNotMatch(r.stderr, /^\s+at /m);
   }
   // A fractional rate is one `strain coordinate --rate` takes.
-  const plain = writeProfile(dir, 'plain.yaml', 'name: plain\nkind: load\ntarget: http://127.0.0.1:1\nscenario: [{ request: { path: / } }]\nload: { model: open, rate: 5, duration: 2s }\n');
+  const plain = writeProfile(
+    dir,
+    'plain.yaml',
+    'name: plain\nkind: load\ntarget: http://127.0.0.1:1\nscenario: [{ request: { path: / } }]\nload: { model: open, rate: 5, duration: 2s }\n',
+  );
   const fractional = await strain(['k8s', plain, '--agents', '2', '--image', 'x', '--rate', '0.5']);
   assert.equal(fractional.code, 0, fractional.stderr);
   assert.match(fractional.stdout, /--rate/);

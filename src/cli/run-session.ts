@@ -21,16 +21,22 @@ const size = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed
 function warnIfShortOfSpace(dbFile: string, durationMs: number, io: CliIo): void {
   const short = spaceShortfall(dbFile, durationMs);
   if (!short) return;
-  line(io.stderr, `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(durationMs)} run writes about ${size(short.neededBytes)} ` +
-    `(${size(defaults.store.bytesPerHour)} per hour measured)`);
+  line(
+    io.stderr,
+    `warning: ${size(short.freeBytes)} free for ${dbFile}; a ${formatDuration(durationMs)} run writes about ${size(short.neededBytes)} ` +
+      `(${size(defaults.store.bytesPerHour)} per hour measured)`,
+  );
 }
 
 /** After the summary is printed: a run the store could not take whole is exit 3, in one line. */
 function throwIfNotStored(summary: RunSummary): void {
   const fault = summary.storeFault;
   if (!fault) return;
-  throw new CannotRunError('STRAIN_STORE_WRITE', `run ${summary.runId} was not stored completely: ${fault.error}; ` +
-    `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`);
+  throw new CannotRunError(
+    'STRAIN_STORE_WRITE',
+    `run ${summary.runId} was not stored completely: ${fault.error}; ` +
+      `${fault.unstoredSeconds} of ${fault.storedSeconds + fault.unstoredSeconds} measured seconds are only in this summary`,
+  );
 }
 
 function exitCodeFor(summary: RunSummary): ExitCodeValue {
@@ -119,7 +125,12 @@ export async function runSession(o: SessionOptions): Promise<ExitCodeValue> {
       },
       onStart: (id, engine) => {
         runId = id;
-        o.onRun?.(id, store, (text) => (dashboard ? dashboard.note(text) : line(io.stderr, printable(text))), (detail) => engine.stop('aborted', detail));
+        o.onRun?.(
+          id,
+          store,
+          (text) => (dashboard ? dashboard.note(text) : line(io.stderr, printable(text))),
+          (detail) => engine.stop('aborted', detail),
+        );
         if (useTui) {
           // Loaded only when drawn: blessed and its charts cost start-up time plain runs do not need.
           // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -127,10 +138,15 @@ export async function runSession(o: SessionOptions): Promise<ExitCodeValue> {
           dashboard = startLiveDashboard(db, id, engine, () => controller.abort('q'));
           return;
         }
-        line(io.stderr, printable(`run ${id}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`));
+        line(
+          io.stderr,
+          printable(`run ${id}: ${profile.name} (${profile.kind}, ${profile.model}) against ${redactUrl(profile.target)} for ${Math.round(profile.totalDurationMs / 1000)}s`),
+        );
         const progress = new ProgressPrinter(io.stderr, profile, { factor: () => engine.levelFactor(), paused: () => engine.isPaused(), workers: profile.workers });
         engine.recorder.addSink(progress);
-        engine.on('stage', (e: { index: number }) => { if (e.index > 0) progress.onStage(e.index, engine.elapsedMs()); });
+        engine.on('stage', (e: { index: number }) => {
+          if (e.index > 0) progress.onStage(e.index, engine.elapsedMs());
+        });
         engine.on('stopping', (x: { reason: string; detail: string }) => progress.onStopping(engine.elapsedMs(), x.reason, x.detail));
       },
     }).catch((err: unknown) => {

@@ -61,7 +61,10 @@ export class Coordinator {
     if (m.type === 'clock') {
       // Our clock minus the agent's as the agent measured it; the summary states the agent's minus ours.
       this.info[agent.index].clockOffsetMs = -m.offsetMs;
-      if (Math.abs(m.offsetMs) > 1000) this.o.log(`agent ${agent.index + 1} (${agent.name}): its clock is ${Math.round(-m.offsetMs)} ms off this one's; it starts on the coordinator's instant anyway, but its timestamps in logs will disagree`);
+      if (Math.abs(m.offsetMs) > 1000)
+        this.o.log(
+          `agent ${agent.index + 1} (${agent.name}): its clock is ${Math.round(-m.offsetMs)} ms off this one's; it starts on the coordinator's instant anyway, but its timestamps in logs will disagree`,
+        );
       return;
     }
     if (m.type === 'ready') this.ready.add(agent.index);
@@ -93,18 +96,30 @@ export class Coordinator {
     if (signal.aborted) return;
     if (this.ready.size < this.o.agents) {
       const joined = this.hub.agents().length;
-      throw new CannotRunError('STRAIN_AGENTS_MISSING',
-        `only ${joined} of ${this.o.agents} agents joined within ${Math.round(waitMs / 1000)}s${joined > this.ready.size ? ` (${joined - this.ready.size} joined but were not ready)` : ''}`);
+      throw new CannotRunError(
+        'STRAIN_AGENTS_MISSING',
+        `only ${joined} of ${this.o.agents} agents joined within ${Math.round(waitMs / 1000)}s${joined > this.ready.size ? ` (${joined - this.ready.size} joined but were not ready)` : ''}`,
+      );
     }
   }
 
   /** The run's load: the agents, merged as one fleet; loss watching starts with the run. */
   driver(): DriverFactory {
     return (host) => {
-      this.fleet = new RemoteFleet(host, {
-        send: (index, message) => this.hub.send(index, message),
-        live: () => this.hub.agents().filter((a) => !a.lost && !a.finished).map((a) => a.index),
-      }, this.info, this.early.splice(0), this.o.onSourcesChanged);
+      this.fleet = new RemoteFleet(
+        host,
+        {
+          send: (index, message) => this.hub.send(index, message),
+          live: () =>
+            this.hub
+              .agents()
+              .filter((a) => !a.lost && !a.finished)
+              .map((a) => a.index),
+        },
+        this.info,
+        this.early.splice(0),
+        this.o.onSourcesChanged,
+      );
       this.hub.watchForLoss();
       return this.fleet;
     };

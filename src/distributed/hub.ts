@@ -170,12 +170,19 @@ export class AgentHub<ToAgent, FromAgent, Overrides> {
     const taken = new Set(this.agents().map((a) => a.index));
     if (taken.size >= this.o.agents) return send(res, 409, { error: `all ${this.o.agents} agent places are taken` });
     const wanted = request.index;
-    const index = wanted !== undefined && Number.isInteger(wanted) && wanted >= 0 && wanted < this.o.agents && !taken.has(wanted)
-      ? wanted
-      : [...Array(this.o.agents).keys()].find((i) => !taken.has(i))!;
+    const index =
+      wanted !== undefined && Number.isInteger(wanted) && wanted >= 0 && wanted < this.o.agents && !taken.has(wanted)
+        ? wanted
+        : [...Array(this.o.agents).keys()].find((i) => !taken.has(i))!;
     const agent: AgentState = {
-      id: randomBytes(8).toString('hex'), index, name: typeof request.name === 'string' && printable(request.name) ? printable(request.name).slice(0, 100) : `agent-${index}`,
-      seq: 0, lastSeenAt: this.clock(), control: undefined, lost: false, finished: false,
+      id: randomBytes(8).toString('hex'),
+      index,
+      name: typeof request.name === 'string' && printable(request.name) ? printable(request.name).slice(0, 100) : `agent-${index}`,
+      seq: 0,
+      lastSeenAt: this.clock(),
+      control: undefined,
+      lost: false,
+      finished: false,
     };
     this.byId.set(agent.id, agent);
     const assignment: Assignment<Overrides> = { agentId: agent.id, index, of: this.o.agents, lossTimeoutMs: this.o.lossTimeoutMs, ...this.o.assignment(index) };

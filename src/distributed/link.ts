@@ -19,20 +19,24 @@ const controlIdleMs = 10_000;
 
 function call(url: URL, method: string, token: string | undefined, body?: string, timeoutMs = 10_000): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method,
-      timeout: timeoutMs,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+    const req = request(
+      url,
+      {
+        method,
+        timeout: timeoutMs,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host} in ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
@@ -172,7 +176,9 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
   send(message: FromAgent): void {
     if (this.pending.length >= maxBuffered) throw new Error(`the coordinator has been unreachable for ${maxBuffered} messages`);
     this.pending.push({ seq: this.nextSeq++, message });
-    this.flushing ??= this.flush().catch(() => undefined).finally(() => (this.flushing = undefined)); // a refusal shows as gone()
+    this.flushing ??= this.flush()
+      .catch(() => undefined)
+      .finally(() => (this.flushing = undefined)); // a refusal shows as gone()
   }
 
   /** Resolves when everything queued has been acknowledged, or rejects at the deadline. */
@@ -181,7 +187,9 @@ export class CoordinatorLink<ToAgent, FromAgent, Overrides> {
     while (this.pending.length > 0) {
       if (this.goneWhy) throw new Error(`${this.pending.length} messages could not reach the coordinator: ${this.goneWhy}`);
       if (Date.now() > giveUpAt) throw new Error(`${this.pending.length} messages could not reach the coordinator`);
-      this.flushing ??= this.flush().catch(() => undefined).finally(() => (this.flushing = undefined)); // a refusal shows as gone()
+      this.flushing ??= this.flush()
+        .catch(() => undefined)
+        .finally(() => (this.flushing = undefined)); // a refusal shows as gone()
       await this.flushing;
     }
   }

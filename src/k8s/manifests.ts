@@ -91,11 +91,16 @@ function service(o: K8sOptions): Manifest {
 
 function coordinatorJob(o: K8sOptions): Manifest {
   const args = [
-    'coordinate', `${profileDir}/${o.profile.fileName}`,
-    '--agents', String(o.agents),
-    '--listen', `0.0.0.0:${coordinatorPort}`,
-    '--db', '/strain/data/strain.db',
-    '--no-tui', '--json',
+    'coordinate',
+    `${profileDir}/${o.profile.fileName}`,
+    '--agents',
+    String(o.agents),
+    '--listen',
+    `0.0.0.0:${coordinatorPort}`,
+    '--db',
+    '/strain/data/strain.db',
+    '--no-tui',
+    '--json',
     ...o.coordinateArgs,
   ];
   return {
@@ -131,10 +136,7 @@ function coordinatorJob(o: K8sOptions): Manifest {
 
 function agentJob(o: K8sOptions): Manifest {
   const url = `http://${o.name}-coordinator.${o.namespace}.svc:${coordinatorPort}`;
-  const env: Manifest[] = [
-    tokenEnv(o, 'STRAIN_COORDINATOR_TOKEN'),
-    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-  ];
+  const env: Manifest[] = [tokenEnv(o, 'STRAIN_COORDINATOR_TOKEN'), { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',

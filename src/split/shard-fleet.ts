@@ -159,8 +159,15 @@ export abstract class ShardFleet implements LoadDriver {
     for (const p of parts) {
       const latency = decodeHistogram(p.latency);
       totals.add({
-        counts: p.counts, offered: 0, started: 0, dropped: 0, bytes: 0, durationMs: p.durationOfIntervalsMs,
-        latency, serviceLatency: newLatencyHistogram(), generatorLagMs: 0,
+        counts: p.counts,
+        offered: 0,
+        started: 0,
+        dropped: 0,
+        bytes: 0,
+        durationMs: p.durationOfIntervalsMs,
+        latency,
+        serviceLatency: newLatencyHistogram(),
+        generatorLagMs: 0,
       });
     }
     return {

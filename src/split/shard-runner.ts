@@ -31,13 +31,15 @@ export async function runShard(job: ShardJob, channel: ShardChannel): Promise<'d
   const engine = createEngine(job.profile, {
     env: job.env,
     ...(job.profile.workers > 1 ? { segment: job.shard } : { shard: job.shard }),
-    sinks: [{
-      onInterval: (i) => {
-        post({ type: 'interval', part: encodeInterval(i) });
-        if (engine.recorder.steps.length > 1) post({ type: 'steps', steps: engine.recorder.steps.map((s) => s.export()) });
-        post({ type: 'inflight', count: engine.inFlight() });
+    sinks: [
+      {
+        onInterval: (i) => {
+          post({ type: 'interval', part: encodeInterval(i) });
+          if (engine.recorder.steps.length > 1) post({ type: 'steps', steps: engine.recorder.steps.map((s) => s.export()) });
+          post({ type: 'inflight', count: engine.inFlight() });
+        },
       },
-    }],
+    ],
     // What the interval sink above does, done on the warm-up's intervals so it runs compiled later.
     rehearsal: [{ onInterval: (i) => void encodeInterval(i) }],
     beforeClock: async (warmup) => {

@@ -14,7 +14,11 @@ export const agentUsage = 'strain agent --coordinator URL [--token T] [--name NA
  */
 export async function agentCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('agent', argv, {
-    coordinator: { type: 'string' }, token: { type: 'string' }, name: { type: 'string' }, index: { type: 'string' }, 'join-wait': { type: 'string' },
+    coordinator: { type: 'string' },
+    token: { type: 'string' },
+    name: { type: 'string' },
+    index: { type: 'string' },
+    'join-wait': { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`usage: ${agentUsage} (the profile comes from the coordinator)`);
   if (!values.coordinator) throw new UsageError('--coordinator: required (the URL `strain coordinate` printed, e.g. http://10.0.0.5:7300)');

@@ -26,7 +26,13 @@ function abortWhileGathering(io: CliIo): { signal: AbortSignal; release: () => v
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return { signal: controller.signal, release: () => { process.off('SIGINT', handler); process.off('SIGTERM', handler); } };
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 /**
@@ -36,10 +42,22 @@ function abortWhileGathering(io: CliIo): { signal: AbortSignal; release: () => v
  */
 export async function coordinateCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('coordinate', argv, {
-    agents: { type: 'string' }, listen: { type: 'string' }, token: { type: 'string' }, wait: { type: 'string' },
-    'on-agent-loss': { type: 'string' }, 'agent-timeout': { type: 'string' }, db: { type: 'string' }, target: { type: 'string' }, duration: { type: 'string' },
-    warmup: { type: 'string' }, workers: { type: 'string' }, vus: { type: 'string' }, rate: { type: 'string' },
-    'max-duration': { type: 'string' }, 'no-tui': { type: 'boolean' }, json: { type: 'boolean' },
+    agents: { type: 'string' },
+    listen: { type: 'string' },
+    token: { type: 'string' },
+    wait: { type: 'string' },
+    'on-agent-loss': { type: 'string' },
+    'agent-timeout': { type: 'string' },
+    db: { type: 'string' },
+    target: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    workers: { type: 'string' },
+    vus: { type: 'string' },
+    rate: { type: 'string' },
+    'max-duration': { type: 'string' },
+    'no-tui': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${coordinateUsage}`);
   const agents = positiveInt(values.agents, 'agents');
@@ -59,10 +77,15 @@ export async function coordinateCommand(argv: string[], io: CliIo): Promise<Exit
   if (waitMs <= 0) throw new UsageError(`--wait: "${values.wait}" leaves no time for agents to join (e.g. 60s)`);
   const lossTimeoutMs = durationMs(values['agent-timeout'], 'agent-timeout') ?? defaults.coordinator.lossTimeoutMs;
   // Agents report every second; below this a busy but healthy agent would be declared lost.
-  if (lossTimeoutMs < minLossTimeoutMs) throw new UsageError(`--agent-timeout: "${values['agent-timeout']}" is below ${minLossTimeoutMs / 1000}s (agents report every second; e.g. 10s)`);
+  if (lossTimeoutMs < minLossTimeoutMs)
+    throw new UsageError(`--agent-timeout: "${values['agent-timeout']}" is below ${minLossTimeoutMs / 1000}s (agents report every second; e.g. 10s)`);
   const overrides: ProfileOverrides = {
-    target: values.target, duration: values.duration, warmup: values.warmup, workers: positiveInt(values.workers, 'workers'),
-    vus: positiveInt(values.vus, 'vus'), rate: positiveNumber(values.rate, 'rate'),
+    target: values.target,
+    duration: values.duration,
+    warmup: values.warmup,
+    workers: positiveInt(values.workers, 'workers'),
+    vus: positiveInt(values.vus, 'vus'),
+    rate: positiveNumber(values.rate, 'rate'),
   };
   for (const key of Object.keys(overrides) as (keyof ProfileOverrides)[]) if (overrides[key] === undefined) delete overrides[key];
   const profilePath = positionals[0];
@@ -111,8 +134,14 @@ export async function coordinateCommand(argv: string[], io: CliIo): Promise<Exit
   }
   try {
     const code = await runSession({
-      profile, profilePath, io, dbFile: values.db ?? defaults.db, json: values.json === true, noTui: values['no-tui'] === true,
-      maxDurationMs, onStoreError: 'keep',
+      profile,
+      profilePath,
+      io,
+      dbFile: values.db ?? defaults.db,
+      json: values.json === true,
+      noTui: values['no-tui'] === true,
+      maxDurationMs,
+      onStoreError: 'keep',
       request: { driver: coordinator.driver(), preflight: false, summaryExtras: () => ({ agents: coordinator.summaries() }) },
       onRun: (runId, store, note, stop) => (events = { runId, store, note, stop }),
     });

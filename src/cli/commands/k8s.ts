@@ -57,9 +57,10 @@ export async function k8sCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const agents = positiveInt(values.agents, 'agents');
   if (agents === undefined) throw new UsageError('--agents: required (how many agent pods generate the load, e.g. --agents 4)');
   if (agents > defaults.coordinator.maxAgents) throw new UsageError(`--agents: ${agents} is above the limit of ${defaults.coordinator.maxAgents}`);
-  if (!values.image) throw new UsageError('--image: required (the image built from the repository\'s Dockerfile, e.g. --image registry.example.com/strain:1)');
+  if (!values.image) throw new UsageError("--image: required (the image built from the repository's Dockerfile, e.g. --image registry.example.com/strain:1)");
   if (!imageReference.test(values.image)) throw new UsageError(`--image: "${values.image}" is not an image reference (e.g. registry.example.com/strain:1)`);
-  if (values.name !== undefined && dnsName(values.name) !== values.name) throw new UsageError(`--name: "${values.name}" is not a DNS-1123 label of at most 40 characters (lower case letters, digits and -)`);
+  if (values.name !== undefined && dnsName(values.name) !== values.name)
+    throw new UsageError(`--name: "${values.name}" is not a DNS-1123 label of at most 40 characters (lower case letters, digits and -)`);
   const secret = values['agent-env-secret'];
   if (secret !== undefined && !secretName.test(secret)) throw new UsageError(`--agent-env-secret: "${secret}" is not a Secret name (lower case letters, digits, - and .)`);
   const namespace = values.namespace ?? 'default';
@@ -68,12 +69,18 @@ export async function k8sCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
   const memory = resourceQuantity(values['agent-memory'], 'agent-memory', '1Gi');
   const path = positionals[0];
   // Validated here so a broken profile fails before anything reaches the cluster.
-  const profile = loadProfile(path, { duration: values.duration, target: values.target, rate: positiveNumber(values.rate, 'rate'), vus: positiveInt(values.vus, 'vus') }, agentsEnv);
+  const profile = loadProfile(
+    path,
+    { duration: values.duration, target: values.target, rate: positiveNumber(values.rate, 'rate'), vus: positiveInt(values.vus, 'vus') },
+    agentsEnv,
+  );
   const dataFiles = profile.data ? [{ fileName: basename(profile.data.file), text: readFileSync(profile.data.file, 'utf8') }] : [];
   const profileFile = { fileName: basename(path), text: mountedProfileText(path, dataFiles[0]?.fileName) };
   const bytes = [profileFile, ...dataFiles].reduce((sum, f) => sum + Buffer.byteLength(f.text), 0);
   if (bytes > configMapLimitBytes) {
-    throw new UsageError(`${path}: the profile and its data file are ${Math.round(bytes / 1024)} KiB; a ConfigMap holds at most ${configMapLimitBytes / 1024} KiB (bake larger data files into the image)`);
+    throw new UsageError(
+      `${path}: the profile and its data file are ${Math.round(bytes / 1024)} KiB; a ConfigMap holds at most ${configMapLimitBytes / 1024} KiB (bake larger data files into the image)`,
+    );
   }
   const coordinateArgs: string[] = [];
   for (const key of ['duration', 'rate', 'vus', 'target'] as const) if (values[key] !== undefined) coordinateArgs.push(`--${key}`, String(values[key]));
@@ -92,6 +99,12 @@ export async function k8sCommand(argv: string[], io: CliIo): Promise<ExitCodeVal
     agentLimits: { cpu, memory },
     agentEnvSecret: values['agent-env-secret'],
   });
-  line(io.stdout, manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n').trimEnd());
+  line(
+    io.stdout,
+    manifests
+      .map((m) => stringify(m, { lineWidth: 0 }))
+      .join('---\n')
+      .trimEnd(),
+  );
   return ExitCode.passed;
 }
