@@ -198,3 +198,30 @@ test('strain coordinate refuses an --agent-timeout that would declare healthy ag
     assert.match(r.stderr, message);
   }
 });
+
+test('an agent sent SIGTERM (a pod being deleted) stops its load, hands over its last figures and exits 130', async () => {
+  const server = await httpServer((_req, res) => res.end('ok'));
+  const dir = tempDir();
+  const port = await unusedPort();
+  try {
+    const file = writeProfile(dir, 'p.yaml', profile(server.url, ['load: { model: open, rate: 60, duration: 8s, warmup: 0s }']));
+    const coordinator = strain(['coordinate', file, '--agents', '2', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'c.db'), '--json']);
+    const agents = [0, 1].map((i) => agent(`http://127.0.0.1:${port}`, `agent-${i}`, { AGENT_TAG: String(i) }));
+    const leaving = agents[0];
+    await new Promise<void>((resolve) => leaving.child.stderr!.on('data', (d) => String(d).includes('joined') && setTimeout(resolve, 3000)));
+    leaving.child.kill('SIGTERM');
+    const [left, stayed] = await Promise.all(agents.map((a) => a.done));
+    const r = await coordinator;
+    assert.equal(left.code, 130, left.stderr);
+    assert.match(left.stderr, /SIGTERM: stopping and handing over the last figures/);
+    assert.equal(stayed.code, 0, stayed.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(s.agents.map((a: { name: string }) => [a.name, a]));
+    assert.equal(byName['agent-0'].status, 'finished', 'it said goodbye: not lost');
+    assert.ok(byName['agent-0'].requests > 0 && byName['agent-0'].requests < byName['agent-1'].requests, JSON.stringify(s.agents));
+    assert.equal(byName['agent-0'].requests + byName['agent-1'].requests, s.requests);
+  } finally {
+    await server.close();
+  }
+});

@@ -17,9 +17,11 @@ export interface AgentOptions {
   /** How long to keep trying to join a coordinator that is not up yet. */
   joinWaitMs: number;
   log: (line: string) => void;
+  /** Aborted by SIGINT/SIGTERM (a pod being deleted): the agent stops its load and hands over its last figures. */
+  signal?: AbortSignal;
 }
 
-export type AgentResult = { outcome: 'done' } | { outcome: 'refused' | 'failed'; message: string };
+export type AgentResult = { outcome: 'done' } | { outcome: 'interrupted' } | { outcome: 'refused' | 'failed'; message: string };
 
 /** How long an agent keeps resending its last figures to a coordinator it cannot reach. */
 const finalDrainMs = 60_000;
@@ -43,6 +45,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentResult> {
 
 async function joinAndRun(link: CoordinatorLink<ToAgent, FromAgent, AgentOverrides>, o: AgentOptions): Promise<AgentResult> {
   const a = await link.join(o.name, o.index, o.joinWaitMs);
+  if (o.signal?.aborted) return { outcome: 'interrupted' };
   const clock = await link.clockOffset();
   o.log(`joined ${o.coordinator.origin} as agent ${a.index + 1} of ${a.of}; clock offset ${Math.round(clock.offsetMs)} ms (round trip ${clock.rttMs} ms)`);
   link.send({ type: 'clock', offsetMs: clock.offsetMs, rttMs: clock.rttMs });
@@ -72,10 +75,15 @@ async function joinAndRun(link: CoordinatorLink<ToAgent, FromAgent, AgentOverrid
     },
     (why) => deliver({ type: 'stop', detail: why }),
   );
+  // Stopped here, not by the coordinator: the engine stops gracefully and its last figures still go out.
+  const onAbort = () => deliver({ type: 'stop', detail: `agent stopped by ${String(o.signal?.reason ?? 'a signal')}` });
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const outcome = await run;
+  o.signal?.removeEventListener('abort', onAbort);
   await link.drain(finalDrainMs);
   // Its figures did not all reach the coordinator, or it was dropped: this agent's part did not count.
   const gone = link.gone();
   if (gone) return { outcome: 'failed', message: `lost the coordinator: ${gone}` };
-  return outcome === 'done' ? { outcome: 'done' } : { outcome: 'failed', message: 'the engine failed (see the coordinator)' };
+  if (outcome !== 'done') return { outcome: 'failed', message: 'the engine failed (see the coordinator)' };
+  return { outcome: o.signal?.aborted ? 'interrupted' : 'done' };
 }

@@ -34,6 +34,14 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<ExitCodeV
   const index = indexText === undefined ? undefined : Number(indexText);
   if (index !== undefined && (!Number.isInteger(index) || index < 0)) throw new UsageError(`--index: "${indexText}" is not an index (0, 1, 2, ...)`);
   if (values.token !== undefined) line(io.stderr, 'warning: --token is visible to other users of this machine (ps); set STRAIN_COORDINATOR_TOKEN instead');
+  // SIGINT/SIGTERM (Ctrl-C, a pod being deleted): stop the load, hand over the last figures, exit 130.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    line(io.stderr, `agent: ${signal}: stopping and handing over the last figures`);
+    controller.abort(signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const result = await runAgent({
     coordinator: url,
     token: values.token ?? io.env.STRAIN_COORDINATOR_TOKEN,
@@ -42,8 +50,13 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<ExitCodeV
     env: io.env,
     joinWaitMs: durationMs(values['join-wait'] ?? defaults.coordinator.joinWait, 'join-wait')!,
     log: (text) => line(io.stderr, printable(`agent: ${text}`)),
+    signal: controller.signal,
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   });
   if (result.outcome === 'done') return ExitCode.passed;
+  if (result.outcome === 'interrupted') return ExitCode.interrupted;
   line(io.stderr, printable(`strain agent: ${result.message}`));
   return ExitCode.cannotRun;
 }
