@@ -52,6 +52,15 @@ export function formatSummary(s: RunSummary): string {
     );
   }
   if (s.llm) lines.push(...formatLlm(s.llm));
+  if (s.agents && s.agents.length > 0) {
+    lines.push(`  agents   ${s.agents.length}, merged into one run`);
+    for (const a of s.agents) {
+      const detail = a.detail ? `: ${printable(a.detail)}` : '';
+      lines.push(
+        `    ${a.index + 1} ${printable(a.name)}  ${num(a.requests)} requests  ${num(a.errors)} errors  ${a.seconds} s  clock ${a.clockOffsetMs} ms  ${a.status}${detail}`,
+      );
+    }
+  }
   const st = s.generator.stalls;
   if (st) {
     const share =
