@@ -4,6 +4,20 @@ import { parseDuration } from '../util/duration';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** The run's overrides, output and store options: `strain run` and `strain coordinate` take the same. */
+export const runOptions = {
+  target: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  workers: { type: 'string' },
+  vus: { type: 'string' },
+  rate: { type: 'string' },
+  db: { type: 'string' },
+  'max-duration': { type: 'string' },
+  'no-tui': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 /** util.parseArgs in strict mode, with errors that name the command and its options. */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
   try {

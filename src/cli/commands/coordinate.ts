@@ -8,7 +8,7 @@ import { readProfileFile } from '../../profiles/read';
 import { agentsEnv } from '../../profiles/resolve';
 import type { RunStore } from '../../store/runs';
 import { parseListen } from '../../../monitor/api';
-import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
+import { durationMs, parseCommandArgs, runOptions, positiveInt, positiveNumber } from '../args';
 import { line, type CliIo } from '../io';
 import { runSession } from '../run-session';
 
@@ -48,16 +48,7 @@ export async function coordinateCommand(argv: string[], io: CliIo): Promise<Exit
     wait: { type: 'string' },
     'on-agent-loss': { type: 'string' },
     'agent-timeout': { type: 'string' },
-    db: { type: 'string' },
-    target: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    workers: { type: 'string' },
-    vus: { type: 'string' },
-    rate: { type: 'string' },
-    'max-duration': { type: 'string' },
-    'no-tui': { type: 'boolean' },
-    json: { type: 'boolean' },
+    ...runOptions,
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${coordinateUsage}`);
   const agents = positiveInt(values.agents, 'agents');

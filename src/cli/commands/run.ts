@@ -2,7 +2,7 @@ import { defaults } from '../../defaults';
 import { UsageError, type ExitCodeValue } from '../../errors';
 import { loadProfile } from '../../profiles/load';
 import { parseMonitorSpec } from '../../profiles/monitor-spec';
-import { durationMs, parseCommandArgs, positiveInt, positiveNumber } from '../args';
+import { durationMs, parseCommandArgs, runOptions, positiveInt, positiveNumber } from '../args';
 import { line, type CliIo } from '../io';
 import { runSession } from '../run-session';
 import type { ResolvedProfile } from '../../core/profile';
@@ -30,18 +30,9 @@ function checkFileLimit(profile: ResolvedProfile): void {
 
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const { values, positionals } = parseCommandArgs('run', argv, {
-    target: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    workers: { type: 'string' },
-    vus: { type: 'string' },
-    rate: { type: 'string' },
-    db: { type: 'string' },
-    'no-tui': { type: 'boolean' },
-    json: { type: 'boolean' },
+    ...runOptions,
     monitor: { type: 'string' },
     'no-monitor': { type: 'boolean' },
-    'max-duration': { type: 'string' },
     schedule: { type: 'string' },
     'on-store-error': { type: 'string' },
     insecure: { type: 'boolean' },
