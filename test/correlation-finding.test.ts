@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { analyzeCorrelation } from '../src/analysis/correlation';
 import { seededRandom } from '../src/core/random';
 import type { IntervalRow } from '../src/core/interval';
-import type { ResourceSample } from '../src/core/samples';
+import type { HostSample, ResourceSample } from '../src/core/samples';
 
 // The whole pure path (binning, the CPU sample's place in time, the finding and its series)
 // on stored-row shapes, as the real-target test would see them on a quiet machine.
@@ -88,6 +88,45 @@ test("p99 driven by the target's CPU is named, with no lag, and the finding keep
   assert.equal(series.binS, 1);
   assert.equal(series.p99.length, series.driver.length);
   assert.ok(series.p99.length >= 125, String(series.p99.length));
+});
+
+/** Host samples at the target's sample times: the host's CPU (all cores, 2 here) as the target's plus others'. */
+function hostSamples(target: readonly ResourceSample[], others: (i: number) => number): HostSample[] {
+  return target.map((s, i) => ({
+    at: s.at,
+    cpuPct: (s.cpuPct + 3 + others(i)) / 2,
+    memUsedBytes: 0,
+    memAvailableBytes: 0,
+    load1: 0,
+    load5: 0,
+    load15: 0,
+    diskReadBps: 0,
+    diskWriteBps: 0,
+    netRxBps: 0,
+    netTxBps: 0,
+  }));
+}
+
+test("the host's CPU holds the target's: p99 driven by the target is named after the target, not the host", () => {
+  const { intervals, target } = busyRun(3);
+  const r = seededRandom(11);
+  const f = analyzeCorrelation({ intervals, target, host: hostSamples(target, () => 10 + 10 * r()) })!;
+  assert.equal(f.resource, 'target CPU', f.summary);
+  const scans = f.scans as { resource: string; p: number }[];
+  const others = scans.find((s) => s.resource === "other processes' CPU");
+  assert.ok(others, JSON.stringify(scans));
+  assert.ok(others.p > 0.05, `the host less the target and strain is noise here: ${JSON.stringify(others)}`);
+});
+
+test("a noisy neighbour: p99 that follows the rest of the host's CPU is named as other processes' CPU", () => {
+  const r = seededRandom(5);
+  const neighbour = (t: number) => t % 20 < 6;
+  const intervals = Array.from({ length: 130 }, (_, t) => second(t, (neighbour(t) ? 10 : 3) * Math.exp(0.3 * (r() - 0.5)) * (r() < 0.15 ? 4 : 1)));
+  const target = Array.from({ length: 130 }, (_, i) => sample(T0 + (i + 1) * 1000 + 300, 20 + 5 * r(), 80 + 0.1 * r()));
+  const f = analyzeCorrelation({ intervals, target, host: hostSamples(target, (i) => (neighbour(i) ? 150 : 5) + 5 * r()) })!;
+  assert.equal(f.verdict, 'correlated', f.summary);
+  assert.equal(f.resource, "other processes' CPU", f.summary);
+  assert.equal(f.lagS, 0, f.summary);
 });
 
 test('RSS climbing while latency is flat gives no evidence', () => {

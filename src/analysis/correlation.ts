@@ -1,5 +1,5 @@
 import { round } from '../util/format';
-import { binMeans, binP99, drivers as allDrivers, pairedStretch, sampleSpacingMs, strainsOwn, type CorrelationInput, type Driver } from './drivers';
+import { binMeans, binP99, drivers as allDrivers, lessParts, pairedStretch, sampleSpacingMs, strainsOwn, type CorrelationInput, type Driver } from './drivers';
 import { arFilter, detrendPoly, effectiveN, fitAr } from './prewhiten';
 import { normalCdf, normalQuantile, pearson, ranks } from './stats';
 import type { Finding } from '../core/finding';
@@ -63,33 +63,24 @@ function slope(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * One lag: y[t] against x[t - lag], as a regression with autoregressive errors (iterated
- * Cochrane-Orcutt). Start from latency's own AR filter (order by BIC), which under no link
- * leaves latency white, so the correlation then has variance 1/n whatever the driver does
- * (Haugh); estimate the slope on the filtered series, refit the filter to what the driver
- * leaves unexplained, twice. Under a link the filter then models the noise, not the link: a
- * latency level that stays up as long as its driver does still counts (prewhitening by the
- * driver, Box and Jenkins' way, or by latency as a whole, would difference most of it away).
+ * One lag: y[t] against x[t - lag], Haugh's test. Latency gets its own AR filter (order by BIC)
+ * and the driver goes through the same filter: with no link, filtered latency is white, so the
+ * correlation has variance 1/n whatever the driver's own autocorrelation. The filter comes from
+ * latency alone on purpose: refitting it to what the driver leaves unexplained (Cochrane-Orcutt,
+ * tried first) makes the filter depend on the driver, and on the nulls that doubled the false
+ * alarms of short runs (white noise at 60 bins: 1.4% instead of 0.4%) for a few points of power.
  * Then Pearson r between the driver's filtered values, magnitudes kept, and the normal scores
  * of latency's: a latency spike counts no more than any high value. z is Fisher's, on the
- * effective n (Bartlett) less what the fit used.
+ * effective n (Bartlett) less the parameters fitted: the AR terms and the trend's degree.
  */
-function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder: number): { rho: number; z: number } {
+function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder: number, trendTerms: number): { rho: number; z: number } {
   const a = y.slice(lag);
   const b = x.slice(0, x.length - lag);
   const ma = a.reduce((s, v) => s + v, 0) / a.length;
-  const mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let phi = fitAr(
+  const phi = fitAr(
     a.map((v) => v - ma),
     maxOrder,
   );
-  for (let i = 0; i < 2; i++) {
-    const beta = slope(arFilter(a, phi), arFilter(b, phi));
-    phi = fitAr(
-      a.map((v, t) => v - ma - beta * (b[t] - mb)),
-      maxOrder,
-    );
-  }
   const fa = normalScores(arFilter(a, phi));
   const fb = arFilter(b, phi);
   const rho = pearson(fa, fb);
@@ -101,22 +92,30 @@ function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder
     fa.map((v, i) => v - beta * (fb[i] - mf)),
   );
   const r = Math.max(-0.999999, Math.min(0.999999, rho));
-  return { rho, z: Math.atanh(r) * Math.sqrt(Math.max(0, nEff - 3 - phi.length)) };
+  return { rho, z: Math.atanh(r) * Math.sqrt(Math.max(0, nEff - 3 - phi.length - trendTerms)) };
 }
 
 /**
- * Does latency y follow driver x by 0..maxLag bins? log(y) and x lose their cubic trend over
- * the run (a trend both share is time, not a cause), then each lag is tested on its own
+ * Degree of the trend removed before the scan: cubic up to three minutes of bins, then one more
+ * degree per minute of bins. A cubic fitted to 600 bins left enough of an S-shaped trend both
+ * series shared to raise false alarms to 10% on that null case; the wider basis still only
+ * removes swings slower than about two minutes of bins, far slower than any burst it tests.
+ */
+const trendDegree = (bins: number) => Math.max(3, Math.round(bins / 60));
+
+/**
+ * Does latency y follow driver x by 0..maxLag bins? log(y) and x lose their polynomial trend
+ * over the run (trendDegree) (a trend both share is time, not a cause), then each lag is tested on its own
  * (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
  */
 export function lagScan(y: readonly number[], x: readonly number[], o: Pick<CorrelationOptions, 'maxLagS' | 'maxArOrder'>, binS = 1): LagScan {
   const ly = detrendPoly(
     y.map((v) => Math.log(Math.max(v, 1e-3))),
-    3,
+    trendDegree(y.length),
   );
-  const hx = detrendPoly(x, 3);
+  const hx = detrendPoly(x, trendDegree(x.length));
   const maxLag = Math.max(0, Math.min(Math.floor(o.maxLagS / binS), x.length - 20));
-  const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder), p: 1 }));
+  const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder, trendDegree(y.length)), p: 1 }));
   const lags = points.length;
   // Evidence from the strongest lag; the lag named is the shortest within one standard error of
   // it (z within 1): a p99 that stays up for part of the second after its driver drops must
@@ -187,9 +186,20 @@ export function analyzeCorrelation(input: CorrelationInput, base: Partial<Correl
   const binS = binSeconds(spanS, sampleSpacingMs(input), o.maxBins);
   const bins = Math.ceil(spanS / binS);
   const p99 = binP99(rows, t0, binS * 1000, bins);
+  const binned = new Map(drivers.map((d) => [d.name, binMeans(d.points(input), t0, binS * 1000, bins)]));
   const candidates: Candidate[] = [];
   for (const d of drivers) {
-    const stretch = pairedStretch(p99, binMeans(d.points(input), t0, binS * 1000, bins));
+    const own = binned.get(d.name)!;
+    const series = d.less
+      ? lessParts(
+          own,
+          d.less.flatMap((name) => {
+            const part = binned.get(name);
+            return part ? [part] : [];
+          }),
+        )
+      : own;
+    const stretch = pairedStretch(p99, series);
     if (!stretch || stretch.x.length < o.minBins || allTrend(stretch.x)) continue;
     candidates.push({ resource: d.name, scan: lagScan(stretch.y, stretch.x, o, binS), ...stretch });
   }

@@ -1,4 +1,5 @@
 import type { IntervalRow } from '../core/interval';
+import { residual } from './linear';
 import type { CgroupSample, GpuSample, HostSample, ResourceSample } from '../core/samples';
 
 /** What the correlation analysis reads: the run's seconds and whatever the monitor sampled. */
@@ -17,6 +18,11 @@ export type TimedValue = [at: number, value: number];
 export interface Driver {
   name: string;
   points: (input: CorrelationInput) => TimedValue[];
+  /**
+   * Drivers this one contains (the host's CPU holds the target's and strain's): what they
+   * explain is taken out bin by bin, so a finding names the target, not the host that holds it.
+   */
+  less?: readonly string[];
 }
 
 /**
@@ -56,7 +62,9 @@ function perSample<S extends { at: number }>(rows: readonly S[], pick: (s: S) =>
 export const drivers: readonly Driver[] = [
   { name: 'target CPU', points: (i) => ratePoints(i.target, (s) => s.cpuPct) },
   { name: 'target RSS', points: (i) => i.target.map((s) => [s.at, s.rssBytes / 1048576]) },
-  { name: 'host CPU', points: (i) => ratePoints(i.host ?? [], (s) => s.cpuPct) },
+  // The host's CPU less the target's and strain's: other processes on the machine, a noisy
+  // neighbour. Whole, it followed the busy target's own bursts and won over the target's CPU.
+  { name: "other processes' CPU", points: (i) => ratePoints(i.host ?? [], (s) => s.cpuPct), less: ['target CPU', "strain's own CPU"] },
   {
     name: 'GPU utilisation',
     points: (i) =>
@@ -99,6 +107,24 @@ export function binMeans(points: readonly TimedValue[], t0: number, binMs: numbe
     n[b]++;
   }
   return sum.map((s, b) => (n[b] ? s / n[b] : NaN));
+}
+
+/**
+ * A binned series less what `parts` (binned the same way) explain, by least squares over the
+ * bins where all have values; NaN elsewhere. A part with no values at all is left out.
+ */
+export function lessParts(series: readonly number[], parts: readonly (readonly number[])[]): number[] {
+  const present = parts.filter((p) => p.some(Number.isFinite));
+  const rows = series.map((v, b) => Number.isFinite(v) && present.every((p) => Number.isFinite(p[b])));
+  const at = rows.flatMap((ok, b) => (ok ? [b] : []));
+  if (at.length < 3) return series.map(() => NaN);
+  const left = residual(
+    at.map((b) => series[b]),
+    present.map((p) => at.map((b) => p[b])),
+  );
+  const out = series.map(() => NaN);
+  at.forEach((b, i) => (out[b] = left[i]));
+  return out;
 }
 
 /**

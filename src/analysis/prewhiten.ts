@@ -5,6 +5,8 @@
  * trends and slow swings stop looking like a link. All pure.
  */
 
+import { solve } from './linear';
+
 /**
  * Removes the least-squares polynomial of `degree` in time: a trend both series share over the
  * run (straight, levelling off, S-shaped) is time, not a cause. Unlike a moving average it adds
@@ -14,7 +16,14 @@ export function detrendPoly(xs: readonly number[], degree: number): number[] {
   const n = xs.length;
   const k = Math.min(degree, n - 2) + 1;
   if (k < 1) return xs.map(() => 0);
-  const basis = (t: number) => Array.from({ length: k }, (_, j) => (n > 1 ? (2 * t) / (n - 1) - 1 : 0) ** j);
+  // Legendre polynomials in u in [-1, 1]: nearly orthogonal on an even grid, so the normal
+  // equations stay well conditioned at the degrees a long run needs (monomials do not).
+  const basis = (t: number) => {
+    const u = n > 1 ? (2 * t) / (n - 1) - 1 : 0;
+    const p = [1, u];
+    for (let j = 1; j + 1 < k; j++) p.push(((2 * j + 1) * u * p[j] - j * p[j - 1]) / (j + 1));
+    return p.slice(0, k);
+  };
   const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const b = new Array<number>(k).fill(0);
   for (let t = 0; t < n; t++) {
@@ -26,29 +35,6 @@ export function detrendPoly(xs: readonly number[], degree: number): number[] {
   }
   const c = solve(a, b) ?? [xs.reduce((s, v) => s + v, 0) / Math.max(1, n)];
   return xs.map((x, t) => x - basis(t).reduce((s, f, j) => s + f * (c[j] ?? 0), 0));
-}
-
-/** Solves a small dense system by Gaussian elimination with partial pivoting; undefined if singular. */
-function solve(a: number[][], b: number[]): number[] | undefined {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) pivot = r;
-    if (Math.abs(m[pivot][c]) < 1e-12) return undefined;
-    [m[c], m[pivot]] = [m[pivot], m[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r][c] / m[c][c];
-      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[r][n];
-    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
-    x[r] = s / m[r][r];
-  }
-  return x;
 }
 
 /** Least-squares AR(p) coefficients over t = from..n-1, and the residual variance. */

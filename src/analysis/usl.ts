@@ -3,6 +3,9 @@
  * α is contention, β coherency (crosstalk); when β > 0 throughput peaks at
  * Nmax = sqrt((1-α)/β) and falls after it (the retrograde region).
  */
+
+import { solve } from './linear';
+
 export interface UslFit {
   alpha: number;
   beta: number;
@@ -16,24 +19,6 @@ export interface UslFit {
 
 function uslThroughput(n: number, p: { alpha: number; beta: number; gamma: number }): number {
   return (p.gamma * n) / (1 + p.alpha * (n - 1) + p.beta * n * (n - 1));
-}
-
-/** Solves a small dense linear system (Gaussian elimination with partial pivoting). */
-function solve(a: number[][], b: number[]): number[] | undefined {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) pivot = r;
-    if (Math.abs(m[pivot][c]) < 1e-300) return undefined;
-    [m[c], m[pivot]] = [m[pivot], m[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r][c] / m[c][c];
-      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
-    }
-  }
-  return m.map((row, i) => row[n] / m[i][i]);
 }
 
 function sse(ns: readonly number[], xs: readonly number[], p: { alpha: number; beta: number; gamma: number }): number {
@@ -64,7 +49,7 @@ export function fitUsl(ns: readonly number[], xs: readonly number[]): UslFit | u
       atb[0] += u * y;
       atb[1] += v * y;
     }
-    const start = solve(ata, atb);
+    const start = solve(ata, atb, 1e-300);
     if (start) p = { ...p, alpha: Math.max(start[0], 1e-6), beta: Math.max(start[1], 0) };
   }
   let lambda = 1e-3;
@@ -88,7 +73,7 @@ export function fitUsl(ns: readonly number[], xs: readonly number[]): UslFit | u
       }
     }
     const damped = jtj.map((row, a) => row.map((v, b) => (a === b ? v * (1 + lambda) : v)));
-    const delta = solve(damped, jtr);
+    const delta = solve(damped, jtr, 1e-300);
     if (!delta) break;
     const next = { alpha: Math.max(p.alpha + delta[0], 0), beta: Math.max(p.beta + delta[1], 0), gamma: p.gamma + delta[2] };
     const nextCost = sse(ns, xs, next);

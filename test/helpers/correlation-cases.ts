@@ -110,7 +110,9 @@ export const cases: readonly Case[] = [
         let v = 0;
         return Array.from({ length: n }, () => (v += drift + g()));
       };
-      return { x: walk(1), y: walk(0.3) };
+      // p99 wanders multiplicatively and stays positive, as latency does (a walk below zero
+      // would be a series no latency looks like).
+      return { x: walk(1).map((v) => 50 + v), y: walk(0.3).map((v) => 5 * Math.exp(v / 30)) };
     },
   },
   {
