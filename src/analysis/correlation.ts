@@ -105,8 +105,8 @@ const trendDegree = (bins: number) => Math.max(3, Math.round(bins / 60));
 
 /**
  * Does latency y follow driver x by 0..maxLag bins? log(y) and x lose their polynomial trend
- * over the run (trendDegree) (a trend both share is time, not a cause), then each lag is tested on its own
- * (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
+ * over the run (trendDegree: a trend both share is time, not a cause), then each lag is tested
+ * on its own (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
  */
 export function lagScan(y: readonly number[], x: readonly number[], o: Pick<CorrelationOptions, 'maxLagS' | 'maxArOrder'>, binS = 1): LagScan {
   const ly = detrendPoly(
