@@ -73,3 +73,19 @@ test('monitor start and monitor refuse a public bind without a token with the sa
   assert.equal(started.code, foreground.code, started.stderr);
   assert.match(started.stderr, /serving beyond loopback requires --token/);
 });
+
+test("a negative number given to an option is that option's bad value, named with what it accepts", async () => {
+  const db = join(tempDir(), 'r.db');
+  const cases: [string[], RegExp][] = [
+    [['run', 'profiles/demo.yaml', '--rate', '-5', '--no-tui', '--db', db], /^strain: --rate: must be a number of 0 or more \(got "-5"\)$/m],
+    [['run', 'profiles/demo.yaml', '--vus', '-2', '--no-tui', '--db', db], /^strain: --vus: must be a positive integer \(got "-2"\)$/m],
+    [['compare', '1', '2', '--max-p95', '-3', '--db', db], /^strain: --max-p95: must be a number of 0 or more \(got "-3"\)$/m],
+  ];
+  for (const [args, message] of cases) {
+    const r = await strain(args, { timeoutMs: 20_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /ambiguous/);
+    assert.doesNotMatch(r.stderr, STACK);
+  }
+});

@@ -18,10 +18,24 @@ export const runOptions = {
   json: { type: 'boolean' },
 } as const;
 
+/**
+ * `--rate -5` as `--rate=-5`: parseArgs takes a value starting with a dash for a forgotten
+ * value; a negative number is a value, and the option's own check then says what it accepts.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    if (name && options[name]?.type === 'string' && /^-\.?\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** util.parseArgs in strict mode, with errors that name the command and its options. */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (err) {
     const known = Object.keys(options)
       .map((o) => `--${o}`)
