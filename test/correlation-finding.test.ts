@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { analyzeCorrelation } from '../src/analysis/correlation';
 import { seededRandom } from '../src/core/random';
 import type { IntervalRow } from '../src/core/interval';
-import type { HostSample, ResourceSample } from '../src/core/samples';
+import type { CgroupSample, GpuSample, HostSample, ResourceSample } from '../src/core/samples';
 
 // The whole pure path (binning, the CPU sample's place in time, the finding and its series)
 // on stored-row shapes, as the real-target test would see them on a quiet machine.
@@ -127,6 +127,61 @@ test("a noisy neighbour: p99 that follows the rest of the host's CPU is named as
   assert.equal(f.verdict, 'correlated', f.summary);
   assert.equal(f.resource, "other processes' CPU", f.summary);
   assert.equal(f.lagS, 0, f.summary);
+});
+
+/** p99 up in random bursts of 3-8 s; the target's own CPU and RSS flat. */
+function burstyRun(seed: number) {
+  const r = seededRandom(seed);
+  const on: boolean[] = [];
+  for (let t = 0, state = false; t < 130; t++) {
+    on.push(state);
+    if (r() < (state ? 0.2 : 0.08)) state = !state;
+  }
+  const intervals = Array.from({ length: 130 }, (_, t) => second(t, (on[t] ? 10 : 3) * Math.exp(0.3 * (r() - 0.5)) * (r() < 0.15 ? 4 : 1)));
+  const target = Array.from({ length: 130 }, (_, i) => sample(T0 + (i + 1) * 1000 + 300, 20 + 5 * r(), 80 + 0.1 * r()));
+  return { intervals, target, on, r };
+}
+
+test("every monitor source is a candidate, named in the finding: GPU utilisation, the cgroup CPU, strain's own CPU", () => {
+  const gpu = burstyRun(21);
+  const gpus: GpuSample[] = gpu.target.flatMap((s, i) =>
+    [0, 1].map((index) => ({
+      at: s.at,
+      index,
+      uuid: `GPU-${index}`,
+      utilPct: (gpu.on[i] ? 90 : 10) + 5 * gpu.r(),
+      memUsedMB: 1000,
+      memTotalMB: 24000,
+      powerW: 100,
+      tempC: 50,
+      targetMemMB: 900,
+    })),
+  );
+  const byGpu = analyzeCorrelation({ intervals: gpu.intervals, target: gpu.target, gpus })!;
+  assert.equal(byGpu.resource, 'GPU utilisation', byGpu.summary);
+  assert.match(byGpu.summary, /^p99 follows GPU utilisation with no lag/);
+
+  const cg = burstyRun(22);
+  const cgroups: CgroupSample[] = cg.target.map((s, i) => ({
+    at: s.at,
+    path: '/strain-test',
+    cpuUsageUsec: null,
+    cpuPct: (cg.on[i] ? 180 : 25) + 5 * cg.r(),
+    quotaCores: 2,
+    quotaPct: null,
+    memBytes: 100 * 1048576,
+    memLimitBytes: null,
+    oomKills: 0,
+    ioReadBps: null,
+    ioWriteBps: null,
+  }));
+  const byCgroup = analyzeCorrelation({ intervals: cg.intervals, target: cg.target, cgroups })!;
+  assert.equal(byCgroup.resource, 'cgroup CPU', byCgroup.summary);
+
+  const own = burstyRun(23);
+  const intervals = own.intervals.map((row, t) => ({ ...row, generator_cpu_pct: (own.on[t] ? 95 : 20) + 3 * own.r() }));
+  const byStrain = analyzeCorrelation({ intervals, target: own.target })!;
+  assert.equal(byStrain.resource, "strain's own CPU", byStrain.summary);
 });
 
 test('RSS climbing while latency is flat gives no evidence', () => {
