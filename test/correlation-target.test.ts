@@ -64,7 +64,7 @@ async function runAgainst(code: (port: number) => string, name: string) {
       resource?: string;
       lagS?: number;
       lateSeconds?: number;
-      scans?: { resource: string; p: number }[];
+      scans?: { resource: string; lagS?: number; rho?: number; p: number }[];
     }[];
     const found = findings.find((f) => f.kind === 'correlation');
     assert.ok(found, JSON.stringify(findings));
@@ -89,7 +89,8 @@ test("latency driven by the target's CPU is found at lag 0; a climbing RSS with 
   if (load > 2) return t.skip(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: too busy to measure`);
   const growing = await runAgainst(growingTarget, 'growing-target');
   const busy = await runAgainst(busyTarget, 'busy-target');
-  console.log(`busy target: ${busy.summary}\ngrowing target: ${growing.summary}`);
+  const scanText = (scans: { resource: string; lagS?: number; rho?: number; p: number }[] = []) => scans.map((s) => `${s.resource} r ${s.rho} p ${s.p}`).join('; ');
+  console.log(`busy target: ${busy.summary}\ngrowing target: ${growing.summary}\ngrowing target's scans: ${scanText(growing.scans)}`);
   // Other test files may run beside it and be a real noisy neighbour, found as other processes'
   // CPU. What must never be said is that its climbing RSS drives its flat latency: that scan
   // finds no evidence.
