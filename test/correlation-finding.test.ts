@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { analyzeCorrelation } from '../src/analysis/correlation';
 import { seededRandom } from '../src/core/random';
 import type { IntervalRow } from '../src/core/interval';
+import { intervalRow } from './helpers/interval-row';
 import type { CgroupSample, GpuSample, HostSample, ResourceSample } from '../src/core/samples';
 
 // The whole pure path (binning, the CPU sample's place in time, the finding and its series)
@@ -10,30 +11,10 @@ import type { CgroupSample, GpuSample, HostSample, ResourceSample } from '../src
 const T0 = 1_700_000_000_000;
 
 function second(t: number, p99: number, lagMs = 1): IntervalRow {
-  return {
-    run_id: 1,
+  return intervalRow({
     t,
     started_at: T0 + t * 1000,
-    duration_ms: 1000,
-    stage: 0,
     level: 100,
-    requests: 100,
-    errors: 0,
-    c2xx: 100,
-    c3xx: 0,
-    c4xx: 0,
-    c5xx: 0,
-    timeouts: 0,
-    refused: 0,
-    resets: 0,
-    other: 0,
-    checks: 0,
-    protocol: 0,
-    offered: 100,
-    started: 100,
-    dropped: 0,
-    bytes: 0,
-    in_flight: 0,
     p50_ms: p99 / 3,
     p90_ms: p99 / 2,
     p95_ms: p99 / 1.5,
@@ -43,9 +24,7 @@ function second(t: number, p99: number, lagMs = 1): IntervalRow {
     generator_lag_ms: lagMs,
     schedule_lag_ms: lagMs,
     generator_cpu_pct: 3,
-    hist: null,
-    service_hist: null,
-  };
+  });
 }
 
 function sample(at: number, cpuPct: number, rssMB: number): ResourceSample {

@@ -4,45 +4,13 @@ import { join } from 'node:path';
 import { analyzeSaturation, saturationLimits } from '../src/analysis/saturation';
 import type { IntervalRow } from '../src/core/interval';
 import { strain, tempDir, writeProfile } from './helpers/cli';
+import { intervalRow } from './helpers/interval-row';
 import { httpServer } from './helpers/servers';
 
 function rows(per: { lag?: number; schedule?: number; cpu?: number }[]): IntervalRow[] {
-  return per.map((p, t) => ({
-    run_id: 1,
-    t,
-    started_at: t * 1000,
-    duration_ms: 1000,
-    stage: 0,
-    level: 1,
-    requests: 100,
-    errors: 0,
-    c2xx: 100,
-    c3xx: 0,
-    c4xx: 0,
-    c5xx: 0,
-    timeouts: 0,
-    refused: 0,
-    resets: 0,
-    other: 0,
-    checks: 0,
-    protocol: 0,
-    offered: 0,
-    started: 0,
-    dropped: 0,
-    bytes: 0,
-    in_flight: 1,
-    p50_ms: 1,
-    p90_ms: 1,
-    p95_ms: 1,
-    p99_ms: 1,
-    max_ms: 1,
-    mean_ms: 1,
-    generator_lag_ms: p.lag ?? 0,
-    schedule_lag_ms: p.schedule ?? 0,
-    generator_cpu_pct: p.cpu ?? 20,
-    hist: null,
-    service_hist: null,
-  }));
+  return per.map((p, t) =>
+    intervalRow({ t, started_at: t * 1000, offered: 0, started: 0, in_flight: 1, generator_lag_ms: p.lag ?? 0, schedule_lag_ms: p.schedule ?? 0, generator_cpu_pct: p.cpu ?? 20 }),
+  );
 }
 
 test('any second of lag past the limit, a single long stall, or three seconds in a row of a full core are flagged', () => {

@@ -4,6 +4,7 @@ import type { Db } from '../../src/store/db';
 import { MonitorStore } from '../../src/store/monitor';
 import { RunStore } from '../../src/store/runs';
 import { type IntervalRow } from '../../src/core/interval';
+import { intervalRow } from './interval-row';
 
 /**
  * Writes a long run straight into a store: one interval a second with a real histogram every
@@ -45,42 +46,27 @@ export function synthesizeRun(db: Db, hours: number, options: { name?: string; p
   const samples = [];
   for (let t = 0; t < seconds; t++) {
     const wave = Math.sin(t / 600);
-    rows.push({
-      run_id: runId,
-      t,
-      started_at: startedAt + t * 1000,
-      duration_ms: 1000,
-      stage: t < 300 ? 0 : 1,
-      level: Math.min(100, t / 3),
-      requests: 100,
-      errors: t % 997 === 0 ? 1 : 0,
-      c2xx: 100,
-      c3xx: 0,
-      c4xx: 0,
-      c5xx: t % 997 === 0 ? 1 : 0,
-      timeouts: 0,
-      refused: 0,
-      resets: 0,
-      other: 0,
-      checks: 0,
-      protocol: 0,
-      offered: 100,
-      started: 100,
-      dropped: 0,
-      bytes: 1200,
-      in_flight: 1,
-      p50_ms: p50 + wave * 0.2,
-      p90_ms: p50 * 1.8,
-      p95_ms: p50 * 2 + wave,
-      p99_ms: p50 * 3 + (t % 3600 === 1800 ? 200 : wave * 2),
-      max_ms: p50 * 5,
-      mean_ms: p50 * 1.1,
-      generator_lag_ms: 0,
-      schedule_lag_ms: 0,
-      generator_cpu_pct: 30,
-      hist: t % (options.histEvery ?? 1) === 0 ? hist : null,
-      service_hist: null,
-    });
+    rows.push(
+      intervalRow({
+        run_id: runId,
+        t,
+        started_at: startedAt + t * 1000,
+        stage: t < 300 ? 0 : 1,
+        level: Math.min(100, t / 3),
+        errors: t % 997 === 0 ? 1 : 0,
+        c5xx: t % 997 === 0 ? 1 : 0,
+        bytes: 1200,
+        in_flight: 1,
+        p50_ms: p50 + wave * 0.2,
+        p90_ms: p50 * 1.8,
+        p95_ms: p50 * 2 + wave,
+        p99_ms: p50 * 3 + (t % 3600 === 1800 ? 200 : wave * 2),
+        max_ms: p50 * 5,
+        mean_ms: p50 * 1.1,
+        generator_cpu_pct: 30,
+        hist: t % (options.histEvery ?? 1) === 0 ? hist : null,
+      }),
+    );
     samples.push({
       at: startedAt + t * 1000 + 500,
       pid: 4242,
