@@ -77,7 +77,8 @@ test('monitor start and monitor refuse a public bind without a token with the sa
 test("a negative number given to an option is that option's bad value, named with what it accepts", async () => {
   const db = join(tempDir(), 'r.db');
   const cases: [string[], RegExp][] = [
-    [['run', 'profiles/demo.yaml', '--rate', '-5', '--no-tui', '--db', db], /^strain: --rate: must be a number of 0 or more \(got "-5"\)$/m],
+    [['run', 'profiles/demo.yaml', '--rate', '-5', '--no-tui', '--db', db], /^strain: --rate: must be a number above 0 \(got "-5"\)$/m],
+    [['run', 'profiles/demo.yaml', '--rate', '0', '--no-tui', '--db', db], /^strain: --rate: must be a number above 0 \(got "0"\)$/m],
     [['run', 'profiles/demo.yaml', '--vus', '-2', '--no-tui', '--db', db], /^strain: --vus: must be a positive integer \(got "-2"\)$/m],
     [['compare', '1', '2', '--max-p95', '-3', '--db', db], /^strain: --max-p95: must be a number of 0 or more \(got "-3"\)$/m],
   ];

@@ -25,6 +25,8 @@ export const runOptions = {
 function joinNegativeValues(argv: readonly string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
+    // After "--" everything is positional, as given.
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
     const name = /^--([^=]+)$/.exec(argv[i])?.[1];
     if (name && options[name]?.type === 'string' && /^-\.?\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
@@ -60,8 +62,9 @@ export function nonNegativeNumber(value: string | undefined, name: string): numb
 }
 
 export function positiveNumber(value: string | undefined, name: string): number | undefined {
-  const n = nonNegativeNumber(value, name);
-  if (n === 0) throw new UsageError(`--${name}: must be above 0`);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: must be a number above 0 (got "${value}")`);
   return n;
 }
 
