@@ -96,10 +96,11 @@ function atLag(y: readonly number[], x: readonly number[], lag: number, maxOrder
 }
 
 /**
- * Degree of the trend removed before the scan: cubic up to three minutes of bins, then one more
- * degree per minute of bins. A cubic fitted to 600 bins left enough of an S-shaped trend both
- * series shared to raise false alarms to 10% on that null case; the wider basis still only
- * removes swings slower than about two minutes of bins, far slower than any burst it tests.
+ * Degree of the trend removed before the scan: bins / 60 rounded, at least 3 (cubic up to 209
+ * bins). A cubic fitted to 600 bins left enough of an S-shaped trend both series shared to raise
+ * false alarms to 10% on that null case. The price: swings slower than about a third of the run
+ * go with the trend (at 600 bins a sine with a 120-bin period keeps 70% of its variance, a
+ * 200-bin one 3%), so a cause that comes and goes a few times a run is not judged.
  */
 const trendDegree = (bins: number) => Math.max(3, Math.round(bins / 60));
 
@@ -156,7 +157,7 @@ function binSeconds(spanS: number, spacingMs: number, maxBins: number): number {
 /** A driver that is nothing but its trend (flat, or a straight climb) has nothing to correlate. */
 function allTrend(xs: readonly number[]): boolean {
   const scale = Math.max(...xs.map(Math.abs)) + 1;
-  return detrendPoly(xs, 3).every((v) => Math.abs(v) < 1e-9 * scale);
+  return detrendPoly(xs, trendDegree(xs.length)).every((v) => Math.abs(v) < 1e-9 * scale);
 }
 
 interface Candidate {

@@ -110,17 +110,17 @@ export function binMeans(points: readonly TimedValue[], t0: number, binMs: numbe
 }
 
 /**
- * A binned series less what `parts` (binned the same way) explain, by least squares over the
- * bins where all have values; NaN elsewhere. A part with no values at all is left out.
+ * A binned series less what `parts` (binned the same way) explain, by least squares (see
+ * `residual`). A part's holes are filled as a driver's are; a part with values in under half of
+ * the series' bins is left out (too little of it to take out). NaN where the series has none.
  */
 export function lessParts(series: readonly number[], parts: readonly (readonly number[])[]): number[] {
-  const present = parts.filter((p) => p.some(Number.isFinite));
-  const rows = series.map((v, b) => Number.isFinite(v) && present.every((p) => Number.isFinite(p[b])));
-  const at = rows.flatMap((ok, b) => (ok ? [b] : []));
+  const at = series.flatMap((v, b) => (Number.isFinite(v) ? [b] : []));
+  const used = parts.filter((p) => at.filter((b) => Number.isFinite(p[b])).length >= at.length / 2).map((p) => fillHoles([...p]));
   if (at.length < 3) return series.map(() => NaN);
   const left = residual(
     at.map((b) => series[b]),
-    present.map((p) => at.map((b) => p[b])),
+    used.map((p) => at.map((b) => p[b])),
   );
   const out = series.map(() => NaN);
   at.forEach((b, i) => (out[b] = left[i]));

@@ -30,21 +30,29 @@ export function solve(a: readonly (readonly number[])[], b: readonly number[], t
 }
 
 /**
- * What is left of y after least squares on an intercept and `columns` (each as long as y):
- * y less the part they explain, its mean kept. y unchanged when the columns are collinear.
+ * y less what `columns` (each as long as y) explain: y - sum beta_j * column_j, the betas by
+ * least squares with an intercept. The intercept stays in what is left, so when y is a sum of
+ * the columns and something else, what is left is on that something's own scale. A column that
+ * never varies, or that the others already explain, is left out.
  */
 export function residual(y: readonly number[], columns: readonly (readonly number[])[]): number[] {
-  const my = y.reduce((s, v) => s + v, 0) / y.length;
-  // A column that never varies explains nothing (and would make the fit singular): left out.
-  const centred = columns.flatMap((c) => {
-    const m = c.reduce((s, v) => s + v, 0) / c.length;
-    return c.some((v) => Math.abs(v - m) > 1e-12 * (1 + Math.abs(m))) ? [c.map((v) => v - m)] : [];
+  const mean = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+  const my = mean(y);
+  const varies = columns.filter((c) => {
+    const m = mean(c);
+    return c.some((v) => Math.abs(v - m) > 1e-12 * (1 + Math.abs(m)));
   });
-  const k = centred.length;
-  const a = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => centred[i].reduce((s, v, t) => s + v * centred[j][t], 0)));
-  const b = centred.map((c) => c.reduce((s, v, t) => s + v * (y[t] - my), 0));
-  const scale = Math.max(1e-300, ...a.map((row, i) => Math.abs(row[i])));
-  const beta = solve(a, b, scale * 1e-12);
-  if (!beta) return [...y];
-  return y.map((v, t) => v - centred.reduce((s, c, j) => s + beta[j] * c[t], 0));
+  // Collinear columns: drop the last one until the rest can be solved.
+  for (let k = varies.length; k > 0; k--) {
+    const used = varies.slice(0, k);
+    const centred = used.map((c) => {
+      const m = mean(c);
+      return c.map((v) => v - m);
+    });
+    const a = centred.map((ci) => centred.map((cj) => ci.reduce((s, v, t) => s + v * cj[t], 0)));
+    const b = centred.map((c) => c.reduce((s, v, t) => s + v * (y[t] - my), 0));
+    const beta = solve(a, b, 1e-9 * Math.max(1e-300, ...a.map((row, i) => Math.abs(row[i]))));
+    if (beta) return y.map((v, t) => v - used.reduce((s, c, j) => s + beta[j] * c[t], 0));
+  }
+  return [...y];
 }
