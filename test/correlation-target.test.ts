@@ -92,13 +92,15 @@ test("latency driven by the target's CPU is found at lag 0; a climbing RSS with 
   const scanText = (scans: { resource: string; lagS?: number; rho?: number; p: number }[] = []) => scans.map((s) => `${s.resource} r ${s.rho} p ${s.p}`).join('; ');
   console.log(`busy target: ${busy.summary}\ngrowing target: ${growing.summary}\ngrowing target's scans: ${scanText(growing.scans)}`);
   // Other test files may run beside it and be a real noisy neighbour, found as other processes'
-  // CPU. What must never be said is that its climbing RSS drives its flat latency: that scan
-  // finds no evidence.
+  // CPU; strain's own work (its GC, its timers) shows in the p99 it measures, found as strain's
+  // own CPU (a quiet 130 s run here: r 0.34, p = 0.002). Neither is the target's doing. What
+  // must never be said is that its climbing RSS drives its flat latency: that scan finds no
+  // evidence.
   const rss = growing.scans?.find((s) => s.resource === 'target RSS');
   assert.ok(rss, JSON.stringify(growing.scans));
   assert.ok(rss.p >= 0.005, `target RSS: ${JSON.stringify(rss)}`);
   assert.notEqual(growing.resource, 'target RSS', growing.summary);
-  if (growing.verdict !== 'no-evidence') assert.equal(growing.resource, "other processes' CPU", growing.summary);
+  if (growing.verdict !== 'no-evidence') assert.ok(["other processes' CPU", "strain's own CPU"].includes(growing.resource ?? ''), growing.summary);
   else assert.doesNotMatch(growing.html, /scaled onto the p99 axis/, 'no overlay chart without a finding');
   // On a machine so loaded that strain's own lateness was most of p99 in a fifth of the seconds
   // or more, the measured latency is strain's, not the target's (load average 20-28 on 2 cores
