@@ -110,13 +110,14 @@ const trendDegree = (bins: number) => Math.max(3, Math.round(bins / 60));
  * on its own (atLag). p-values one-sided per direction, corrected for the number of lags (Sidak).
  */
 export function lagScan(y: readonly number[], x: readonly number[], o: Pick<CorrelationOptions, 'maxLagS' | 'maxArOrder'>, binS = 1): LagScan {
+  const degree = trendDegree(y.length);
   const ly = detrendPoly(
     y.map((v) => Math.log(Math.max(v, 1e-3))),
-    trendDegree(y.length),
+    degree,
   );
-  const hx = detrendPoly(x, trendDegree(x.length));
+  const hx = detrendPoly(x, degree);
   const maxLag = Math.max(0, Math.min(Math.floor(o.maxLagS / binS), x.length - 20));
-  const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder, trendDegree(y.length)), p: 1 }));
+  const points = Array.from({ length: maxLag + 1 }, (_, lag) => ({ lag, ...atLag(ly, hx, lag, o.maxArOrder, degree), p: 1 }));
   const lags = points.length;
   // Evidence from the strongest lag; the lag named is the shortest within one standard error of
   // it (z within 1): a p99 that stays up for part of the second after its driver drops must
@@ -191,13 +192,11 @@ export function analyzeCorrelation(input: CorrelationInput, base: Partial<Correl
   const candidates: Candidate[] = [];
   for (const d of drivers) {
     const own = binned.get(d.name)!;
+    // A part with no data is an empty series, which lessParts leaves out.
     const series = d.less
       ? lessParts(
           own,
-          d.less.flatMap((name) => {
-            const part = binned.get(name);
-            return part ? [part] : [];
-          }),
+          d.less.map((name) => binned.get(name) ?? []),
         )
       : own;
     const stretch = pairedStretch(p99, series);

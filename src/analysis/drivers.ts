@@ -116,8 +116,8 @@ export function binMeans(points: readonly TimedValue[], t0: number, binMs: numbe
  */
 export function lessParts(series: readonly number[], parts: readonly (readonly number[])[]): number[] {
   const at = series.flatMap((v, b) => (Number.isFinite(v) ? [b] : []));
-  const used = parts.filter((p) => at.filter((b) => Number.isFinite(p[b])).length >= at.length / 2).map((p) => fillHoles([...p]));
   if (at.length < 3) return series.map(() => NaN);
+  const used = parts.filter((p) => at.filter((b) => Number.isFinite(p[b])).length >= at.length / 2).map((p) => fillHoles([...p]));
   const left = residual(
     at.map((b) => series[b]),
     used.map((p) => at.map((b) => p[b])),
