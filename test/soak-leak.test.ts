@@ -23,6 +23,7 @@ async function soak(knobs: string[]): Promise<{ verdict: string; summary: string
       ].join('\n'),
     );
     const r = await strain(['run', profile, '--db', join(dir, 'soak.db'), '--json'], { timeoutMs: 150_000 });
+    assert.ok(r.stdout.trim().startsWith('{'), `strain run ${knobs.join(' ')} printed no summary (exit ${r.code}): ${r.stderr.slice(-2000)}`);
     const summary = JSON.parse(r.stdout) as { findings: { kind: string }[]; verdict: string };
     return {
       ...(summary.findings.find((f) => f.kind === 'leak') as object as { verdict: string; summary: string; slopeMBPerHour: number; mbPer1000Requests: number }),
@@ -34,13 +35,16 @@ async function soak(knobs: string[]): Promise<{ verdict: string; summary: string
   }
 }
 
-test('soaks: a leaking target is flagged and fails the run (exit 1); a GC sawtooth and a filling cache are not and pass', async () => {
+test('soaks: a leaking target is flagged and fails the run (exit 1); a GC sawtooth and a filling cache are not and pass', async (t) => {
   // The three targets run side by side (each takes 100 req/s) to keep the suite short.
   const [leaking, sawtooth, cache] = await Promise.all([
     soak(['--leak-kb', '4']),
     soak(['--garbage-kb', '1024']),
     soak(['--cache-kb', '16', '--cache-entries', '2000']), // full after 20 s
   ]);
+  // Printed whether or not an assertion fails, so a CI log says what each soak found.
+  for (const [name, soakResult] of Object.entries({ leaking, sawtooth, cache }))
+    t.diagnostic(`${name}: exit ${soakResult.code}; ${soakResult.line}; leak finding: ${soakResult.verdict}: ${soakResult.summary}`);
   assert.equal(leaking.verdict, 'leak', leaking.summary);
   // 4 KB per request retained: about 4 MB per 1000 requests, about 1.4 GB/h at 100 req/s
   assert.ok(leaking.mbPer1000Requests > 3 && leaking.mbPer1000Requests < 6, leaking.summary);
