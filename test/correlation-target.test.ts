@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { strainsOwn } from '../src/analysis/drivers';
+import { strainsOwn } from '../src/analysis/intervals';
 import { openDb } from '../src/store/db';
 import { RunStore } from '../src/store/runs';
 import { strain, tempDir, writeProfile } from './helpers/cli';

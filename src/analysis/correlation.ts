@@ -1,5 +1,6 @@
 import { round } from '../util/format';
-import { binMeans, binP99, drivers as allDrivers, lessParts, pairedStretch, sampleSpacingMs, strainsOwn, type CorrelationInput, type Driver } from './drivers';
+import { binMeans, binP99, drivers as allDrivers, lessParts, pairedStretch, sampleSpacingMs, type CorrelationInput, type Driver } from './drivers';
+import { strainsOwn } from './intervals';
 import { arFilter, detrendPoly, effectiveN, fitAr } from './prewhiten';
 import { normalCdf, normalQuantile, pearson, ranks } from './stats';
 import type { Finding } from '../core/finding';

@@ -1,4 +1,5 @@
 import type { IntervalRow } from '../core/interval';
+import { strainsOwn } from './intervals';
 import { residual } from './linear';
 import type { CgroupSample, GpuSample, HostSample, ResourceSample } from '../core/samples';
 
@@ -125,16 +126,6 @@ export function lessParts(series: readonly number[], parts: readonly (readonly n
   const out = series.map(() => NaN);
   at.forEach((b, i) => (out[b] = left[i]));
   return out;
-}
-
-/**
- * A second whose p99 is mostly strain's own lateness (its event loop or arrival schedule behind
- * by 10 ms or more and by at least half the p99) measures strain, not the target: on a starved
- * machine such seconds made p99 "move against strain's own CPU".
- */
-export function strainsOwn(r: IntervalRow): boolean {
-  const lag = Math.max(r.generator_lag_ms, r.schedule_lag_ms);
-  return lag >= 10 && lag >= r.p99_ms / 2;
 }
 
 /**

@@ -21,3 +21,13 @@ export function settled(rows: readonly IntervalRow[], settleFraction = 0.2): Int
 export function stageWindows(stages: readonly Stage[], startedAt: number): { from: number; to: number }[] {
   return stageStarts(stages).map((start, i) => ({ from: startedAt + start, to: startedAt + start + stages[i].durationMs }));
 }
+
+/**
+ * A second whose p99 is mostly strain's own lateness (its event loop or arrival schedule behind
+ * by 10 ms or more and by at least half the p99) measures strain, not the target: on a starved
+ * machine such seconds made p99 "move against strain's own CPU", and delayed a spike's recovery.
+ */
+export function strainsOwn(r: IntervalRow): boolean {
+  const lag = Math.max(r.generator_lag_ms, r.schedule_lag_ms);
+  return lag >= 10 && lag >= r.p99_ms / 2;
+}
