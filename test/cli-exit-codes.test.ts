@@ -150,9 +150,18 @@ test('SIGINT stops the run gracefully: exit 130 and the partial run is stored as
   const dir = tempDir();
   const db = join(dir, 'x.db');
   try {
-    const file = writeProfile(dir, 'p.yaml', closedProfile(server.url).replace('duration: 5s', 'duration: 60s'));
+    const file = writeProfile(dir, 'p.yaml', closedProfile(server.url).replace('duration: 5s', 'duration: 60s, warmup: 0s'));
     const r = await strain(['run', file, '--db', db, '--json'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 2500),
+      // 1.5 s into the measured run (its clock starts with the "run N:" line), however long startup took.
+      onSpawn: (child) => {
+        let sent = false;
+        child.stderr!.on('data', (d: Buffer) => {
+          if (!sent && /run \d+:/.test(String(d))) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 1500);
+          }
+        });
+      },
     });
     assert.equal(r.code, 130, r.stderr);
     const s = JSON.parse(r.stdout);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
 import { strain, tempDir, writeProfile } from './helpers/cli';
-import { demoTarget, exited, firstLine, sleep, spawnNode, spawnStrain } from './helpers/processes';
+import { samplesStored } from './helpers/monitor-db';
+import { demoTarget, exited, firstLine, spawnNode, spawnStrain } from './helpers/processes';
 
 // STRAIN_PROC_ROOT pointing nowhere is a machine without /proc (macOS, Windows): the monitor
 // takes the target's CPU and memory from systeminformation instead of refusing.
@@ -25,7 +26,7 @@ test('without /proc the monitor samples the target through systeminformation, an
   const byMatch = spawnStrain(['monitor', '--match', marker, '--db', join(dir, 'match.db'), '--interval', '500ms', '--listen', 'none'], NO_PROC);
   try {
     await Promise.all([firstLine(byPid, /strain monitor \d+/), firstLine(byMatch, /strain monitor \d+/)]);
-    await sleep(4000);
+    await Promise.all([samplesStored(join(dir, 'pid.db'), 5, 15_000), samplesStored(join(dir, 'match.db'), 5, 15_000)]);
   } finally {
     byPid.kill('SIGTERM');
     byMatch.kill('SIGTERM');

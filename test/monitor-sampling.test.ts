@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { openDb } from '../src/store/db';
 import { MonitorStore } from '../src/store/monitor';
 import { tempDir } from './helpers/cli';
-import { exited, firstLine, spawnNode, spawnStrain, sleep } from './helpers/processes';
+import { samplesStored } from './helpers/monitor-db';
+import { exited, firstLine, spawnNode, spawnStrain } from './helpers/processes';
 
 test('the monitor samples a real process whose RSS grows, at least once per interval', async () => {
   // The target grows by 4 MB every 200 ms (touching the pages so RSS really grows) and burns some CPU.
@@ -17,7 +18,7 @@ test('the monitor samples a real process whose RSS grows, at least once per inte
   const monitor = spawnStrain(['monitor', '--pid', String(target.pid), '--db', db, '--interval', '500ms', '--listen', 'none']);
   try {
     await firstLine(monitor, /strain monitor \d+/);
-    await sleep(3200);
+    await samplesStored(db, 7);
   } finally {
     monitor.kill('SIGTERM');
     assert.equal(await exited(monitor), 0, monitor.err);
@@ -26,7 +27,7 @@ test('the monitor samples a real process whose RSS grows, at least once per inte
   const store = new MonitorStore(openDb(db));
   const samples = store.resourceSamples(1, 0);
   store.db.close();
-  assert.ok(samples.length >= 6, `expected ~7 samples at 2 Hz over 3.2 s, got ${samples.length}`);
+  assert.ok(samples.length >= 6, `expected the 7 samples waited for, got ${samples.length}`);
   assert.ok(samples.every((s) => s.pid === target.pid));
   const growthMB = (samples[samples.length - 1].rssBytes - samples[0].rssBytes) / 1048576;
   assert.ok(growthMB > 30, `RSS grew ${growthMB.toFixed(1)} MB`);

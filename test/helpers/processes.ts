@@ -27,14 +27,27 @@ export function spawnStrain(args: string[], env: NodeJS.ProcessEnv = {}): ChildP
   return child;
 }
 
-/** Resolves with the first stdout line matching, or rejects after timeoutMs. */
+/** Resolves with the first stdout line matching; rejects after timeoutMs, or at once if the child exits first (with its stderr when collected). */
 export function firstLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      done();
+      const err = (child as ChildProcess & { err?: string }).err;
+      reject(new Error(`exited (${signal ?? `code ${code}`}) before a line matching ${pattern}${err ? `: ${err.slice(-1000)}` : ''}`));
+    };
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('exit', onExit);
     lines.on('line', (text) => {
       if (pattern.test(text)) {
-        clearTimeout(timer);
+        done();
         resolve(text);
       }
     });
@@ -55,27 +68,33 @@ export function exited(child: ChildProcess, timeoutMs = 15_000): Promise<number 
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until check() returns a truthy value, or fails after timeoutMs. */
-export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+/** Polls until check() returns (or resolves to) a truthy value, or fails after timeoutMs. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
 }
 
-/** `strain target` with knobs on a free loopback port, in its own process (so it can be monitored). */
-export async function demoTarget(knobs: string[] = []): Promise<{ child: ReturnType<typeof spawnStrain>; port: number; url: string; stop(): Promise<void> }> {
-  const { unusedPort } = await import('./servers');
-  const port = await unusedPort();
-  const child = spawnStrain(['target', '--port', String(port), ...knobs]);
-  await firstLine(child, /listening on/);
+/**
+ * `strain target` with knobs on a loopback port the kernel picks (`--port 0`: nothing can take it
+ * between choosing and binding), in its own process so it can be monitored; env adds to its environment.
+ */
+export async function demoTarget(
+  knobs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ReturnType<typeof spawnStrain>; port: number; url: string; stop(): Promise<void> }> {
+  const child = spawnStrain(['target', '--port', '0', ...knobs], env);
+  const listening = await firstLine(child, /listening on/);
+  const url = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(listening);
+  if (!url) throw new Error(`strain target printed no loopback address: ${listening}`);
   return {
     child,
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: Number(url[2]),
+    url: url[1],
     stop: async () => {
       child.kill('SIGTERM');
       await exited(child);
