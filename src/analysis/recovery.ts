@@ -39,14 +39,12 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
   // An LLM's recovery is also its time to first token back near the baseline's.
   const ttft = plan.llm ? ttftLimit(baseline, o) : undefined;
   const errorsNear = (r: IntervalRow) => r.requests > 0 && r.errors / r.requests <= baselineErrorRate + o.errorSlack;
-  const near = (r: IntervalRow) =>
-    errorsNear(r) &&
-    (ttft === undefined || ttftP99Of(r) <= ttft.limitMs) &&
-    r.p99_ms <= p99Limit &&
-    (plan.model === 'closed' || r.offered === 0 || okCount(r) / r.offered >= o.minAchievedRatio);
-  // A second whose latency was strain's own lateness (a stall of the generator, not of the target)
-  // neither breaks a hold nor starts one: its p99 and achieved rate measure strain. Errors still count.
-  const holds = (r: IntervalRow) => near(r) || (strainsOwn(r) && errorsNear(r));
+  const achieved = (r: IntervalRow) => plan.model === 'closed' || r.offered === 0 || okCount(r) / r.offered >= o.minAchievedRatio;
+  const near = (r: IntervalRow) => errorsNear(r) && (ttft === undefined || ttftP99Of(r) <= ttft.limitMs) && r.p99_ms <= p99Limit && achieved(r);
+  // A second whose p99 was strain's own lateness (a stall of the generator, not of the target) says
+  // nothing about the target's latency: it is skipped, neither counted in the hold nor breaking it,
+  // as long as its errors, its achieved rate and its p99 less strain's lag are near the baseline.
+  const skipped = (r: IntervalRow) => strainsOwn(r) && errorsNear(r) && achieved(r) && r.p99_ms - Math.max(r.generator_lag_ms, r.schedule_lag_ms) <= p99Limit;
   const common = {
     kind: 'recovery' as const,
     baselineP99Ms: round(baselineP99Ms, 3),
@@ -59,20 +57,20 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
   };
   const ttftNote = ttft ? ` and TTFT p99 under ${round(ttft.limitMs, 1)} ms` : '';
   const whole = recoveryRows.filter((r) => r.duration_ms >= 999);
-  for (let i = 0; i + o.holdS <= whole.length; i++) {
-    const hold = whole.slice(i, i + o.holdS);
-    if (near(whole[i]) && hold.every(holds)) {
-      const recoveryS = (whole[i].started_at - recoveryRows[0].started_at) / 1000;
-      const own = hold.filter((r) => !near(r)).length;
-      const ownNote = own ? `; ${own} s of it strain's own lateness, not counted against the target` : '';
-      return {
-        ...common,
-        verdict: 'recovered',
-        recoveryS,
-        confirmedS: recoveryS + o.holdS,
-        summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms${ttftNote} and held for ${o.holdS} s${ownNote}); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
-      };
-    }
+  for (let i = 0; i < whole.length; i++) {
+    if (!near(whole[i])) continue;
+    const held = heldFrom(whole, i, o.holdS, near, skipped);
+    if (!held) continue;
+    const recoveryS = (whole[i].started_at - recoveryRows[0].started_at) / 1000;
+    const last = whole[held.lastIndex];
+    const ownNote = held.skipped ? `; ${held.skipped} s of strain's own lateness inside it not counted` : '';
+    return {
+      ...common,
+      verdict: 'recovered',
+      recoveryS,
+      confirmedS: (last.started_at + last.duration_ms - recoveryRows[0].started_at) / 1000,
+      summary: `recovered ${recoveryS} s after the spike (p99 back under ${round(p99Limit, 1)} ms${ttftNote} and held for ${o.holdS} s${ownNote}); peak p99 ${round(peakP99Ms, 1)} ms vs baseline ${round(baselineP99Ms, 1)} ms`,
+    };
   }
   return {
     ...common,
@@ -94,4 +92,27 @@ function ttftLimit(baseline: readonly IntervalRow[], o: RecoveryOptions): { base
 function ttftP99Of(r: IntervalRow): number {
   const f = mergeLlm([r]);
   return f && f.ttft.totalCount > 0 ? percentileMs(f.ttft, 99) : 0;
+}
+
+/**
+ * From seconds[start], holdS seconds near the baseline in a row, strain's own late seconds passed
+ * over: where the hold ends and how many were passed over, or undefined when a second breaks it
+ * (or the run ends) first.
+ */
+function heldFrom(
+  seconds: readonly IntervalRow[],
+  start: number,
+  holdS: number,
+  near: (r: IntervalRow) => boolean,
+  skipped: (r: IntervalRow) => boolean,
+): { lastIndex: number; skipped: number } | undefined {
+  let counted = 0;
+  let passedOver = 0;
+  for (let j = start; j < seconds.length; j++) {
+    if (near(seconds[j])) counted++;
+    else if (skipped(seconds[j])) passedOver++;
+    else return undefined;
+    if (counted === holdS) return { lastIndex: j, skipped: passedOver };
+  }
+  return undefined;
 }
