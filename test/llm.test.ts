@@ -150,7 +150,10 @@ test('a concurrency stress on an LLM with 4 generation slots breaks on TTFT at t
     // A step where strain itself lagged is never blamed on the target (a loaded machine): then the next one breaks.
     const exempt = (f.generatorBoundLevels as number[]).includes(6);
     assert.equal(f.breakingLevel, exempt ? 8 : 6, f.summary);
-    assert.equal(f.lastGoodLevel, exempt ? 6 : 4, f.summary);
+    // The highest step below the break that did not break (a generator-bound 6 may have).
+    const good = (f.steps as { level: number; broken: boolean }[]).filter((st) => st.level < f.breakingLevel && !st.broken);
+    assert.equal(f.lastGoodLevel, good[good.length - 1]?.level ?? null, f.summary);
+    if (!exempt) assert.equal(f.lastGoodLevel, 4, f.summary);
     assert.equal(f.reason, 'ttft');
     assert.ok(f.steps.every((st: { outputTokensPerSec?: number }) => typeof st.outputTokensPerSec === 'number'));
     // Output tokens/s grows with concurrency while slots are free (how much is timing: not asserted).

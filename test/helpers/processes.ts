@@ -27,29 +27,29 @@ export function spawnStrain(args: string[], env: NodeJS.ProcessEnv = {}): ChildP
   return child;
 }
 
-/** Resolves with the first stdout line matching; rejects after timeoutMs, or at once if the child exits first (with its stderr when collected). */
+/**
+ * Resolves with the first stdout line matching; rejects after timeoutMs, or once the child's output
+ * ends without one (it exited: its stderr is in the error when collected).
+ */
 export function firstLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const done = () => {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      done();
-      const err = (child as ChildProcess & { err?: string }).err;
-      reject(new Error(`exited (${signal ?? `code ${code}`}) before a line matching ${pattern}${err ? `: ${err.slice(-1000)}` : ''}`));
-    };
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.once('exit', onExit);
+    let found = false;
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
     lines.on('line', (text) => {
-      if (pattern.test(text)) {
-        done();
+      if (!found && pattern.test(text)) {
+        found = true;
+        clearTimeout(timer);
         resolve(text);
       }
+    });
+    // 'close' comes after every line was read, so a line printed just before exiting still counts.
+    lines.once('close', () => {
+      if (found) return;
+      clearTimeout(timer);
+      const err = (child as ChildProcess & { err?: string }).err;
+      const how = child.exitCode !== null ? `exit code ${child.exitCode}` : (child.signalCode ?? 'output closed');
+      reject(new Error(`no line matching ${pattern} before the child's output ended (${how})${err ? `: ${err.slice(-1000)}` : ''}`));
     });
   });
 }
@@ -81,16 +81,19 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 
 /**
  * `strain target` with knobs on a loopback port the kernel picks (`--port 0`: nothing can take it
- * between choosing and binding), in its own process so it can be monitored; env adds to its environment.
+ * between choosing and binding), in its own process so it can be monitored.
  */
-export async function demoTarget(
-  knobs: string[] = [],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ReturnType<typeof spawnStrain>; port: number; url: string; stop(): Promise<void> }> {
-  const child = spawnStrain(['target', '--port', '0', ...knobs], env);
-  const listening = await firstLine(child, /listening on/);
-  const url = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(listening);
-  if (!url) throw new Error(`strain target printed no loopback address: ${listening}`);
+export async function demoTarget(knobs: string[] = []): Promise<{ child: ReturnType<typeof spawnStrain>; port: number; url: string; stop(): Promise<void> }> {
+  const child = spawnStrain(['target', '--port', '0', ...knobs]);
+  let url: RegExpExecArray | null;
+  try {
+    const listening = await firstLine(child, /listening on/);
+    url = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(listening);
+    if (!url) throw new Error(`strain target printed no loopback address: ${listening}`);
+  } catch (err) {
+    child.kill('SIGKILL'); // a target that never listened must not keep the test process alive
+    throw err;
+  }
   return {
     child,
     port: Number(url[2]),
