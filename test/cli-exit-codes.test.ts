@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDb } from '../src/store/db';
 import { RunStore } from '../src/store/runs';
-import { strain, tempDir, writeProfile } from './helpers/cli';
+import { interruptAfterStart, strain, tempDir, writeProfile } from './helpers/cli';
 import { httpServer, unusedPort } from './helpers/servers';
 
 function closedProfile(target: string, extra = ''): string {
@@ -152,16 +152,7 @@ test('SIGINT stops the run gracefully: exit 130 and the partial run is stored as
   try {
     const file = writeProfile(dir, 'p.yaml', closedProfile(server.url).replace('duration: 5s', 'duration: 60s, warmup: 0s'));
     const r = await strain(['run', file, '--db', db, '--json'], {
-      // 1.5 s into the measured run (its clock starts with the "run N:" line), however long startup took.
-      onSpawn: (child) => {
-        let sent = false;
-        child.stderr!.on('data', (d: Buffer) => {
-          if (!sent && /run \d+:/.test(String(d))) {
-            sent = true;
-            setTimeout(() => child.kill('SIGINT'), 1500);
-          }
-        });
-      },
+      onSpawn: interruptAfterStart(),
     });
     assert.equal(r.code, 130, r.stderr);
     const s = JSON.parse(r.stdout);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { STRAIN, strain, tempDir, writeProfile } from './helpers/cli';
+import { STRAIN, interruptAfterStart, strain, tempDir, writeProfile } from './helpers/cli';
 import { tcpServer } from './helpers/servers';
 
 const profile = (target: string, load: string, extra = '') => `name: limits\nkind: load\ntarget: ${target}\nload: { ${load} }\n${extra}scenario: [ { request: { path: / } } ]\n`;
@@ -30,15 +30,7 @@ test('validate names each limit a profile goes past, exit 2', async () => {
 async function interrupted(file: string) {
   return strain(['run', file, '--no-tui', '--db', `${tempDir()}/s.db`], {
     timeoutMs: 20_000,
-    onSpawn: (child) => {
-      let sent = false;
-      child.stderr!.on('data', (d: Buffer) => {
-        if (!sent && /run \d+:/.test(String(d))) {
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 1500);
-        }
-      });
-    },
+    onSpawn: interruptAfterStart(),
   });
 }
 

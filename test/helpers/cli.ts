@@ -53,3 +53,19 @@ export function writeProfile(dir: string, name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+/**
+ * An onSpawn that sends SIGINT `afterMs` into the measured run: its clock starts with strain's
+ * "run N:" line on stderr, however long start-up and warm-up took on a loaded machine.
+ */
+export function interruptAfterStart(afterMs = 1500): (child: import('node:child_process').ChildProcess) => void {
+  return (child) => {
+    let sent = false;
+    child.stderr!.on('data', (d: Buffer) => {
+      if (!sent && /run \d+:/.test(String(d))) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), afterMs);
+      }
+    });
+  };
+}
