@@ -22,12 +22,15 @@ export function stageWindows(stages: readonly Stage[], startedAt: number): { fro
   return stageStarts(stages).map((start, i) => ({ from: startedAt + start, to: startedAt + start + stages[i].durationMs }));
 }
 
+/** How far behind strain itself was in a second: its event loop or its arrival schedule, whichever lagged more. */
+export const strainLagMs = (r: IntervalRow): number => Math.max(r.generator_lag_ms, r.schedule_lag_ms);
+
 /**
  * A second whose p99 is mostly strain's own lateness (its event loop or arrival schedule behind
  * by 10 ms or more and by at least half the p99) measures strain, not the target: on a starved
  * machine such seconds made p99 "move against strain's own CPU", and delayed a spike's recovery.
  */
 export function strainsOwn(r: IntervalRow): boolean {
-  const lag = Math.max(r.generator_lag_ms, r.schedule_lag_ms);
+  const lag = strainLagMs(r);
   return lag >= 10 && lag >= r.p99_ms / 2;
 }

@@ -2,7 +2,7 @@ import { round } from '../util/format';
 import type { ResolvedProfile } from '../core/profile';
 import type { IntervalRow } from '../core/interval';
 import { mergeLatency, percentileMs } from '../core/histogram';
-import { okCount, rowsByStage, settled, strainsOwn } from './intervals';
+import { okCount, rowsByStage, settled, strainLagMs, strainsOwn } from './intervals';
 import type { Finding } from '../core/finding';
 import { mergeLlm } from '../core/llm';
 
@@ -44,7 +44,7 @@ export function analyzeRecovery(plan: ResolvedProfile, rows: readonly IntervalRo
   // A second whose p99 was strain's own lateness (a stall of the generator, not of the target) says
   // nothing about the target's latency: it is skipped, neither counted in the hold nor breaking it,
   // as long as its errors, its achieved rate and its p99 less strain's lag are near the baseline.
-  const skipped = (r: IntervalRow) => strainsOwn(r) && errorsNear(r) && achieved(r) && r.p99_ms - Math.max(r.generator_lag_ms, r.schedule_lag_ms) <= p99Limit;
+  const skipped = (r: IntervalRow) => strainsOwn(r) && errorsNear(r) && achieved(r) && r.p99_ms - strainLagMs(r) <= p99Limit;
   const common = {
     kind: 'recovery' as const,
     baselineP99Ms: round(baselineP99Ms, 3),

@@ -2,6 +2,7 @@ import { defaults } from '../defaults';
 import type { IntervalRow } from '../core/interval';
 import type { Finding } from '../core/finding';
 import type { Stall } from '../core/stalls';
+import { strainLagMs } from './intervals';
 import { stalledSeconds } from './stalls';
 
 export interface SaturationLimits {
@@ -27,8 +28,7 @@ export function analyzeSaturation(rows: readonly IntervalRow[], limits: Saturati
   const { lagLimitMs, cpuLimitPct, minRunS } = limits;
   const long = stalls.filter((s) => s.ms > lagLimitMs);
   const stalledAt = new Set(stalledSeconds(rows, long));
-  const lagOf = (r: IntervalRow) => Math.max(r.generator_lag_ms, r.schedule_lag_ms);
-  const lagBound = rows.map((r) => lagOf(r) > lagLimitMs || stalledAt.has(r.t));
+  const lagBound = rows.map((r) => strainLagMs(r) > lagLimitMs || stalledAt.has(r.t));
   const cpuBound = rows.map((r) => r.generator_cpu_pct >= cpuLimitPct);
   let run = 0;
   const flagged = new Set<number>();
@@ -43,7 +43,7 @@ export function analyzeSaturation(rows: readonly IntervalRow[], limits: Saturati
   let lagSeconds = 0;
   let cpuSeconds = 0;
   for (const i of flagged) {
-    worstLag = Math.max(worstLag, lagOf(rows[i]));
+    worstLag = Math.max(worstLag, strainLagMs(rows[i]));
     worstCpu = Math.max(worstCpu, rows[i].generator_cpu_pct);
     if (lagBound[i]) lagSeconds++;
     if (cpuBound[i]) cpuSeconds++;
