@@ -48,7 +48,12 @@ function createDemoHandler(knobs: DemoKnobs) {
     if (knobs.leakKb > 0) leaked.push(Buffer.alloc(knobs.leakKb * 1024, served & 0xff));
     if (knobs.garbageKb > 0) Buffer.alloc(knobs.garbageKb * 1024, 1); // dropped at once
     if (knobs.cacheKb > 0 && knobs.cacheEntries > 0) {
-      cache[cacheSlot] = Buffer.alloc(knobs.cacheKb * 1024, 2);
+      // Once full, an entry is refreshed in place: a new buffer per request would leave the old
+      // ones as garbage until a major GC, and RSS would climb again long after the cache filled
+      // (a 2-minute soak of this target was once called a leak for it).
+      const entry = cache[cacheSlot];
+      if (entry && entry.length === knobs.cacheKb * 1024) entry.fill(served & 0xff);
+      else cache[cacheSlot] = Buffer.alloc(knobs.cacheKb * 1024, 2);
       cacheSlot = (cacheSlot + 1) % knobs.cacheEntries;
     }
     let sendAt = stallReleaseAt(now, knobs);
